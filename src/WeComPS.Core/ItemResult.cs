@@ -1,0 +1,38 @@
+namespace WeComPS
+{
+    /// <summary>One item of a multi-item read: its value, or the error that names it. One failure never hides the others.</summary>
+    public sealed class ItemResult<T>
+    {
+        private ItemResult(T? value, WeComException? error, object? target)
+        {
+            Value = value;
+            Error = error;
+            Target = target;
+        }
+
+        public T? Value { get; }
+        public WeComException? Error { get; }
+        /// <summary>The item the error is about (a user id, a department id).</summary>
+        public object? Target { get; }
+
+        public static ItemResult<T> Ok(T value) => new ItemResult<T>(value, null, null);
+
+        public static ItemResult<T> Failed(WeComException error, object target) => new ItemResult<T>(default, error, target);
+    }
+
+    /// <summary>How far a long read is.</summary>
+    public sealed class WeComProgress
+    {
+        public WeComProgress(string activity, int completed, int total)
+        {
+            Activity = activity;
+            Completed = completed;
+            Total = total;
+        }
+
+        public string Activity { get; }
+        public int Completed { get; }
+        public int Total { get; }
+        public int Percent => Total == 0 ? 100 : (int)(100L * Completed / Total);
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+
+namespace WeComPS
+{
+    /// <summary>A department of the WeCom organisation, with its place in the tree.</summary>
+    public sealed class WeComDepartment
+    {
+        public int Id { get; set; }
+        public string? Name { get; set; }
+        public string? NameEn { get; set; }
+        /// <summary>The parent department id; 0 for the root.</summary>
+        public int ParentId { get; set; }
+        /// <summary>Sort order among siblings; larger sorts first.</summary>
+        public long Order { get; set; }
+        /// <summary>User ids of the department's leaders; <c>null</c> when WeCom does not return them.</summary>
+        public string[]? Leaders { get; set; }
+        /// <summary>Full path from the top visible department, e.g. <c>/广州研发中心/邮箱产品部</c>.</summary>
+        public string? Path { get; set; }
+        /// <summary>Depth below the top visible department (the top is 0).</summary>
+        public int Depth { get; set; }
+
+        public override string ToString() => Path ?? Name ?? Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Member gender as WeCom reports it.</summary>
+    public enum WeComGender
+    {
+        Undefined = 0,
+        Male = 1,
+        Female = 2,
+    }
+
+    /// <summary>Member activation status.</summary>
+    public enum WeComUserStatus
+    {
+        Unknown = 0,
+        Active = 1,
+        Disabled = 2,
+        NotActivated = 4,
+        Left = 5,
+    }
+
+    /// <summary>
+    /// A member of the organisation. Fields WeCom withholds from the caller (for example gender, mobile
+    /// and email for apps created after 2022-06-20) are <c>null</c>, never an empty string or zero.
+    /// </summary>
+    public sealed class WeComUser
+    {
+        public string UserId { get; set; } = "";
+        public string? Name { get; set; }
+        public string? Alias { get; set; }
+        public string? EnglishName { get; set; }
+        public string? Position { get; set; }
+        /// <summary>Ids of the departments the member belongs to.</summary>
+        public int[]? Department { get; set; }
+        /// <summary>Order within each department of <see cref="Department"/>.</summary>
+        public long[]? Order { get; set; }
+        public int? MainDepartment { get; set; }
+        /// <summary>Whether the member leads each department of <see cref="Department"/>.</summary>
+        public bool[]? IsLeaderInDept { get; set; }
+        public string[]? DirectLeader { get; set; }
+        public string? Mobile { get; set; }
+        public string? Email { get; set; }
+        public string? BizMail { get; set; }
+        public string? Telephone { get; set; }
+        public WeComGender? Gender { get; set; }
+        public WeComUserStatus? Status { get; set; }
+        public string? Avatar { get; set; }
+        public string? ThumbAvatar { get; set; }
+        public string? QrCode { get; set; }
+        public string? Address { get; set; }
+        public string? OpenUserId { get; set; }
+        public string? ExternalPosition { get; set; }
+        /// <summary>Extended attributes (扩展属性) by name; text values, or the URL of web attributes.</summary>
+        public IReadOnlyDictionary<string, string?>? ExtAttr { get; set; }
+
+        public override string ToString() => UserId;
+    }
+
+    /// <summary>A tag (标签).</summary>
+    public sealed class WeComTag
+    {
+        public int TagId { get; set; }
+        public string TagName { get; set; } = "";
+
+        public override string ToString() => TagName;
+    }
+
+    /// <summary>What a tag member is.</summary>
+    public enum WeComTagMemberType
+    {
+        User,
+        Department,
+    }
+
+    /// <summary>A user or a department that carries a tag.</summary>
+    public sealed class WeComTagMember
+    {
+        public int TagId { get; set; }
+        public string? TagName { get; set; }
+        public WeComTagMemberType MemberType { get; set; }
+        /// <summary>The member's user id, for a user member.</summary>
+        public string? UserId { get; set; }
+        /// <summary>The member's name, for a user member.</summary>
+        public string? Name { get; set; }
+        /// <summary>The department id, for a department member.</summary>
+        public int? DepartmentId { get; set; }
+
+        public override string ToString() => MemberType == WeComTagMemberType.User ? UserId ?? "" : DepartmentId?.ToString() ?? "";
+    }
+}

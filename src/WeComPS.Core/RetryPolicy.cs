@@ -1,0 +1,40 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS
+{
+    /// <summary>
+    /// How the client retries WeCom's transient failures (-1, 6000, 45009, 45033, HTTP 5xx, resets, timeouts):
+    /// exponential backoff with full jitter, a bounded number of attempts, cancellable.
+    /// </summary>
+    public sealed class RetryPolicy
+    {
+        private static readonly Random Jitter = new Random();
+
+        /// <summary>Attempts in all, the first included.</summary>
+        public int MaxAttempts { get; set; } = 5;
+        /// <summary>The backoff before the second attempt; it doubles each attempt after.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+        /// <summary>No single wait is longer than this.</summary>
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
+        /// <summary>An attempt that has not answered by then is abandoned and retried.</summary>
+        public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>The wait after failed attempt <paramref name="attempt"/> (1-based): a random time up to the capped exponential.</summary>
+        public TimeSpan DelayAfter(int attempt)
+        {
+            var cap = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+            double fraction;
+            lock (Jitter)
+            {
+                fraction = Jitter.NextDouble();
+            }
+
+            // Full jitter, floored at half the cap so that waits still grow.
+            return TimeSpan.FromMilliseconds(cap / 2 + fraction * cap / 2);
+        }
+
+        internal Task WaitAsync(int attempt, CancellationToken cancellationToken) => Task.Delay(DelayAfter(attempt), cancellationToken);
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS
+{
+    /// <summary>Reads members.</summary>
+    public sealed class UserOperations
+    {
+        private static readonly Regex UserIdPattern = new Regex("^[0-9A-Za-z][0-9A-Za-z_@.-]{0,63}$", RegexOptions.CultureInvariant);
+        private readonly WeComConnection _connection;
+
+        internal UserOperations(WeComConnection connection) => _connection = connection;
+
+        /// <summary>
+        /// Members by user id (user/get), several at once, in the order asked, each id once. An id that is
+        /// malformed is reported without a request; one that fails is reported and the others still come.
+        /// </summary>
+        public async IAsyncEnumerable<ItemResult<WeComUser>> GetAsync(
+            IEnumerable<string> userIds, int? maxConcurrency = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var wanted = new List<string>();
+            foreach (var id in userIds.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (CheckUserId(id) is { } invalid)
+                {
+                    yield return ItemResult<WeComUser>.Failed(invalid, id);
+                }
+                else
+                {
+                    wanted.Add(id);
+                }
+            }
+
+            var calls = Concurrent.OrderedSelectAsync(
+                wanted,
+                async (id, ct) => Parse(await _connection.Client.GetAsync("user/get", "userid=" + Uri.EscapeDataString(id), ct).ConfigureAwait(false)),
+                maxConcurrency ?? _connection.MaxConcurrency,
+                cancellationToken);
+            await foreach (var (id, result) in calls.ConfigureAwait(false))
+            {
+                yield return Concurrent.FailureOf(result, "user/get") is { } error
+                    ? ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id)
+                    : ItemResult<WeComUser>.Ok(result.Result);
+            }
+        }
+
+        /// <summary>
+        /// Members of departments: direct members, or with <paramref name="recurse"/> everyone below too. Each member
+        /// comes once (de-duplicated by user id) even when in several departments. <paramref name="simple"/> reads
+        /// user/simplelist (id, name, departments) instead of full records. Departments are read several at once
+        /// and members stream out in tree order as their department completes.
+        /// </summary>
+        public async IAsyncEnumerable<ItemResult<WeComUser>> GetByDepartmentAsync(
+            IEnumerable<int> departmentIds,
+            bool recurse,
+            bool simple = false,
+            IProgress<WeComProgress>? progress = null,
+            int? maxConcurrency = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var roots = departmentIds.Distinct().ToList();
+            var departments = recurse ? await ExpandAsync(roots, cancellationToken).ConfigureAwait(false) : roots;
+            var path = simple ? "user/simplelist" : "user/list";
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var completed = 0;
+            var calls = Concurrent.OrderedSelectAsync(
+                departments,
+                async (id, ct) =>
+                {
+                    var root = await _connection.Client.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                    return root.Items("userlist").Select(Parse).ToList();
+                },
+                maxConcurrency ?? _connection.MaxConcurrency,
+                cancellationToken);
+            await foreach (var (id, result) in calls.ConfigureAwait(false))
+            {
+                progress?.Report(new WeComProgress($"Reading members of department {id}", ++completed, departments.Count));
+                if (Concurrent.FailureOf(result, path) is { } error)
+                {
+                    yield return ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
+                    continue;
+                }
+
+                foreach (var user in result.Result)
+                {
+                    if (seen.Add(user.UserId))
+                    {
+                        yield return ItemResult<WeComUser>.Ok(user);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The roots and every department below them, each once, in tree order, from one department/simplelist call.</summary>
+        private async Task<List<int>> ExpandAsync(List<int> roots, CancellationToken cancellationToken)
+        {
+            var tree = await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
+            var result = new List<int>();
+            var added = new HashSet<int>();
+            foreach (var root in roots)
+            {
+                var subtree = DepartmentOperations.Subtree(tree, root, recurse: true).Select(d => d.Id).DefaultIfEmpty(root);
+                result.AddRange(subtree.Where(added.Add));
+            }
+
+            return result;
+        }
+
+        /// <summary>The error for a user id WeCom would refuse, or null when it is well formed.</summary>
+        public static WeComException? CheckUserId(string? userId) =>
+            userId != null && UserIdPattern.IsMatch(userId)
+                ? null
+                : WeComException.InvalidInput("InvalidUserId", $"'{userId}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit.");
+
+        internal static WeComUser Parse(JsonElement e) => new WeComUser
+        {
+            UserId = e.Str("userid") ?? "",
+            Name = e.Str("name"),
+            Alias = e.Str("alias"),
+            EnglishName = e.Str("english_name"),
+            Position = e.Str("position"),
+            Department = e.IntArray("department"),
+            Order = e.LongArray("order"),
+            MainDepartment = e.Int("main_department"),
+            IsLeaderInDept = e.LongArray("is_leader_in_dept")?.Select(v => v != 0).ToArray(),
+            DirectLeader = e.StrArray("direct_leader"),
+            Mobile = e.Str("mobile"),
+            Email = e.Str("email"),
+            BizMail = e.Str("biz_mail"),
+            Telephone = e.Str("telephone"),
+            Gender = e.Int("gender") is { } gender ? (WeComGender)gender : (WeComGender?)null,
+            Status = e.Int("status") is { } status ? (WeComUserStatus)status : (WeComUserStatus?)null,
+            Avatar = e.Str("avatar"),
+            ThumbAvatar = e.Str("thumb_avatar"),
+            QrCode = e.Str("qr_code"),
+            Address = e.Str("address"),
+            OpenUserId = e.Str("open_userid"),
+            ExternalPosition = e.Str("external_position"),
+            ExtAttr = e.Prop("extattr") is { } extattr ? ParseAttributes(extattr) : null,
+        };
+
+        private static IReadOnlyDictionary<string, string?> ParseAttributes(JsonElement extattr)
+        {
+            var result = new Dictionary<string, string?>();
+            foreach (var attr in extattr.Items("attrs"))
+            {
+                var value = attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath");
+                result[attr.Str("name") ?? ""] = value;
+            }
+
+            return result;
+        }
+    }
+}

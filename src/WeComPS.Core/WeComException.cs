@@ -1,0 +1,115 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace WeComPS
+{
+    /// <summary>What kind of failure a <see cref="WeComException"/> is; the cmdlets map it to an ErrorCategory.</summary>
+    public enum WeComErrorKind
+    {
+        Unspecified,
+        Authentication,
+        PermissionDenied,
+        NotFound,
+        InvalidArgument,
+        AlreadyExists,
+        LimitExceeded,
+        Busy,
+        Connection,
+        InvalidResponse,
+    }
+
+    /// <summary>
+    /// A failed WeCom call or a request rejected before it was sent. Carries WeCom's errcode and errmsg,
+    /// the API path (never the query, so never the access_token), the hint WeCom gave and what to do.
+    /// </summary>
+    public class WeComException : Exception
+    {
+        private static readonly Regex HintPattern = new Regex(@"hint:\s*\[([^\]]*)\]", RegexOptions.CultureInvariant);
+
+        public WeComException(string errorId, WeComErrorKind kind, string message, Exception? inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+        }
+
+        /// <summary>A stable PascalCase identifier, e.g. <c>UserNotFound</c>; scripts match on it.</summary>
+        public string ErrorId { get; }
+        public WeComErrorKind Kind { get; }
+        /// <summary>WeCom's errcode, when WeCom answered.</summary>
+        public int? ErrCode { get; private set; }
+        /// <summary>WeCom's errmsg as sent (it can carry <c>from ip</c> and a look-up link).</summary>
+        public string? ErrMsg { get; private set; }
+        /// <summary>The API path, e.g. <c>user/get</c>.</summary>
+        public string? ApiPath { get; private set; }
+        /// <summary>The request hint from <c>hint: [...]</c> in errmsg, to quote to WeCom support.</summary>
+        public string? Hint { get; private set; }
+        /// <summary>What the errcode means.</summary>
+        public string? Meaning { get; private set; }
+        /// <summary>What an admin can do about it.</summary>
+        public string? RecommendedAction { get; private set; }
+        /// <summary>True when retrying later may succeed (busy, rate limited, transient network failure).</summary>
+        public bool IsTransient { get; private set; }
+
+        /// <summary>Builds the exception for a non-zero errcode, with meaning and advice from the catalogue.</summary>
+        public static WeComException FromApi(string apiPath, int errCode, string? errMsg)
+        {
+            var info = WeComErrorCatalog.Describe(errCode);
+            var hint = errMsg is null ? null : HintPattern.Match(errMsg) is { Success: true } m ? m.Groups[1].Value : null;
+            var message = $"WeCom error {errCode} ({info.Meaning}) from {apiPath}: {errMsg}";
+            if (info.Advice != null)
+            {
+                message += " " + info.Advice;
+            }
+
+            return new WeComException(info.ErrorId, info.Kind, message)
+            {
+                ErrCode = errCode,
+                ErrMsg = errMsg,
+                ApiPath = apiPath,
+                Hint = hint,
+                Meaning = info.Meaning,
+                RecommendedAction = info.Advice,
+                IsTransient = info.Transient,
+            };
+        }
+
+        /// <summary>A transport failure (no answer, HTTP error, unreadable answer) after the retries were spent.</summary>
+        public static WeComException FromTransport(string apiPath, string what, bool transient, WeComErrorKind kind, Exception? inner = null)
+        {
+            var advice = transient
+                ? "Check the network path to the WeCom endpoint, then run the command again."
+                : "The endpoint did not answer as the WeCom API does; check -BaseUri.";
+            return new WeComException(transient ? "WeComUnreachable" : "WeComInvalidResponse", kind, $"WeCom call {apiPath} failed: {what}. {advice}", inner)
+            {
+                ApiPath = apiPath,
+                RecommendedAction = advice,
+                IsTransient = transient,
+            };
+        }
+
+        /// <summary>A failure that is no WeCom answer at all (a defect or an environment problem).</summary>
+        public static WeComException Unexpected(string apiPath, Exception inner) =>
+            new WeComException("WeComUnexpectedError", WeComErrorKind.Unspecified, $"WeCom call {apiPath} failed: {inner.GetType().Name}: {inner.Message}", inner)
+            {
+                ApiPath = apiPath,
+            };
+
+        /// <summary>The same failure, its message prefixed with the item it concerns (e.g. "Department 5").</summary>
+        public WeComException About(string item) =>
+            new WeComException(ErrorId, Kind, item + ": " + Message, InnerException)
+            {
+                ErrCode = ErrCode,
+                ErrMsg = ErrMsg,
+                ApiPath = ApiPath,
+                Hint = Hint,
+                Meaning = Meaning,
+                RecommendedAction = RecommendedAction,
+                IsTransient = IsTransient,
+            };
+
+        /// <summary>Input rejected before any request was sent.</summary>
+        public static WeComException InvalidInput(string errorId, string message) =>
+            new WeComException(errorId, WeComErrorKind.InvalidArgument, message);
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace WeComPS.Sandbox
+{
+    /// <summary>Serves a <see cref="WeComSandbox"/> over HTTP on loopback (Kestrel), at http://127.0.0.1:port/cgi-bin/.</summary>
+    public sealed class SandboxServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private SandboxServer(WebApplication app, WeComSandbox sandbox, Uri baseUri)
+        {
+            _app = app;
+            Sandbox = sandbox;
+            BaseUri = baseUri;
+        }
+
+        public WeComSandbox Sandbox { get; }
+
+        /// <summary>The endpoint to pass to Connect-WeCom -BaseUri, ending in /cgi-bin/.</summary>
+        public Uri BaseUri { get; }
+
+        /// <summary>Starts serving on 127.0.0.1; port 0 takes a free one.</summary>
+        public static async Task<SandboxServer> StartAsync(WeComSandbox sandbox, int port = 0)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(options =>
+            {
+                options.Listen(IPAddress.Loopback, port);
+                options.Limits.MaxConcurrentConnections = 1024;
+            });
+            var app = builder.Build();
+            app.Map("/cgi-bin/{**path}", context => Serve(sandbox, context));
+            await app.StartAsync().ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new SandboxServer(app, sandbox, new Uri(address.TrimEnd('/') + "/cgi-bin/"));
+        }
+
+        private static async Task Serve(WeComSandbox sandbox, HttpContext context)
+        {
+            string? body = null;
+            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            var path = (string?)context.Request.RouteValues["path"] ?? "";
+            SandboxResponse answer;
+            try
+            {
+                answer = await sandbox.HandleAsync(context.Request.Method, path, context.Request.QueryString.Value ?? "", body, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (answer.Reset)
+            {
+                context.Abort();
+                return;
+            }
+
+            context.Response.StatusCode = answer.StatusCode;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using WeComPS.Sandbox;
+
+namespace WeComPS.Tests
+{
+    /// <summary>The sample corp served over loopback HTTP, and a connection to it with its own token cache and quick retries.</summary>
+    internal sealed class TestCorp : IAsyncDisposable
+    {
+        private readonly List<IDisposable> _owned = new List<IDisposable>();
+
+        private TestCorp(SandboxServer server) => Server = server;
+
+        public SandboxServer Server { get; }
+        public WeComSandbox Sandbox => Server.Sandbox;
+
+        public static async Task<TestCorp> StartAsync(WeComSandbox? sandbox = null) =>
+            new TestCorp(await SandboxServer.StartAsync(sandbox ?? WeComSandbox.CreateSample()));
+
+        /// <summary>A connection with the contacts-sync secret unless told otherwise.</summary>
+        public WeComConnection Connect(string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4)
+        {
+            var cache = tokens ?? Own(new AccessTokenCache());
+            var http = Own(new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+            var retry = new RetryPolicy { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(50), AttemptTimeout = TimeSpan.FromSeconds(5) };
+            return new WeComConnection(Sandbox.CorpId, Secure(secret), Server.BaseUri, null, http, cache, retry);
+        }
+
+        public T Own<T>(T disposable)
+            where T : IDisposable
+        {
+            _owned.Add(disposable);
+            return disposable;
+        }
+
+        public static SecureString Secure(string text)
+        {
+            var secure = new SecureString();
+            foreach (var c in text)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            _owned.ForEach(d => d.Dispose());
+        }
+    }
+
+    internal static class AsyncEnumerableExtensions
+    {
+        public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source)
+        {
+            var list = new List<T>();
+            await foreach (var item in source)
+            {
+                list.Add(item);
+            }
+
+            return list;
+        }
+
+        public static async Task<List<T>> ValuesAsync<T>(this IAsyncEnumerable<ItemResult<T>> source)
+        {
+            var results = await source.ToListAsync();
+            var failed = results.FirstOrDefault(r => r.Error != null);
+            Assert.True(failed is null, failed?.Error?.Message);
+            return results.Select(r => r.Value!).ToList();
+        }
+    }
+}
