@@ -94,19 +94,30 @@ namespace WeComPS
         Department,
     }
 
-    /// <summary>A user or a department that carries a tag.</summary>
-    public sealed class WeComTagMember
+    /// <summary>A user or a department that carries a tag: a <see cref="WeComTagUser"/> or a <see cref="WeComTagDepartment"/>.</summary>
+    public abstract class WeComTagMember
     {
         public int TagId { get; set; }
         public string? TagName { get; set; }
-        public WeComTagMemberType MemberType { get; set; }
-        /// <summary>The member's user id, for a user member.</summary>
-        public string? UserId { get; set; }
-        /// <summary>The member's name, for a user member.</summary>
-        public string? Name { get; set; }
-        /// <summary>The department id, for a department member.</summary>
-        public int? DepartmentId { get; set; }
+        public abstract WeComTagMemberType MemberType { get; }
+    }
 
-        public override string ToString() => MemberType == WeComTagMemberType.User ? UserId ?? "" : DepartmentId?.ToString() ?? "";
+    /// <summary>A user that carries a tag. Binds to -UserId of the user cmdlets by property name.</summary>
+    public sealed class WeComTagUser : WeComTagMember
+    {
+        public override WeComTagMemberType MemberType => WeComTagMemberType.User;
+        public string UserId { get; set; } = "";
+        public string? Name { get; set; }
+
+        public override string ToString() => UserId;
+    }
+
+    /// <summary>A department that carries a tag (so do its members). Binds to -DepartmentId by property name.</summary>
+    public sealed class WeComTagDepartment : WeComTagMember
+    {
+        public override WeComTagMemberType MemberType => WeComTagMemberType.Department;
+        public int DepartmentId { get; set; }
+
+        public override string ToString() => DepartmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

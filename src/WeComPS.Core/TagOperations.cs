@@ -27,20 +27,18 @@ namespace WeComPS
         {
             var root = await _connection.Client.GetAsync("tag/get", "tagid=" + tagId.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
             var tagName = root.Str("tagname");
-            var users = root.Items("userlist").Select(u => new WeComTagMember
+            var users = root.Items("userlist").Select(u => (WeComTagMember)new WeComTagUser
             {
                 TagId = tagId,
                 TagName = tagName,
-                MemberType = WeComTagMemberType.User,
-                UserId = u.Str("userid"),
+                UserId = u.Str("userid") ?? "",
                 Name = u.Str("name"),
             });
-            var departments = root.Items("partylist").Select(p => new WeComTagMember
+            var departments = (root.IntArray("partylist") ?? new int[0]).Select(id => new WeComTagDepartment
             {
                 TagId = tagId,
                 TagName = tagName,
-                MemberType = WeComTagMemberType.Department,
-                DepartmentId = (int?)p.GetInt64(),
+                DepartmentId = id,
             });
             return users.Concat(departments).ToList();
         }

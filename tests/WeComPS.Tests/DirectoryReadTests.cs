@@ -148,8 +148,9 @@ namespace WeComPS.Tests
             Assert.Equal(new[] { "技术委员会", "新员工", "值班" }, tags.Select(t => t.TagName).ToArray());
 
             var members = await connection.Tags.GetMembersAsync(1, CancellationToken.None);
-            Assert.Equal(new[] { "HanYi", "SunQi", "WangWu" }, members.Where(m => m.MemberType == WeComTagMemberType.User).Select(m => m.UserId).OrderBy(x => x).ToArray());
-            Assert.Equal(8, members.Single(m => m.MemberType == WeComTagMemberType.Department).DepartmentId);
+            Assert.Equal(new[] { "HanYi", "SunQi", "WangWu" }, members.OfType<WeComTagUser>().Select(m => m.UserId).OrderBy(x => x).ToArray());
+            Assert.Equal(8, Assert.Single(members.OfType<WeComTagDepartment>()).DepartmentId);
+            Assert.Equal(4, members.Count);
             Assert.All(members, m => Assert.Equal("技术委员会", m.TagName));
 
             var error = await Assert.ThrowsAsync<WeComException>(() => connection.Tags.GetMembersAsync(99, CancellationToken.None));

@@ -1,0 +1,34 @@
+@{
+    RootModule             = 'WeComPS.dll'
+    # Stamped from Directory.Build.props when the module is built.
+    ModuleVersion          = '0.1.0'
+    GUID                   = '5f0c8d3e-9a41-4c57-b1d2-7e6a2f4c9b10'
+    Author                 = 'WeComPS contributors'
+    CompanyName            = 'WeComPS contributors'
+    Copyright              = '(c) WeComPS contributors. MIT License.'
+    Description            = 'Administer a WeCom (企业微信) organisation from PowerShell: access tokens, departments, members, tags and directory sync, with a built-in sandbox.'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Core', 'Desktop')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('WeComPS.format.ps1xml')
+    CmdletsToExport        = @(
+        'Connect-WeCom'
+        'Disconnect-WeCom'
+        'Get-WeComConnection'
+        'Get-WeComDepartment'
+        'Get-WeComUser'
+        'Get-WeComTag'
+        'Get-WeComTagMember'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('WeCom', 'WeChatWork', 'WorkWeixin', 'Directory', 'Contacts', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/WeComPS/WeComPS/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/WeComPS/WeComPS'
+            ReleaseNotes = 'First release: connect (secret, credential, environment, sandbox), read departments, members and tags.'
+        }
+    }
+}

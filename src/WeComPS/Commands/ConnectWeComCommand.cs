@@ -1,0 +1,129 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using WeComPS.Sandbox;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Connects to a WeCom corp with a corp id and a secret, and makes the connection current.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "WeCom", DefaultParameterSetName = EnvironmentSet)]
+    [OutputType(typeof(WeComConnection))]
+    public sealed class ConnectWeComCommand : WeComCmdlet
+    {
+        private const string SecretSet = "Secret";
+        private const string CredentialSet = "Credential";
+        private const string EnvironmentSet = "Environment";
+        private const string SandboxSet = "Sandbox";
+
+        /// <summary><para type="description">The corp id (企业ID), from 我的企业 > 企业信息.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = SecretSet)]
+        [ValidateNotNullOrEmpty]
+        public string CorpId { get; set; } = "";
+
+        /// <summary>
+        /// <para type="description">The secret: the contacts-sync secret (管理工具 > 通讯录同步) to change the directory, or an app secret to read the app's visible scope. With -Sandbox, a sandbox secret other than the default contacts-sync one.</para>
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = SecretSet)]
+        [Parameter(ParameterSetName = SandboxSet)]
+        [ValidateNotNull]
+        public SecureString? Secret { get; set; }
+
+        /// <summary><para type="description">The corp id as user name and the secret as password, e.g. from Get-Credential or a secret vault.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary><para type="description">Connects to the built-in sandbox: a sample corp served in-process, no tenant needed.</para></summary>
+        [Parameter(Mandatory = true, ParameterSetName = SandboxSet)]
+        public SwitchParameter Sandbox { get; set; }
+
+        /// <summary><para type="description">Another endpoint than https://qyapi.weixin.qq.com/cgi-bin/ (a proxy, or a sandbox on loopback). https is required except on loopback.</para></summary>
+        [Parameter(ParameterSetName = SecretSet)]
+        [Parameter(ParameterSetName = CredentialSet)]
+        [Parameter(ParameterSetName = EnvironmentSet)]
+        [ValidateNotNull]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary><para type="description">A name for the connection, so several can live side by side (e.g. one per corp, or the contacts-sync secret next to an app). Defaults to the corp id.</para></summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        /// <summary><para type="description">Requests at once for reads that walk many departments or users (default 4).</para></summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int MaxConcurrency { get; set; } = WeComConnection.DefaultMaxConcurrency;
+
+        protected override void EndProcessing()
+        {
+            var connection = Create();
+            connection.MaxConcurrency = MaxConcurrency;
+            RunAsync(connection.ValidateAsync);
+            ConnectionRegistry.Add(connection);
+            WriteObject(connection);
+        }
+
+        private WeComConnection Create()
+        {
+            try
+            {
+                switch (ParameterSetName)
+                {
+                    case SandboxSet:
+                        var secret = Secret ?? Secure(WeComSandbox.SampleContactsSecret);
+                        return new WeComConnection(WeComSandbox.SampleCorpId, secret, ConnectionRegistry.SandboxUri, Name ?? "Sandbox", new SandboxHandler(ConnectionRegistry.Sandbox));
+                    case SecretSet:
+                        return new WeComConnection(CorpId, Secret!, BaseUri, Name);
+                    case CredentialSet:
+                        return new WeComConnection(Credential!.UserName, Credential.Password, BaseUri, Name);
+                    default:
+                        return FromEnvironment();
+                }
+            }
+            catch (WeComException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, null));
+                throw;
+            }
+        }
+
+        /// <summary>WECOM_CORP_ID, WECOM_CORP_SECRET and optional WECOM_BASE_URI: for runbooks, never a prompt.</summary>
+        private WeComConnection FromEnvironment()
+        {
+            var corpId = Environment.GetEnvironmentVariable("WECOM_CORP_ID");
+            var secret = Environment.GetEnvironmentVariable("WECOM_CORP_SECRET");
+            if (string.IsNullOrEmpty(corpId) || string.IsNullOrEmpty(secret))
+            {
+                throw WeComException.InvalidInput(
+                    "NoCredentials",
+                    "No credentials: pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_BASE_URI).");
+            }
+
+            var baseUri = BaseUri;
+            var fromEnvironment = Environment.GetEnvironmentVariable("WECOM_BASE_URI");
+            if (baseUri is null && !string.IsNullOrEmpty(fromEnvironment))
+            {
+                baseUri = Uri.TryCreate(fromEnvironment, UriKind.Absolute, out var parsed)
+                    ? parsed
+                    : throw WeComException.InvalidInput("InvalidBaseUri", $"WECOM_BASE_URI '{fromEnvironment}' is not an absolute URI.");
+            }
+
+            return new WeComConnection(corpId!, Secure(secret!), baseUri, Name);
+        }
+
+        private static SecureString Secure(string text)
+        {
+            var secure = new SecureString();
+            foreach (var c in text)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

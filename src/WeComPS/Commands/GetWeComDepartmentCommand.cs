@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets departments, with their full path and depth: the whole tree, or given departments with or without everything below them.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "WeComDepartment")]
+    [OutputType(typeof(WeComDepartment))]
+    public sealed class GetWeComDepartmentCommand : WeComCmdlet
+    {
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary><para type="description">Department ids. Without it, the whole visible tree.</para></summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("DepartmentId", "Department")]
+        public int[]? Id { get; set; }
+
+        /// <summary><para type="description">With -Id, also every department below the given ones.</para></summary>
+        [Parameter]
+        public SwitchParameter Recurse { get; set; }
+
+        /// <summary><para type="description">Only departments whose name matches; wildcards are allowed.</para></summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Id != null)
+            {
+                _ids.AddRange(Id);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            var connection = ResolveConnection();
+            var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            // One department/list call serves every id: paths need the ancestors anyway.
+            RunAsync(async cancellationToken =>
+            {
+                var tree = await connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false);
+                var selected = _ids.Count == 0 ? tree : Select(tree);
+                foreach (var department in selected.Where(d => pattern is null || pattern.IsMatch(d.Name ?? "")))
+                {
+                    PostObject(department);
+                }
+            });
+        }
+
+        private IEnumerable<WeComDepartment> Select(IReadOnlyList<WeComDepartment> tree)
+        {
+            var seen = new HashSet<int>();
+            foreach (var id in _ids.Distinct())
+            {
+                var subtree = DepartmentOperations.Subtree(tree, id, Recurse).ToList();
+                if (subtree.Count == 0)
+                {
+                    PostError(WeComException.FromApi("department/list", 60003, $"department {id} is not in the visible tree").About($"Department {id}"), id);
+                }
+
+                foreach (var department in subtree.Where(d => seen.Add(d.Id)))
+                {
+                    yield return department;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets members: by user id, or the members of departments (direct, or with -Recurse everyone below), each member once.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "WeComUser", DefaultParameterSetName = AllSet)]
+    [OutputType(typeof(WeComUser))]
+    public sealed class GetWeComUserCommand : WeComCmdlet
+    {
+        private const string AllSet = "All";
+        private const string UserIdSet = "UserId";
+        private const string DepartmentSet = "Department";
+        private readonly List<string> _userIds = new List<string>();
+        private readonly List<int> _departmentIds = new List<int>();
+        private bool _hasInput;
+
+        /// <summary><para type="description">User ids (case-insensitive), e.g. from Import-Csv or Get-WeComTagMember.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UserIdSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] UserId { get; set; } = new string[0];
+
+        /// <summary><para type="description">Departments whose members to get; department objects from Get-WeComDepartment bind by their Id.</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DepartmentSet)]
+        [Alias("Id")]
+        public int[] DepartmentId { get; set; } = new int[0];
+
+        /// <summary><para type="description">Also the members of every department below the given ones.</para></summary>
+        [Parameter(ParameterSetName = DepartmentSet)]
+        public SwitchParameter Recurse { get; set; }
+
+        /// <summary>
+        /// <para type="description">Reads the light list (user id, name, departments) instead of full records: one cheap call per department.</para>
+        /// </summary>
+        [Parameter(ParameterSetName = DepartmentSet)]
+        [Parameter(ParameterSetName = AllSet)]
+        public SwitchParameter Simple { get; set; }
+
+        /// <summary><para type="description">Requests at once for this call (1 to 32); defaults to the connection's MaxConcurrency.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int? MaxConcurrency { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            // Gathered here, read in EndProcessing: then all departments or ids are read concurrently.
+            _hasInput = true;
+            if (ParameterSetName == UserIdSet)
+            {
+                _userIds.AddRange(UserId);
+            }
+            else if (ParameterSetName == DepartmentSet)
+            {
+                _departmentIds.AddRange(DepartmentId);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            // Pipeline input that all failed to bind must not turn into "every member".
+            if (!_hasInput)
+            {
+                return;
+            }
+
+            var connection = ResolveConnection();
+            var seen = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+            RunAsync(async cancellationToken =>
+            {
+                // Piped input can mix users and departments (Get-WeComTagMember): users first, then departments.
+                if (_userIds.Count > 0)
+                {
+                    await EmitAsync(connection.Users.GetAsync(_userIds, MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                }
+
+                var departments = _departmentIds.Count > 0 || _userIds.Count > 0
+                    ? _departmentIds
+                    : await TopDepartmentsAsync(connection, cancellationToken).ConfigureAwait(false);
+                var recurse = Recurse || _departmentIds.Count == 0;
+                if (departments.Count > 0)
+                {
+                    await EmitAsync(connection.Users.GetByDepartmentAsync(departments, recurse, Simple, new Progress(this), MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                }
+            });
+        }
+
+        /// <summary>Writes each member once (across user ids and departments) and each failure as an error.</summary>
+        private async Task EmitAsync(IAsyncEnumerable<ItemResult<WeComUser>> results, HashSet<string> seen)
+        {
+            await foreach (var result in results.ConfigureAwait(false))
+            {
+                if (result.Error != null)
+                {
+                    PostError(result.Error, result.Target);
+                }
+                else if (seen.Add(result.Value!.UserId))
+                {
+                    PostObject(result.Value);
+                }
+            }
+        }
+
+        private static async Task<List<int>> TopDepartmentsAsync(WeComConnection connection, CancellationToken cancellationToken)
+        {
+            var tree = await connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
+            var top = new List<int>();
+            foreach (var department in tree)
+            {
+                if (department.Depth == 0)
+                {
+                    top.Add(department.Id);
+                }
+            }
+
+            return top;
+        }
+
+        /// <summary>Reports the department walk as a progress bar.</summary>
+        private sealed class Progress : System.IProgress<WeComProgress>
+        {
+            private readonly GetWeComUserCommand _cmdlet;
+
+            public Progress(GetWeComUserCommand cmdlet) => _cmdlet = cmdlet;
+
+            public void Report(WeComProgress value) => _cmdlet.PostProgress(value);
+        }
+    }
+}

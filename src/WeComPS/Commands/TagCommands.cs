@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets tags: all of them, by id, or by name.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "WeComTag", DefaultParameterSetName = NameSet)]
+    [OutputType(typeof(WeComTag))]
+    public sealed class GetWeComTagCommand : WeComCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string IdSet = "Id";
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary><para type="description">Only tags whose name matches; wildcards are allowed.</para></summary>
+        [Parameter(Position = 0, ParameterSetName = NameSet)]
+        [SupportsWildcards]
+        public string Name { get; set; } = "*";
+
+        /// <summary><para type="description">Tag ids.</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        public int[] TagId { get; set; } = new int[0];
+
+        protected override void ProcessRecord() => _ids.AddRange(TagId);
+
+        protected override void EndProcessing()
+        {
+            var connection = ResolveConnection();
+            var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            RunAsync(async cancellationToken =>
+            {
+                var tags = await connection.Tags.GetAllAsync(cancellationToken).ConfigureAwait(false);
+                if (ParameterSetName == NameSet)
+                {
+                    foreach (var tag in tags.Where(t => pattern.IsMatch(t.TagName)))
+                    {
+                        PostObject(tag);
+                    }
+
+                    return;
+                }
+
+                foreach (var id in _ids.Distinct())
+                {
+                    if (tags.FirstOrDefault(t => t.TagId == id) is { } tag)
+                    {
+                        PostObject(tag);
+                    }
+                    else
+                    {
+                        PostError(WeComException.FromApi("tag/list", 40068, $"tag {id} does not exist").About($"Tag {id}"), id);
+                    }
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Gets the users and departments that carry a tag.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "WeComTagMember")]
+    [OutputType(typeof(WeComTagUser), typeof(WeComTagDepartment))]
+    public sealed class GetWeComTagMemberCommand : WeComCmdlet
+    {
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary><para type="description">The tag ids; tag objects from Get-WeComTag bind by their TagId.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        public int[] TagId { get; set; } = new int[0];
+
+        /// <summary><para type="description">Only users, or only departments.</para></summary>
+        [Parameter]
+        public WeComTagMemberType? MemberType { get; set; }
+
+        protected override void ProcessRecord() => _ids.AddRange(TagId);
+
+        protected override void EndProcessing()
+        {
+            var connection = ResolveConnection();
+            RunAsync(async cancellationToken =>
+            {
+                foreach (var id in _ids.Distinct())
+                {
+                    try
+                    {
+                        var members = await connection.Tags.GetMembersAsync(id, cancellationToken).ConfigureAwait(false);
+                        foreach (var member in members.Where(m => MemberType is null || m.MemberType == MemberType))
+                        {
+                            PostObject(member);
+                        }
+                    }
+                    catch (WeComException ex)
+                    {
+                        PostError(ex.About($"Tag {id}"), id);
+                    }
+                }
+            });
+        }
+    }
+}

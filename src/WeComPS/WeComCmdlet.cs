@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// What every WeComPS cmdlet shares: the -Connection parameter and its resolution, async work that runs off
+    /// the pipeline thread while everything it writes is drained back onto it, Ctrl+C that cancels in-flight
+    /// requests, and WeCom failures turned into ErrorRecords with stable ids.
+    /// </summary>
+    public abstract class WeComCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private BlockingCollection<Action>? _pending;
+
+        /// <summary>
+        /// <para type="description">The connection to use, as an object from Connect-WeCom or Get-WeComConnection, or by name. Defaults to the current connection.</para>
+        /// </summary>
+        [Parameter]
+        [ConnectionTransformation]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        public WeComConnection? Connection { get; set; }
+
+        /// <summary>The connection this call uses: -Connection, else the current one.</summary>
+        protected WeComConnection ResolveConnection()
+        {
+            var connection = Connection ?? ConnectionRegistry.Current;
+            if (connection is null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
+                    "NotConnected",
+                    ErrorCategory.ConnectionError,
+                    null));
+            }
+
+            return connection!;
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on the thread pool and, meanwhile, performs on this (the pipeline) thread
+        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord.
+        /// </summary>
+        protected void RunAsync(Func<CancellationToken, Task> work)
+        {
+            using var pending = new BlockingCollection<Action>(boundedCapacity: 4096);
+            _pending = pending;
+            var listener = new LogForwarder(this);
+            var task = Task.Run(async () =>
+            {
+                try
+                {
+                    using (WeComLog.Listen(listener))
+                    {
+                        await work(_stopping.Token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    pending.CompleteAdding();
+                }
+            });
+
+            try
+            {
+                foreach (var write in pending.GetConsumingEnumerable())
+                {
+                    write();
+                }
+            }
+            catch
+            {
+                // The pipeline stopped (Ctrl+C, Select-Object -First) or a write failed: stop the work too.
+                _stopping.Cancel();
+                try
+                {
+                    task.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+
+                throw;
+            }
+            finally
+            {
+                _pending = null;
+            }
+
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (WeComException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, ex.ApiPath));
+            }
+        }
+
+        /// <summary>Queues <paramref name="write"/> to run on the pipeline thread.</summary>
+        protected void Post(Action write)
+        {
+            var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
+            pending.Add(write, _stopping.Token);
+        }
+
+        protected void PostObject(object item) => Post(() => WriteObject(item));
+
+        protected void PostError(WeComException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
+
+        protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
+        {
+            PercentComplete = progress.Percent,
+            RecordType = progress.Completed >= progress.Total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        }));
+
+        /// <summary>An ErrorRecord with the exception's stable id, a fitting category and WeCom's advice as the recommended action.</summary>
+        protected static ErrorRecord ToErrorRecord(WeComException error, object? target)
+        {
+            var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target);
+            if (error.RecommendedAction != null)
+            {
+                record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction };
+            }
+
+            return record;
+        }
+
+        private static ErrorCategory CategoryOf(WeComErrorKind kind) => kind switch
+        {
+            WeComErrorKind.Authentication => ErrorCategory.AuthenticationError,
+            WeComErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            WeComErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            WeComErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            WeComErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+            WeComErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
+            WeComErrorKind.Busy => ErrorCategory.ResourceBusy,
+            WeComErrorKind.Connection => ErrorCategory.ConnectionError,
+            WeComErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        /// <summary>Sends the client's diagnostics to this command's verbose and debug streams.</summary>
+        private sealed class LogForwarder : IWeComLogListener
+        {
+            private readonly WeComCmdlet _cmdlet;
+
+            public LogForwarder(WeComCmdlet cmdlet) => _cmdlet = cmdlet;
+
+            public void Verbose(string message) => Forward(() => _cmdlet.WriteVerbose(message));
+
+            public void Debug(string message) => Forward(() => _cmdlet.WriteDebug(message));
+
+            // A message from a request abandoned after the command ended has nowhere to go.
+            private void Forward(Action write)
+            {
+                try
+                {
+                    _cmdlet._pending?.TryAdd(write);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+# Shared by the Pester suites: the built module, and the sandbox served over loopback HTTP.
+$script:ModulePath = Join-Path $PSScriptRoot '../../out/WeComPS/WeComPS.psd1'
+$script:SandboxCorpId = 'wwsandbox0000000001'
+$script:SandboxSecret = 'sandbox-contacts-sync-secret'
+$script:SandboxAppSecret = 'sandbox-app-secret'
+
+function ConvertTo-TestSecret([string] $Text) {
+    $secure = [System.Security.SecureString]::new()
+    foreach ($c in $Text.ToCharArray()) { $secure.AppendChar($c) }
+    $secure
+}
+
+# Starts the sample corp on a free loopback port in its own process; returns the process and its base URI.
+function Start-TestSandboxServer {
+    $dll = Get-ChildItem (Join-Path $PSScriptRoot '../../src/WeComPS.Sandbox.Server/bin') -Recurse -Filter WeComPS.Sandbox.Server.dll |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw 'Build the solution first: the sandbox server is not built.' }
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet', "`"$($dll.FullName)`" 0")
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $line = $process.StandardOutput.ReadLine()
+    if ($line -notmatch '(http://127\.0\.0\.1:\d+/cgi-bin/)') {
+        $process.Kill()
+        throw "The sandbox server did not start: $line"
+    }
+    [pscustomobject]@{ Process = $process; BaseUri = [uri]$Matches[1] }
+}
