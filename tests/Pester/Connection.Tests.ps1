@@ -91,3 +91,9 @@ Describe 'Disconnect-WeCom' -Tag CI {
         { Get-WeComUser -ErrorAction Stop } | Should -Throw -ErrorId 'NotConnected,WeComPS.Commands.GetWeComUserCommand'
     }
 }
+
+Describe 'about_WeComPS' -Tag CI {
+    It 'ships the conceptual help topic with the module' {
+        Get-Help about_WeComPS | Out-String | Should -Match 'WHICH SECRET FOR WHAT'
+    }
+}
