@@ -108,6 +108,14 @@ namespace WeComPS
                 IsTransient = IsTransient,
             };
 
+        /// <summary>An item that a successful read did not contain.</summary>
+        public static WeComException NotFound(string errorId, string message, string apiPath, string advice) =>
+            new WeComException(errorId, WeComErrorKind.NotFound, message + " " + advice)
+            {
+                ApiPath = apiPath,
+                RecommendedAction = advice,
+            };
+
         /// <summary>Input rejected before any request was sent.</summary>
         public static WeComException InvalidInput(string errorId, string message) =>
             new WeComException(errorId, WeComErrorKind.InvalidArgument, message);

@@ -135,6 +135,8 @@ Describe 'Get-WeComTag and Get-WeComTagMember' -Tag CI {
         (Get-WeComTag).Count | Should -Be 3
         (Get-WeComTag -Name '技术*').TagId | Should -Be 1
         (Get-WeComTag -TagId 2).TagName | Should -BeExactly '新员工'
+        Get-WeComTag -TagId 2, 77 -ErrorVariable err -ErrorAction SilentlyContinue | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'TagNotFound,WeComPS.Commands.GetWeComTagCommand'
     }
 
     It 'gets the users and departments of tags from the pipeline' {

@@ -51,7 +51,7 @@ namespace WeComPS.Commands
                     }
                     else
                     {
-                        PostError(WeComException.FromApi("tag/list", 40068, $"tag {id} does not exist").About($"Tag {id}"), id);
+                        PostError(WeComException.NotFound("TagNotFound", $"Tag {id} does not exist.", "tag/list", "List the tags with Get-WeComTag."), id);
                     }
                 }
             });
