@@ -67,6 +67,38 @@ namespace WeComPS
         {
             var roots = departmentIds.Distinct().ToList();
             var departments = recurse ? await ExpandAsync(roots, cancellationToken).ConfigureAwait(false) : roots;
+            await foreach (var result in ReadDepartmentsAsync(departments, simple, progress, maxConcurrency, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+
+        /// <summary>
+        /// Every member of the visible tree, each once: one department/simplelist call, then the departments as in
+        /// <see cref="GetByDepartmentAsync"/>.
+        /// </summary>
+        public async IAsyncEnumerable<ItemResult<WeComUser>> GetAllAsync(
+            bool simple = false,
+            IProgress<WeComProgress>? progress = null,
+            int? maxConcurrency = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var tree = await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
+            var departments = tree.Select(d => d.Id).ToList();
+            await foreach (var result in ReadDepartmentsAsync(departments, simple, progress, maxConcurrency, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+
+        /// <summary>Reads the members of <paramref name="departments"/> concurrently, in their order, each member once.</summary>
+        private async IAsyncEnumerable<ItemResult<WeComUser>> ReadDepartmentsAsync(
+            List<int> departments,
+            bool simple,
+            IProgress<WeComProgress>? progress,
+            int? maxConcurrency,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
             var path = simple ? "user/simplelist" : "user/list";
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var completed = 0;

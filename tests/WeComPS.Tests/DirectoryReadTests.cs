@@ -39,6 +39,18 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task Reading_everyone_takes_one_tree_call_and_one_call_per_department()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var users = await corp.Connect().Users.GetAllAsync().ValuesAsync();
+
+            Assert.Equal(24, users.Count);
+            Assert.Equal(users.Count, users.Select(u => u.UserId).Distinct(System.StringComparer.OrdinalIgnoreCase).Count());
+            Assert.Equal(1, corp.Sandbox.CallCount("department/simplelist"));
+            Assert.Equal(10, corp.Sandbox.CallCount("user/list"));
+        }
+
+        [Fact]
         public async Task Members_of_overlapping_departments_are_deduplicated_across_roots()
         {
             await using var corp = await TestCorp.StartAsync();

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace WeComPS.Commands
@@ -77,13 +76,13 @@ namespace WeComPS.Commands
                     await EmitAsync(connection.Users.GetAsync(_userIds, MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
                 }
 
-                var departments = _departmentIds.Count > 0 || _userIds.Count > 0
-                    ? _departmentIds
-                    : await TopDepartmentsAsync(connection, cancellationToken).ConfigureAwait(false);
-                var recurse = Recurse || _departmentIds.Count == 0;
-                if (departments.Count > 0)
+                if (_departmentIds.Count > 0)
                 {
-                    await EmitAsync(connection.Users.GetByDepartmentAsync(departments, recurse, Simple, new Progress(this), MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                    await EmitAsync(connection.Users.GetByDepartmentAsync(_departmentIds, Recurse, Simple, new Progress(this), MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                }
+                else if (_userIds.Count == 0)
+                {
+                    await EmitAsync(connection.Users.GetAllAsync(Simple, new Progress(this), MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
                 }
             });
         }
@@ -102,21 +101,6 @@ namespace WeComPS.Commands
                     PostObject(result.Value);
                 }
             }
-        }
-
-        private static async Task<List<int>> TopDepartmentsAsync(WeComConnection connection, CancellationToken cancellationToken)
-        {
-            var tree = await connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
-            var top = new List<int>();
-            foreach (var department in tree)
-            {
-                if (department.Depth == 0)
-                {
-                    top.Add(department.Id);
-                }
-            }
-
-            return top;
         }
 
         /// <summary>Reports the department walk as a progress bar.</summary>
