@@ -53,6 +53,18 @@ namespace WeComPS.Sandbox
         public string? Address { get; set; }
         public string? Avatar { get; set; }
         public Dictionary<string, string> TextAttributes { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>A deep copy: a write is applied to it and checked in full before it replaces the stored member.</summary>
+        internal SandboxUser Copy()
+        {
+            var copy = (SandboxUser)MemberwiseClone();
+            copy.Department = new List<int>(Department);
+            copy.Order = new List<long>(Order);
+            copy.IsLeaderInDept = new List<int>(IsLeaderInDept);
+            copy.DirectLeader = new List<string>(DirectLeader);
+            copy.TextAttributes = new Dictionary<string, string>(TextAttributes);
+            return copy;
+        }
     }
 
     /// <summary>A tag as the sandbox stores it.</summary>

@@ -10,7 +10,7 @@ namespace WeComPS.Sandbox
     // The read side of the contacts API: departments, members, tags.
     public sealed partial class WeComSandbox
     {
-        private Dictionary<string, Func<Call, JsonObject>> Routes() => new Dictionary<string, Func<Call, JsonObject>>(StringComparer.Ordinal)
+        private Dictionary<string, Func<Call, JsonObject>> ReadRoutes() => new Dictionary<string, Func<Call, JsonObject>>(StringComparer.Ordinal)
         {
             ["department/list"] = c => new JsonObject { ["department"] = Array(VisibleSubtree(c).Select(d => DepartmentJson(d, full: true))) },
             ["department/simplelist"] = c => new JsonObject { ["department_id"] = Array(VisibleSubtree(c).Select(d => DepartmentJson(d, full: false))) },

@@ -170,6 +170,18 @@ namespace WeComPS.Sandbox
             }
         }
 
+        /// <summary>Every API path the sandbox serves besides gettoken: the reads and the writes in one table.</summary>
+        private Dictionary<string, Func<Call, JsonObject>> Routes()
+        {
+            var routes = ReadRoutes();
+            foreach (var route in WriteRoutes())
+            {
+                routes.Add(route.Key, route.Value);
+            }
+
+            return routes;
+        }
+
         private static SandboxResponse Answer(SandboxFault fault, string path)
         {
             if (fault.Reset)
