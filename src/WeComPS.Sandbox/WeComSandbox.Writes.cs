@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace WeComPS.Sandbox
 {
@@ -14,7 +15,12 @@ namespace WeComPS.Sandbox
         private const int MaxDepartments = 30000;
         private const int MaxDepth = 15;
         private const long OrderLimit = 1L << 32;
+        private const int MaxUserDepartments = 100;
+        private const int MaxBatchDelete = 200;
         private static readonly char[] IllegalDepartmentChars = { '\\', ':', '*', '?', '"', '<', '>', '|' };
+        private static readonly Regex UserIdPattern = new Regex(@"\A[0-9A-Za-z][0-9A-Za-z_@.\-]{0,63}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex MobilePattern = new Regex(@"\A\+?(?:[0-9]{1,4}[ \-])?[0-9]{5,20}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex EmailPattern = new Regex(@"\A[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant);
 
         private Dictionary<string, Func<Call, JsonObject>> WriteRoutes()
         {
@@ -30,6 +36,10 @@ namespace WeComPS.Sandbox
                 ["department/create"] = Sync(CreateDepartment),
                 ["department/update"] = Sync(UpdateDepartment),
                 ["department/delete"] = Sync(DeleteDepartment),
+                ["user/create"] = Sync(CreateUser),
+                ["user/update"] = Sync(UpdateUser),
+                ["user/delete"] = Sync(c => RemoveUsers(new[] { QueryString(c, "userid") })),
+                ["user/batchdelete"] = Sync(BatchDeleteUsers),
             };
         }
 
@@ -180,6 +190,235 @@ namespace WeComPS.Sandbox
             }
 
             return depth;
+        }
+
+        private JsonObject CreateUser(Call c)
+        {
+            var userId = BodyString(c.Body, "userid") ?? "";
+            CheckUserId(userId, null);
+            var draft = new SandboxUser { UserId = userId, Department = { RootDepartmentId }, Order = { 0 }, IsLeaderInDept = { 0 }, Status = 4 };
+            ReadUser(c.Body, draft, null);
+            _users[draft.UserId] = draft;
+            SyncLeadership(draft);
+            return new JsonObject();
+        }
+
+        private JsonObject UpdateUser(Call c)
+        {
+            var current = ExistingUser(BodyString(c.Body, "userid"));
+            var draft = current.Copy();
+            if (BodyString(c.Body, "new_userid") is { } newUserId && newUserId != current.UserId)
+            {
+                CheckUserId(newUserId, current);
+                draft.UserId = newUserId;
+            }
+
+            ReadUser(c.Body, draft, current);
+            _users.Remove(current.UserId);
+            _users[draft.UserId] = draft;
+            ForEachReference(ids =>
+            {
+                for (var i = 0; i < ids.Count; i++)
+                {
+                    ids[i] = SameUser(ids[i], current.UserId) ? draft.UserId : ids[i];
+                }
+            });
+            SyncLeadership(draft);
+            return new JsonObject();
+        }
+
+        private JsonObject BatchDeleteUsers(Call c)
+        {
+            var ids = BodyList(c.Body, "useridlist", ToText);
+            if (ids is null || ids.Count == 0 || ids.Count > MaxBatchDelete)
+            {
+                throw new ApiError(40058, $"invalid Request Parameter, useridlist must hold 1-{MaxBatchDelete} userids");
+            }
+
+            return RemoveUsers(ids);
+        }
+
+        /// <summary>Deletes every listed member, or none when one is unknown; references to them go too.</summary>
+        private JsonObject RemoveUsers(IReadOnlyCollection<string> userIds)
+        {
+            var users = userIds.Select(ExistingUser).Distinct().ToList();
+            foreach (var user in users)
+            {
+                _users.Remove(user.UserId);
+                ForEachReference(ids => ids.RemoveAll(id => SameUser(id, user.UserId)));
+            }
+
+            return new JsonObject();
+        }
+
+        /// <summary>Applies the member fields present in <paramref name="body"/> to <paramref name="draft"/> and checks the result in full.</summary>
+        private void ReadUser(JsonObject body, SandboxUser draft, SandboxUser? current)
+        {
+            draft.Name = BodyString(body, "name") ?? draft.Name;
+            draft.Alias = Replace(body, "alias", draft.Alias);
+            draft.Position = Replace(body, "position", draft.Position);
+            draft.Mobile = Replace(body, "mobile", draft.Mobile);
+            draft.Email = Replace(body, "email", draft.Email);
+            draft.BizMail = Replace(body, "biz_mail", draft.BizMail);
+            draft.Telephone = Replace(body, "telephone", draft.Telephone);
+            draft.Address = Replace(body, "address", draft.Address);
+            draft.Gender = BodyString(body, "gender") switch
+            {
+                null => draft.Gender,
+                "0" => 0,
+                "1" => 1,
+                "2" => 2,
+                _ => throw InvalidParameter("gender"),
+            };
+
+            // Enabling brings back a disabled member; one who never activated stays not activated.
+            draft.Status = BodyLong(body, "enable") switch
+            {
+                null => draft.Status,
+                0 => 2,
+                1 => draft.Status == 2 ? 1 : draft.Status,
+                _ => throw InvalidParameter("enable"),
+            };
+            if (BodyList(body, "department", ToInt) is { } departments)
+            {
+                // Departments the member keeps keep their order and leadership.
+                List<T> Realign<T>(List<T> values) => departments.Select(d => draft.Department.IndexOf(d) is var i && i >= 0 && i < values.Count ? values[i] : default!).ToList();
+                draft.Order = Realign(draft.Order);
+                draft.IsLeaderInDept = Realign(draft.IsLeaderInDept);
+                draft.MainDepartment = departments.Contains(draft.MainDepartment ?? 0) ? draft.MainDepartment : null;
+                draft.Department = departments;
+            }
+
+            draft.Order = BodyList(body, "order", ToLong) ?? draft.Order;
+            draft.IsLeaderInDept = BodyList(body, "is_leader_in_dept", ToInt) ?? draft.IsLeaderInDept;
+            draft.MainDepartment = BodyInt(body, "main_department") ?? draft.MainDepartment;
+            draft.DirectLeader = BodyList(body, "direct_leader", ToText)?
+                .Select(id => _users.TryGetValue(id, out var leader) ? leader.UserId : throw new ApiError(60111, $"userid not found: direct_leader {id}"))
+                .ToList() ?? draft.DirectLeader;
+            if (body["extattr"] != null)
+            {
+                var attrs = (body["extattr"] as JsonObject)?["attrs"] as JsonArray ?? throw InvalidParameter("extattr");
+                foreach (var attr in attrs.Select(a => a as JsonObject ?? throw InvalidParameter("extattr")))
+                {
+                    // Only text attributes (type 0) are kept, as only they are read back.
+                    if ((BodyLong(attr, "type") ?? 0) == 0)
+                    {
+                        draft.TextAttributes[BodyString(attr, "name") ?? throw InvalidParameter("extattr")] = (attr["text"] is JsonObject text ? BodyString(text, "value") : null) ?? "";
+                    }
+                }
+            }
+
+            CheckUser(draft, current);
+        }
+
+        private void CheckUser(SandboxUser user, SandboxUser? current)
+        {
+            if (user.Name.Length == 0 || TextLength(user.Name) > 64)
+            {
+                throw new ApiError(60112, "invalid name: 1-64 characters");
+            }
+
+            if (user.Department.Count > MaxUserDepartments)
+            {
+                throw new ApiError(60110, $"department count exceed limit: a member is in at most {MaxUserDepartments} departments");
+            }
+
+            if (user.Department.Count == 0 || user.Department.Distinct().Count() != user.Department.Count || !user.Department.All(_departments.ContainsKey))
+            {
+                throw new ApiError(40066, "invalid department list");
+            }
+
+            if (user.Order.Count != user.Department.Count || user.Order.Any(o => o < 0 || o >= OrderLimit))
+            {
+                throw new ApiError(40058, "invalid Request Parameter, order needs one value in [0, 2^32) per department");
+            }
+
+            if (user.IsLeaderInDept.Count != user.Department.Count || user.IsLeaderInDept.Any(l => l != 0 && l != 1))
+            {
+                throw new ApiError(40058, "invalid Request Parameter, is_leader_in_dept needs one 0 or 1 per department");
+            }
+
+            if (user.MainDepartment is { } main && !user.Department.Contains(main))
+            {
+                throw new ApiError(40058, "invalid Request Parameter, main_department must be one of the member's departments");
+            }
+
+            if (user.Mobile is null && user.Email is null)
+            {
+                throw new ApiError(60129, "mobile and email can not be both empty");
+            }
+
+            var others = _users.Values.Where(u => u != current).ToList();
+            if (user.Mobile != null && !MobilePattern.IsMatch(user.Mobile))
+            {
+                throw new ApiError(60103, "mobile invalid");
+            }
+
+            if (user.Mobile != null && others.Any(u => u.Mobile == user.Mobile))
+            {
+                throw new ApiError(60104, "mobile existed");
+            }
+
+            CheckEmail(user.Email, "email", others.Select(u => u.Email));
+            CheckEmail(user.BizMail, "biz_mail", others.Select(u => u.BizMail));
+        }
+
+        private static void CheckEmail(string? email, string field, IEnumerable<string?> taken)
+        {
+            if (email != null && (email.Length > 64 || !EmailPattern.IsMatch(email)))
+            {
+                throw new ApiError(60105, $"{field} invalid");
+            }
+
+            if (email != null && taken.Contains(email, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ApiError(60106, $"{field} existed");
+            }
+        }
+
+        private void CheckUserId(string userId, SandboxUser? current)
+        {
+            if (!UserIdPattern.IsMatch(userId))
+            {
+                throw new ApiError(40003, "invalid userid: 1-64 of 0-9 A-Z a-z _ - @ ., starting with a letter or digit");
+            }
+
+            if (_users.TryGetValue(userId, out var other) && other != current)
+            {
+                throw new ApiError(60102, "userid existed");
+            }
+        }
+
+        private SandboxUser ExistingUser(string? userId) =>
+            userId != null && _users.TryGetValue(userId, out var user) ? user : throw new ApiError(60111, $"userid not found: {userId}");
+
+        private static bool SameUser(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Every list that names members: tag members, department leaders, direct leaders.</summary>
+        private void ForEachReference(Action<List<string>> visit)
+        {
+            foreach (var list in _tags.Values.Select(t => t.Users).Concat(_departments.Values.Select(d => d.Leaders)).Concat(_users.Values.Select(u => u.DirectLeader)))
+            {
+                visit(list);
+            }
+        }
+
+        /// <summary>A department's leaders are the members who lead it (is_leader_in_dept).</summary>
+        private void SyncLeadership(SandboxUser user)
+        {
+            foreach (var department in _departments.Values)
+            {
+                var index = user.Department.IndexOf(department.Id);
+                var leads = index >= 0 && user.IsLeaderInDept[index] == 1;
+                if (!leads)
+                {
+                    department.Leaders.RemoveAll(id => SameUser(id, user.UserId));
+                }
+                else if (!department.Leaders.Any(id => SameUser(id, user.UserId)))
+                {
+                    department.Leaders.Add(user.UserId);
+                }
+            }
         }
 
         /// <summary>Characters as WeCom counts them: a surrogate pair is one.</summary>

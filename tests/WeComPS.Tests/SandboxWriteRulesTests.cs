@@ -14,6 +14,7 @@ namespace WeComPS.Tests
         private const string Sync = WeComSandbox.SampleContactsSecret;
         private const string App = WeComSandbox.SampleAppSecret;
         private const string NewDepartment = "{'name':'新部门','parentid':1}";
+        private const string NewHire = "{'userid':'NewHire','name':'新人','mobile':'13900000001','email':'newhire@example.com'}";
 
         public static TheoryData<string, int> DepartmentCreateCases => new TheoryData<string, int>
         {
@@ -154,6 +155,239 @@ namespace WeComPS.Tests
 
             Expect(errcode, await GetAsync(corp, $"department/delete?id={id}"));
             Assert.Equal(errcode == 0 ? 10 : 11, (await DepartmentIdsAsync(corp)).Length);
+        }
+
+        public static TheoryData<string, int> UserCreateCases => new TheoryData<string, int>
+        {
+            { "{'userid':null}", 40003 },
+            { "{'userid':'-lead'}", 40003 },
+            { "{'userid':'has space'}", 40003 },
+            { "{'userid':'中文'}", 40003 },
+            { $"{{'userid':'{new string('u', 65)}'}}", 40003 },
+            { $"{{'userid':'{new string('u', 64)}'}}", 0 },
+            { "{'userid':'a_b-c@d.e'}", 0 },
+            { "{'userid':'zhangsan'}", 60102 },
+            { "{'name':null}", 60112 },
+            { "{'name':''}", 60112 },
+            { $"{{'name':'{new string('名', 65)}'}}", 60112 },
+            { "{'mobile':null,'email':null}", 60129 },
+            { "{'mobile':null}", 0 },
+            { "{'email':null}", 0 },
+            { "{'mobile':'138-abc'}", 60103 },
+            { "{'mobile':'+86 13900000002'}", 0 },
+            { "{'mobile':'86-13900000002'}", 0 },
+            { "{'mobile':'+8613900000002'}", 0 },
+            { "{'mobile':'13810000001'}", 60104 },
+            { "{'email':'not-an-address'}", 60105 },
+            { "{'email':'ZhangSan@EXAMPLE.com'}", 60106 },
+            { "{'biz_mail':'a@b'}", 60105 },
+            { "{'biz_mail':'lisi@sandbox.wecom.work'}", 60106 },
+            { $"{{'department':[{string.Join(",", Enumerable.Range(1, 101))}]}}", 60110 },
+            { "{'department':[99]}", 40066 },
+            { "{'department':[2,2]}", 40066 },
+            { "{'department':[2,5],'order':[1]}", 40058 },
+            { "{'department':[2,5],'order':[1,4294967296]}", 40058 },
+            { "{'department':[2,5],'order':[1,4294967295]}", 0 },
+            { "{'order':[-1]}", 40058 },
+            { "{'department':[2],'is_leader_in_dept':[1,0]}", 40058 },
+            { "{'department':[2],'main_department':3}", 40058 },
+            { "{'gender':'3'}", 40058 },
+            { "{'enable':2}", 40058 },
+            { "{'direct_leader':['nobody']}", 60111 },
+            { "{'to_invite':false,'gender':1}", 0 },
+        };
+
+        public static TheoryData<string, int> UserUpdateCases => new TheoryData<string, int>
+        {
+            { "{'userid':'nobody','name':'x'}", 60111 },
+            { "{'userid':'lisi','name':'李四四'}", 0 },
+            { "{'userid':'LiSi','new_userid':'bad id'}", 40003 },
+            { "{'userid':'LiSi','new_userid':'wangwu'}", 60102 },
+            { "{'userid':'LiSi','new_userid':'lisi'}", 0 },
+            { "{'userid':'LiSi','name':''}", 60112 },
+            { "{'userid':'LiSi','mobile':'13810000001'}", 60104 },
+            { "{'userid':'LiSi','mobile':'13810000002','email':'LISI@example.com'}", 0 },
+            { "{'userid':'LiSi','mobile':'x'}", 60103 },
+            { "{'userid':'LiSi','email':'x'}", 60105 },
+            { "{'userid':'LiSi','email':'wangwu@example.com'}", 60106 },
+            { "{'userid':'LiSi','mobile':'','email':''}", 60129 },
+            { "{'userid':'LiSi','department':[99]}", 40066 },
+            { "{'userid':'LiSi','order':[1]}", 40058 },
+            { "{'userid':'LiSi','order':[1,2]}", 0 },
+        };
+
+        [Theory]
+        [MemberData(nameof(UserCreateCases))]
+        public async Task User_create_rules(string change, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var body = Merge(NewHire, change);
+            Expect(errcode, await PostAsync(corp, "user/create", body));
+
+            var userId = (string?)JsonNode.Parse(body)!["userid"] ?? "NewHire";
+            Expect(errcode == 0 ? 0 : userId == "zhangsan" ? 0 : 60111, await GetAsync(corp, "user/get?userid=" + Uri.EscapeDataString(userId)));
+        }
+
+        [Fact]
+        public async Task User_create_stores_every_field_read_back()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(0, await PostAsync(corp, "user/create", @"{'userid':'NewHire','name':'新人','alias':'Newbie','mobile':'+86 13900000001','department':[2,5],'order':[10,20],
+                'position':'工程师','gender':'2','email':'newhire@example.com','biz_mail':'newhire@sandbox.wecom.work','telephone':'020-81234567',
+                'is_leader_in_dept':[0,1],'direct_leader':['lisi'],'main_department':5,'address':'广州','to_invite':true,
+                'extattr':{'attrs':[{'type':0,'name':'工号','text':{'value':'E9001'}},{'type':1,'name':'主页','web':{'url':'https://example.com','title':'主页'}}]}}"));
+
+            var user = Expect(0, await GetAsync(corp, "user/get?userid=newhire"));
+            Assert.Equal("NewHire", (string)user["userid"]!);
+            Assert.Equal("新人", (string)user["name"]!);
+            Assert.Equal("Newbie", (string)user["alias"]!);
+            Assert.Equal("+86 13900000001", (string)user["mobile"]!);
+            Assert.Equal(new[] { 2, 5 }, user["department"]!.AsArray().Select(d => (int)d!));
+            Assert.Equal(new[] { 10L, 20L }, user["order"]!.AsArray().Select(o => (long)o!));
+            Assert.Equal(new[] { 0, 1 }, user["is_leader_in_dept"]!.AsArray().Select(l => (int)l!));
+            Assert.Equal(new[] { "LiSi" }, user["direct_leader"]!.AsArray().Select(l => (string)l!));
+            Assert.Equal("工程师", (string)user["position"]!);
+            Assert.Equal("2", (string)user["gender"]!);
+            Assert.Equal("newhire@example.com", (string)user["email"]!);
+            Assert.Equal("newhire@sandbox.wecom.work", (string)user["biz_mail"]!);
+            Assert.Equal("020-81234567", (string)user["telephone"]!);
+            Assert.Equal("广州", (string)user["address"]!);
+            Assert.Equal(5, (int)user["main_department"]!);
+            Assert.Equal(4, (int)user["status"]!);
+            var attr = Assert.Single(user["extattr"]!["attrs"]!.AsArray());
+            Assert.Equal("工号", (string)attr!["name"]!);
+            Assert.Equal("E9001", (string)attr["text"]!["value"]!);
+            var leaders = Expect(0, await GetAsync(corp, "department/get?id=5"))["department"]!["department_leader"]!.AsArray();
+            Assert.Equal(new[] { "WangWu", "NewHire" }, leaders.Select(l => (string)l!));
+        }
+
+        [Fact]
+        public async Task User_create_defaults_to_the_root_department_and_a_disabled_member_when_enable_is_0()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(0, await PostAsync(corp, "user/create", Merge(NewHire, "{'enable':0,'gender':1}")));
+
+            var user = Expect(0, await GetAsync(corp, "user/get?userid=NewHire"));
+            Assert.Equal(new[] { 1 }, user["department"]!.AsArray().Select(d => (int)d!));
+            Assert.Equal(new[] { 0L }, user["order"]!.AsArray().Select(o => (long)o!));
+            Assert.Equal(2, (int)user["status"]!);
+            Assert.Equal("1", (string)user["gender"]!);
+        }
+
+        [Theory]
+        [InlineData("department/create", NewDepartment)]
+        [InlineData("department/update", "{'id':5,'name':'x'}")]
+        [InlineData("department/delete?id=6", null)]
+        [InlineData("user/create", NewHire)]
+        [InlineData("user/update", "{'userid':'LiSi','name':'x'}")]
+        [InlineData("user/delete?userid=XiaoLiu", null)]
+        [InlineData("user/batchdelete", "{'useridlist':['XiaoLiu']}")]
+        public async Task Only_the_contacts_sync_secret_changes_departments_and_members(string path, string? body)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var before = (await GetAsync(corp, "user/list_id")).ToJsonString() + (await GetAsync(corp, "department/list")).ToJsonString();
+
+            Expect(48002, body is null ? await GetAsync(corp, path, App) : await PostAsync(corp, path, body, App));
+            Assert.Equal(before, (await GetAsync(corp, "user/list_id")).ToJsonString() + (await GetAsync(corp, "department/list")).ToJsonString());
+        }
+
+        [Theory]
+        [MemberData(nameof(UserUpdateCases))]
+        public async Task User_update_rules(string body, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var before = (await GetAsync(corp, "user/get?userid=LiSi")).ToJsonString();
+            Expect(errcode, await PostAsync(corp, "user/update", body));
+
+            var after = (await GetAsync(corp, "user/get?userid=LiSi")).ToJsonString();
+            Assert.Equal(errcode == 0, before != after);
+        }
+
+        [Fact]
+        public async Task User_update_changes_given_fields_only()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var before = Expect(0, await GetAsync(corp, "user/get?userid=SunQi"));
+            Expect(0, await PostAsync(corp, "user/update", "{'userid':'SunQi','position':'首席架构师','department':[8,9],'extattr':{'attrs':[{'type':0,'name':'级别','text':{'value':'T4'}}]}}"));
+
+            var after = Expect(0, await GetAsync(corp, "user/get?userid=SunQi"));
+            Assert.Equal("首席架构师", (string)after["position"]!);
+            Assert.Equal(new[] { 8, 9 }, after["department"]!.AsArray().Select(d => (int)d!));
+            // Department 8 keeps its order; 9 is new and gets 0. Department 5 was the main one, so 8 becomes it.
+            Assert.Equal(new[] { (long)before["order"]![1]!, 0L }, after["order"]!.AsArray().Select(o => (long)o!));
+            Assert.Equal(8, (int)after["main_department"]!);
+            Assert.Equal(new[] { "工号", "级别" }, after["extattr"]!["attrs"]!.AsArray().Select(a => (string)a!["name"]!));
+            foreach (var field in new[] { "name", "mobile", "email", "biz_mail", "gender", "status", "telephone", "alias", "address" })
+            {
+                Assert.Equal(before[field]!.ToJsonString(), after[field]!.ToJsonString());
+            }
+        }
+
+        [Theory]
+        [InlineData("LiangBa", 1, 1)]
+        [InlineData("ZhengShi", 1, 4)]
+        [InlineData("ZhangSan", 1, 1)]
+        [InlineData("ZhangSan", 0, 2)]
+        [InlineData("ZhengShi", 0, 2)]
+        public async Task Enable_switches_between_active_and_disabled_but_never_activates(string userId, int enable, int status)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(0, await PostAsync(corp, "user/update", $"{{'userid':'{userId}','enable':{enable}}}"));
+
+            Assert.Equal(status, (int)Expect(0, await GetAsync(corp, "user/get?userid=" + userId))["status"]!);
+        }
+
+        [Fact]
+        public async Task Renaming_a_userid_updates_tags_leaders_and_direct_leaders()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(0, await PostAsync(corp, "user/create", Merge(NewHire, "{'department':[5],'direct_leader':['WangWu']}")));
+            Expect(0, await PostAsync(corp, "user/update", "{'userid':'wangwu','new_userid':'wang.wu','name':'王五五'}"));
+
+            Expect(60111, await GetAsync(corp, "user/get?userid=WangWu"));
+            Assert.Equal("王五五", (string)Expect(0, await GetAsync(corp, "user/get?userid=wang.wu"))["name"]!);
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=1"))["userlist"]!.AsArray().Select(u => (string)u!["userid"]!);
+            Assert.Equal(new[] { "SunQi", "wang.wu", "HanYi" }, tag);
+            var leaders = Expect(0, await GetAsync(corp, "department/get?id=5"))["department"]!["department_leader"]!.AsArray();
+            Assert.Equal(new[] { "wang.wu" }, leaders.Select(l => (string)l!));
+            var directLeader = Expect(0, await GetAsync(corp, "user/get?userid=NewHire"))["direct_leader"]!.AsArray();
+            Assert.Equal(new[] { "wang.wu" }, directLeader.Select(l => (string)l!));
+        }
+
+        [Fact]
+        public async Task Deleting_a_member_removes_them_from_tags_and_leaders()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(60111, await GetAsync(corp, "user/delete?userid=nobody"));
+            Expect(0, await GetAsync(corp, "user/delete?userid=wangwu"));
+
+            Expect(60111, await GetAsync(corp, "user/get?userid=WangWu"));
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=1"))["userlist"]!.AsArray().Select(u => (string)u!["userid"]!);
+            Assert.Equal(new[] { "SunQi", "HanYi" }, tag);
+            Assert.Empty(Expect(0, await GetAsync(corp, "department/get?id=5"))["department"]!["department_leader"]!.AsArray());
+        }
+
+        [Theory]
+        [InlineData("[]", 40058)]
+        [InlineData("['ZhaoLiu','nobody','WuJiu']", 60111)]
+        [InlineData("['ZhaoLiu','zhaoliu','WuJiu']", 0)]
+        public async Task Batch_delete_is_all_or_nothing(string userIds, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(errcode, await PostAsync(corp, "user/batchdelete", $"{{'useridlist':{userIds}}}"));
+
+            Expect(errcode == 0 ? 60111 : 0, await GetAsync(corp, "user/get?userid=ZhaoLiu"));
+            Expect(errcode == 0 ? 60111 : 0, await GetAsync(corp, "user/get?userid=WuJiu"));
+        }
+
+        [Fact]
+        public async Task Batch_delete_takes_at_most_200_userids()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var ids = string.Join(",", Enumerable.Repeat("'ZhaoLiu'", 201));
+
+            Expect(40058, await PostAsync(corp, "user/batchdelete", $"{{'useridlist':[{ids}]}}"));
+            Expect(0, await GetAsync(corp, "user/get?userid=ZhaoLiu"));
         }
 
         private static async Task<int[]> DepartmentIdsAsync(TestCorp corp) =>
