@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -40,6 +42,12 @@ namespace WeComPS.Sandbox
                 ["user/update"] = Sync(UpdateUser),
                 ["user/delete"] = Sync(c => RemoveUsers(new[] { QueryString(c, "userid") })),
                 ["user/batchdelete"] = Sync(BatchDeleteUsers),
+
+                // Lookups and invitations work for any secret, within its visible scope.
+                ["user/getuserid"] = c => new JsonObject { ["userid"] = FindUserId(c, "mobile", u => u.Mobile, StringComparer.Ordinal) },
+                ["user/get_userid_by_email"] = c => new JsonObject { ["userid"] = FindUserIdByEmail(c) },
+                ["user/convert_to_openid"] = ConvertToOpenId,
+                ["batch/invite"] = Invite,
             };
         }
 
@@ -421,6 +429,85 @@ namespace WeComPS.Sandbox
             }
         }
 
+        private string FindUserId(Call c, string field, Func<SandboxUser, string?> value, StringComparer comparer)
+        {
+            var wanted = BodyString(c.Body, field) ?? throw InvalidParameter(field);
+            var visible = VisibleDepartments(c.App);
+            return _users.Values.FirstOrDefault(u => CanSee(visible, u) && comparer.Equals(value(u), wanted))?.UserId
+                ?? throw new ApiError(46004, "user no exist");
+        }
+
+        private string FindUserIdByEmail(Call c) => (BodyLong(c.Body, "email_type") ?? 1) switch
+        {
+            1 => FindUserId(c, "email", u => u.BizMail, StringComparer.OrdinalIgnoreCase),
+            2 => FindUserId(c, "email", u => u.Email, StringComparer.OrdinalIgnoreCase),
+            _ => throw InvalidParameter("email_type"),
+        };
+
+        /// <summary>A stable openid per corp and member, for members who have activated WeCom.</summary>
+        private JsonObject ConvertToOpenId(Call c)
+        {
+            var user = VisibleUser(c.App, BodyString(c.Body, "userid") ?? "");
+            if (user.Status == 4)
+            {
+                throw new ApiError(43004, "require subscribe: the member has not activated WeCom");
+            }
+
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(CorpId + "/" + user.UserId));
+            return new JsonObject { ["openid"] = "oSbx" + string.Concat(hash.Take(12).Select(b => b.ToString("x2", CultureInfo.InvariantCulture))) };
+        }
+
+        private JsonObject Invite(Call c)
+        {
+            var targets = ReadTargets(c, "user", "party", 40058);
+            var tags = BodyList(c.Body, "tag", ToInt) ?? new List<int>();
+            if (tags.Count > 100)
+            {
+                throw new ApiError(40058, "invalid Request Parameter, tag holds at most 100 tagids");
+            }
+
+            if (targets.Count + tags.Count == 0)
+            {
+                throw new ApiError(40058, "invalid Request Parameter, user, party and tag are all empty");
+            }
+
+            var answer = new JsonObject();
+            AddIfAny(answer, "invaliduser", targets.InvalidUsers.Select(id => (JsonNode)id));
+            AddIfAny(answer, "invalidparty", targets.InvalidParties.Select(id => (JsonNode)id));
+            AddIfAny(answer, "invalidtag", tags.Where(id => !_tags.ContainsKey(id)).Select(id => (JsonNode)id));
+            return answer;
+        }
+
+        /// <summary>The members and departments a call names, split into those that exist within the caller's scope and the rest.</summary>
+        private Targets ReadTargets(Call c, string userField, string partyField, int tooMany)
+        {
+            var users = BodyList(c.Body, userField, ToText) ?? new List<string>();
+            var parties = BodyList(c.Body, partyField, ToInt) ?? new List<int>();
+            if (users.Count > 1000 || parties.Count > 100)
+            {
+                throw new ApiError(tooMany, $"{userField} holds at most 1000 userids and {partyField} at most 100 departments");
+            }
+
+            var visible = VisibleDepartments(c.App);
+            var valid = users.Select(id => _users.TryGetValue(id, out var u) && CanSee(visible, u) ? u.UserId : null).ToList();
+            return new Targets(
+                users.Count + parties.Count,
+                valid.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+                users.Where((_, i) => valid[i] is null).Distinct().ToList(),
+                parties.Where(visible.Contains).Distinct().ToList(),
+                parties.Where(p => !visible.Contains(p)).Distinct().ToList());
+        }
+
+        private static void AddIfAny(JsonObject answer, string key, IEnumerable<JsonNode?> items)
+        {
+            var array = Array(items);
+            if (array.Count > 0)
+            {
+                answer[key] = array;
+            }
+        }
+
         /// <summary>Characters as WeCom counts them: a surrogate pair is one.</summary>
         private static int TextLength(string text) => text.Length - text.Count(char.IsLowSurrogate);
 
@@ -459,6 +546,26 @@ namespace WeComPS.Sandbox
         {
             var number = ToLong(node, name);
             return number >= int.MinValue && number <= int.MaxValue ? (int)number : throw InvalidParameter(name);
+        }
+
+        /// <summary>The users and departments a call names: valid ones (existing, in the caller's scope, canonical userids) and the rest as given.</summary>
+        private sealed class Targets
+        {
+            public Targets(int count, List<string> users, List<string> invalidUsers, List<int> parties, List<int> invalidParties)
+            {
+                Count = count;
+                Users = users;
+                InvalidUsers = invalidUsers;
+                Parties = parties;
+                InvalidParties = invalidParties;
+            }
+
+            /// <summary>How many ids the call named.</summary>
+            public int Count { get; }
+            public List<string> Users { get; }
+            public List<string> InvalidUsers { get; }
+            public List<int> Parties { get; }
+            public List<int> InvalidParties { get; }
         }
     }
 }

@@ -390,6 +390,95 @@ namespace WeComPS.Tests
             Expect(0, await GetAsync(corp, "user/get?userid=ZhaoLiu"));
         }
 
+        [Theory]
+        [InlineData("{'mobile':'13810000002'}", Sync, "LiSi")]
+        [InlineData("{'mobile':'13810000002'}", App, "LiSi")]
+        [InlineData("{'mobile':'13810000001'}", App, null)]
+        [InlineData("{'mobile':'13999999999'}", Sync, null)]
+        public async Task Getuserid_finds_a_visible_member_by_mobile(string body, string secret, string? userId)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var answer = Expect(userId is null ? 46004 : 0, await PostAsync(corp, "user/getuserid", body, secret));
+
+            Assert.Equal(userId, (string?)answer["userid"]);
+        }
+
+        [Theory]
+        [InlineData("{'email':'LiSi@sandbox.wecom.work'}", 0, "LiSi")]
+        [InlineData("{'email':'lisi@SANDBOX.wecom.work','email_type':1}", 0, "LiSi")]
+        [InlineData("{'email':'LiSi@example.com','email_type':2}", 0, "LiSi")]
+        [InlineData("{'email':'LiSi@example.com'}", 46004, null)]
+        [InlineData("{'email':'LiSi@sandbox.wecom.work','email_type':2}", 46004, null)]
+        [InlineData("{'email':'LiSi@example.com','email_type':3}", 40058, null)]
+        public async Task Get_userid_by_email_reads_corporate_or_personal_mail(string body, int errcode, string? userId)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var answer = Expect(errcode, await PostAsync(corp, "user/get_userid_by_email", body));
+
+            Assert.Equal(userId, (string?)answer["userid"]);
+        }
+
+        [Theory]
+        [InlineData("ZhangSan", Sync, 0)]
+        [InlineData("ZhengShi", Sync, 43004)]
+        [InlineData("nobody", Sync, 60111)]
+        [InlineData("ZhangSan", App, 60011)]
+        [InlineData("LiSi", App, 0)]
+        public async Task Convert_to_openid_needs_an_activated_visible_member(string userId, string secret, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(errcode, await PostAsync(corp, "user/convert_to_openid", $"{{'userid':'{userId}'}}", secret));
+        }
+
+        [Fact]
+        public async Task Openids_are_stable_per_member_and_differ_between_members()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var first = (string)Expect(0, await PostAsync(corp, "user/convert_to_openid", "{'userid':'LiSi'}"))["openid"]!;
+            var again = (string)Expect(0, await PostAsync(corp, "user/convert_to_openid", "{'userid':'lisi'}", App))["openid"]!;
+            var other = (string)Expect(0, await PostAsync(corp, "user/convert_to_openid", "{'userid':'ZhangSan'}"))["openid"]!;
+
+            Assert.Matches("^oSbx[0-9a-f]{24}$", first);
+            Assert.Equal(first, again);
+            Assert.NotEqual(first, other);
+        }
+
+        [Theory]
+        [InlineData("{}", 40058)]
+        [InlineData("{'user':[],'party':[],'tag':[]}", 40058)]
+        [InlineData("{'user':['LiSi'],'party':[2],'tag':[1]}", 0)]
+        public async Task Batch_invite_needs_at_least_one_target(string body, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var answer = Expect(errcode, await PostAsync(corp, "batch/invite", body));
+
+            Assert.DoesNotContain(answer, field => field.Key.StartsWith("invalid", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [InlineData("user", 1001)]
+        [InlineData("party", 101)]
+        [InlineData("tag", 101)]
+        public async Task Batch_invite_limits_each_list(string field, int count)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var ids = string.Join(",", Enumerable.Repeat(field == "user" ? "'LiSi'" : "2", count));
+
+            Expect(40058, await PostAsync(corp, "batch/invite", $"{{'{field}':[{ids}]}}"));
+            Expect(0, await PostAsync(corp, "batch/invite", $"{{'{field}':[{ids.Substring(ids.IndexOf(',') + 1)}]}}"));
+        }
+
+        [Fact]
+        public async Task Batch_invite_reports_what_does_not_exist_or_is_out_of_scope()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var answer = Expect(0, await PostAsync(corp, "batch/invite", "{'user':['LiSi','nobody','ZhangSan'],'party':[5,99,3],'tag':[1,99]}", App));
+
+            Assert.Equal(new[] { "nobody", "ZhangSan" }, answer["invaliduser"]!.AsArray().Select(u => (string)u!));
+            Assert.Equal(new[] { 99, 3 }, answer["invalidparty"]!.AsArray().Select(p => (int)p!));
+            Assert.Equal(new[] { 99 }, answer["invalidtag"]!.AsArray().Select(t => (int)t!));
+        }
+
         private static async Task<int[]> DepartmentIdsAsync(TestCorp corp) =>
             Expect(0, await GetAsync(corp, "department/simplelist"))["department_id"]!.AsArray().Select(d => (int)d!["id"]!).ToArray();
 
