@@ -19,6 +19,9 @@ namespace WeComPS.Sandbox
         private const long OrderLimit = 1L << 32;
         private const int MaxUserDepartments = 100;
         private const int MaxBatchDelete = 200;
+        private const int MaxTags = 3000;
+        private const int MaxTagMembers = 30000;
+        private const int MaxTagNameLength = 32;
         private static readonly char[] IllegalDepartmentChars = { '\\', ':', '*', '?', '"', '<', '>', '|' };
         private static readonly Regex UserIdPattern = new Regex(@"\A[0-9A-Za-z][0-9A-Za-z_@.\-]{0,63}\z", RegexOptions.CultureInvariant);
         private static readonly Regex MobilePattern = new Regex(@"\A\+?(?:[0-9]{1,4}[ \-])?[0-9]{5,20}\z", RegexOptions.CultureInvariant);
@@ -48,6 +51,13 @@ namespace WeComPS.Sandbox
                 ["user/get_userid_by_email"] = c => new JsonObject { ["userid"] = FindUserIdByEmail(c) },
                 ["user/convert_to_openid"] = ConvertToOpenId,
                 ["batch/invite"] = Invite,
+
+                // Any app may create tags; only the creating app may change one.
+                ["tag/create"] = CreateTag,
+                ["tag/update"] = UpdateTag,
+                ["tag/delete"] = DeleteTag,
+                ["tag/addtagusers"] = c => ChangeTagMembers(c, add: true),
+                ["tag/deltagusers"] = c => ChangeTagMembers(c, add: false),
             };
         }
 
@@ -476,6 +486,97 @@ namespace WeComPS.Sandbox
             AddIfAny(answer, "invaliduser", targets.InvalidUsers.Select(id => (JsonNode)id));
             AddIfAny(answer, "invalidparty", targets.InvalidParties.Select(id => (JsonNode)id));
             AddIfAny(answer, "invalidtag", tags.Where(id => !_tags.ContainsKey(id)).Select(id => (JsonNode)id));
+            return answer;
+        }
+
+        private JsonObject CreateTag(Call c)
+        {
+            var name = CheckTagName(BodyString(c.Body, "tagname"), null);
+            var id = BodyLong(c.Body, "tagid") ?? _tags.Keys.DefaultIfEmpty(0).Max() + 1;
+            if (id < 0 || id > int.MaxValue || _tags.ContainsKey((int)id))
+            {
+                throw new ApiError(40068, "invalid tagid: it must be a free id >= 0");
+            }
+
+            if (_tags.Count >= MaxTags)
+            {
+                throw new ApiError(40058, $"invalid Request Parameter, a corp holds at most {MaxTags} tags");
+            }
+
+            _tags[(int)id] = new SandboxTag { Id = (int)id, Name = name, OwnerSecret = c.App.Secret };
+            return new JsonObject { ["tagid"] = id };
+        }
+
+        private JsonObject UpdateTag(Call c)
+        {
+            var tag = OwnedTag(c, BodyInt(c.Body, "tagid") ?? throw new ApiError(40068, "invalid tagid"));
+            tag.Name = CheckTagName(BodyString(c.Body, "tagname"), tag);
+            return new JsonObject();
+        }
+
+        private JsonObject DeleteTag(Call c)
+        {
+            _tags.Remove(OwnedTag(c, QueryInt(c, "tagid")).Id);
+            return new JsonObject();
+        }
+
+        private string CheckTagName(string? name, SandboxTag? current)
+        {
+            if (name is null || name.Length == 0 || TextLength(name) > MaxTagNameLength)
+            {
+                throw new ApiError(40072, $"invalid tagname length: 1-{MaxTagNameLength} characters");
+            }
+
+            return _tags.Values.Any(t => t != current && t.Name == name) ? throw new ApiError(40071, "UserTag Name Already Exist") : name;
+        }
+
+        private SandboxTag OwnedTag(Call c, int id)
+        {
+            var tag = ExistingTag(id);
+            return tag.OwnerSecret == c.App.Secret ? tag : throw new ApiError(81011, "no privilege to access/modify tag: only the app that created it may change it");
+        }
+
+        /// <summary>addtagusers / deltagusers: the valid targets change the tag, the invalid ones are reported.</summary>
+        private JsonObject ChangeTagMembers(Call c, bool add)
+        {
+            var tag = OwnedTag(c, BodyInt(c.Body, "tagid") ?? throw new ApiError(40068, "invalid tagid"));
+            var targets = ReadTargets(c, "userlist", "partylist", 81014);
+            if (targets.Count == 0)
+            {
+                throw new ApiError(40058, "invalid Request Parameter, userlist and partylist are both empty");
+            }
+
+            if (targets.Users.Count + targets.Parties.Count == 0)
+            {
+                throw add ? new ApiError(40070, "all list invalid: no user or department can be added") : new ApiError(40031, "invalid userid list: no user or department can be removed");
+            }
+
+            if (add)
+            {
+                var users = targets.Users.Where(id => !tag.Users.Any(u => SameUser(u, id))).ToList();
+                var parties = targets.Parties.Except(tag.Departments).ToList();
+                if (tag.Users.Count + tag.Departments.Count + users.Count + parties.Count > MaxTagMembers)
+                {
+                    throw new ApiError(81014, $"a tag holds at most {MaxTagMembers} users and departments");
+                }
+
+                tag.Users.AddRange(users);
+                tag.Departments.AddRange(parties);
+            }
+            else
+            {
+                tag.Users.RemoveAll(u => targets.Users.Any(id => SameUser(u, id)));
+                tag.Departments.RemoveAll(targets.Parties.Contains);
+            }
+
+            // invalidlist is a pipe-delimited string, invalidparty an array.
+            var answer = new JsonObject();
+            if (targets.InvalidUsers.Count > 0)
+            {
+                answer["invalidlist"] = string.Join("|", targets.InvalidUsers);
+            }
+
+            AddIfAny(answer, "invalidparty", targets.InvalidParties.Select(id => (JsonNode)id));
             return answer;
         }
 

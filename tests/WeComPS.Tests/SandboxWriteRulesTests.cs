@@ -479,6 +479,206 @@ namespace WeComPS.Tests
             Assert.Equal(new[] { 99 }, answer["invalidtag"]!.AsArray().Select(t => (int)t!));
         }
 
+        public static TheoryData<string, int> TagCreateCases => new TheoryData<string, int>
+        {
+            { "{'tagname':''}", 40072 },
+            { "{}", 40072 },
+            { $"{{'tagname':'{new string('标', 33)}'}}", 40072 },
+            { $"{{'tagname':'{new string('标', 32)}'}}", 0 },
+            { "{'tagname':'值班'}", 40071 },
+            { "{'tagname':'新标签','tagid':-1}", 40068 },
+            { "{'tagname':'新标签','tagid':1}", 40068 },
+            { "{'tagname':'新标签','tagid':0}", 0 },
+        };
+
+        [Theory]
+        [MemberData(nameof(TagCreateCases))]
+        public async Task Tag_create_rules(string body, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(errcode, await PostAsync(corp, "tag/create", body, App));
+
+            Assert.Equal(errcode == 0 ? 4 : 3, Expect(0, await GetAsync(corp, "tag/list"))["taglist"]!.AsArray().Count);
+        }
+
+        [Fact]
+        public async Task Any_app_creates_tags_and_only_the_creator_changes_them()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var created = Expect(0, await PostAsync(corp, "tag/create", "{'tagname':'邮件值班'}", App));
+            var chosen = Expect(0, await PostAsync(corp, "tag/create", "{'tagname':'邮件专家','tagid':50}", App));
+            var next = Expect(0, await PostAsync(corp, "tag/create", "{'tagname':'邮件新人'}", App));
+            Assert.Equal(new[] { 4, 50, 51 }, new[] { created, chosen, next }.Select(t => (int)t["tagid"]!));
+
+            Expect(81011, await PostAsync(corp, "tag/update", "{'tagid':4,'tagname':'改名'}"));
+            Expect(81011, await PostAsync(corp, "tag/addtagusers", "{'tagid':4,'userlist':['LiSi']}"));
+            Expect(81011, await GetAsync(corp, "tag/delete?tagid=4"));
+            Expect(0, await PostAsync(corp, "tag/update", "{'tagid':4,'tagname':'邮件值班组'}", App));
+            Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':4,'userlist':['LiSi'],'partylist':[6]}", App));
+
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=4", App));
+            Assert.Equal("邮件值班组", (string)tag["tagname"]!);
+            Assert.Equal(new[] { "LiSi" }, tag["userlist"]!.AsArray().Select(u => (string)u!["userid"]!));
+            Assert.Equal(new[] { 6 }, tag["partylist"]!.AsArray().Select(p => (int)p!));
+            Expect(0, await GetAsync(corp, "tag/delete?tagid=4", App));
+            Expect(40068, await GetAsync(corp, "tag/get?tagid=4"));
+        }
+
+        [Theory]
+        [InlineData("tag/update", "{'tagid':TAG,'tagname':'改名'}")]
+        [InlineData("tag/delete?tagid=TAG", null)]
+        [InlineData("tag/addtagusers", "{'tagid':TAG,'userlist':['LiSi']}")]
+        [InlineData("tag/deltagusers", "{'tagid':TAG,'userlist':['WangWu']}")]
+        public async Task Tag_changes_need_an_existing_tag_of_the_callers_own(string path, string? body)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Task<JsonObject> Send(int tagId, string secret) =>
+                body is null ? GetAsync(corp, path.Replace("TAG", tagId.ToString()), secret) : PostAsync(corp, path, body.Replace("TAG", tagId.ToString()), secret);
+            var before = (await GetAsync(corp, "tag/get?tagid=1")).ToJsonString();
+
+            Expect(40068, await Send(99, Sync));
+            Expect(81011, await Send(1, App));
+            Assert.Equal(before, (await GetAsync(corp, "tag/get?tagid=1")).ToJsonString());
+            Expect(0, await Send(1, Sync));
+        }
+
+        [Theory]
+        [InlineData("{'tagid':3,'tagname':'值班'}", 0)]
+        [InlineData("{'tagid':3,'tagname':'夜间值班'}", 0)]
+        [InlineData("{'tagid':3,'tagname':'技术委员会'}", 40071)]
+        [InlineData("{'tagid':3,'tagname':''}", 40072)]
+        public async Task Tag_update_rules(string body, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(errcode, await PostAsync(corp, "tag/update", body));
+
+            var name = (string)Expect(0, await GetAsync(corp, "tag/get?tagid=3"))["tagname"]!;
+            Assert.Equal(errcode == 0 ? (string)JsonNode.Parse(Json(body))!["tagname"]! : "值班", name);
+        }
+
+        [Fact]
+        public async Task A_corp_holds_at_most_3000_tags()
+        {
+            var sandbox = WeComSandbox.CreateSample();
+            for (var id = 4; id < 3000; id++)
+            {
+                sandbox.AddTag(new SandboxTag { Id = id, Name = "T" + id, OwnerSecret = Sync });
+            }
+
+            await using var corp = await TestCorp.StartAsync(sandbox);
+            Expect(0, await PostAsync(corp, "tag/create", "{'tagname':'第3000个'}"));
+            Expect(40058, await PostAsync(corp, "tag/create", "{'tagname':'第3001个'}"));
+        }
+
+        [Fact]
+        public async Task Adding_to_a_tag_reports_invalid_users_as_a_pipe_string_and_departments_as_an_array()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var answer = Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':3,'userlist':['LiSi','nobody','lisi','ghost'],'partylist':[2,99]}"));
+
+            Assert.Equal("nobody|ghost", answer["invalidlist"]!.GetValue<string>());
+            Assert.Equal(new[] { 99 }, answer["invalidparty"]!.AsArray().Select(p => (int)p!));
+            Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':3,'userlist':['LISI','XiaoLiu'],'partylist':[2]}"));
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=3"));
+            Assert.Equal(new[] { "LiSi", "XiaoLiu" }, tag["userlist"]!.AsArray().Select(u => (string)u!["userid"]!));
+            Assert.Equal(new[] { 2 }, tag["partylist"]!.AsArray().Select(p => (int)p!));
+        }
+
+        [Fact]
+        public async Task A_fully_valid_tag_change_reports_nothing_invalid()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var added = Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':3,'userlist':['LiSi']}"));
+            var removed = Expect(0, await PostAsync(corp, "tag/deltagusers", "{'tagid':3,'userlist':['LiSi']}"));
+
+            Assert.Equal(new[] { "errcode", "errmsg" }, added.Select(f => f.Key));
+            Assert.Equal(new[] { "errcode", "errmsg" }, removed.Select(f => f.Key));
+        }
+
+        [Theory]
+        [InlineData("tag/addtagusers", "{'tagid':3,'userlist':['nobody'],'partylist':[99]}", 40070)]
+        [InlineData("tag/deltagusers", "{'tagid':1,'userlist':['nobody'],'partylist':[99]}", 40031)]
+        [InlineData("tag/addtagusers", "{'tagid':3}", 40058)]
+        [InlineData("tag/deltagusers", "{'tagid':1,'userlist':[],'partylist':[]}", 40058)]
+        public async Task A_tag_change_with_no_valid_target_fails_and_changes_nothing(string path, string body, int errcode)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var before = (await GetAsync(corp, "tag/list")).ToJsonString() + (await GetAsync(corp, "tag/get?tagid=1")).ToJsonString() + (await GetAsync(corp, "tag/get?tagid=3")).ToJsonString();
+
+            Expect(errcode, await PostAsync(corp, path, body));
+            Assert.Equal(before, (await GetAsync(corp, "tag/list")).ToJsonString() + (await GetAsync(corp, "tag/get?tagid=1")).ToJsonString() + (await GetAsync(corp, "tag/get?tagid=3")).ToJsonString());
+        }
+
+        [Fact]
+        public async Task An_app_adds_only_members_and_departments_in_its_scope()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(0, await PostAsync(corp, "tag/create", "{'tagname':'邮件值班','tagid':10}", App));
+
+            Expect(40070, await PostAsync(corp, "tag/addtagusers", "{'tagid':10,'userlist':['ZhangSan'],'partylist':[3]}", App));
+            var answer = Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':10,'userlist':['ZhangSan','WangWu'],'partylist':[3,5]}", App));
+            Assert.Equal("ZhangSan", (string)answer["invalidlist"]!);
+            Assert.Equal(new[] { 3 }, answer["invalidparty"]!.AsArray().Select(p => (int)p!));
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=10"));
+            Assert.Equal(new[] { "WangWu" }, tag["userlist"]!.AsArray().Select(u => (string)u!["userid"]!));
+            Assert.Equal(new[] { 5 }, tag["partylist"]!.AsArray().Select(p => (int)p!));
+        }
+
+        [Theory]
+        [InlineData("tag/addtagusers", "userlist", "'LiSi'", 1001)]
+        [InlineData("tag/addtagusers", "partylist", "2", 101)]
+        [InlineData("tag/deltagusers", "userlist", "'SunQi'", 1001)]
+        [InlineData("tag/deltagusers", "partylist", "8", 101)]
+        public async Task A_tag_call_names_at_most_1000_users_and_100_departments(string path, string field, string id, int count)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var ids = string.Join(",", Enumerable.Repeat(id, count));
+
+            Expect(81014, await PostAsync(corp, path, $"{{'tagid':1,'{field}':[{ids}]}}"));
+            Expect(0, await PostAsync(corp, path, $"{{'tagid':1,'{field}':[{ids.Substring(ids.IndexOf(',') + 1)}]}}"));
+        }
+
+        [Fact]
+        public async Task A_tag_holds_at_most_30000_users_and_departments()
+        {
+            var sandbox = WeComSandbox.CreateSample();
+            var tag = new SandboxTag { Id = 9, Name = "全员", OwnerSecret = Sync, Departments = { 1 } };
+            tag.Users.AddRange(Enumerable.Range(0, 29998).Select(i => "former" + i));
+            sandbox.AddTag(tag);
+
+            await using var corp = await TestCorp.StartAsync(sandbox);
+            Expect(81014, await PostAsync(corp, "tag/addtagusers", "{'tagid':9,'userlist':['LiSi','WangWu']}"));
+            Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':9,'userlist':['LiSi']}"));
+        }
+
+        [Fact]
+        public async Task Removing_from_a_tag_ignores_targets_not_in_it_and_reports_unknown_ones()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var answer = Expect(0, await PostAsync(corp, "tag/deltagusers", "{'tagid':1,'userlist':['sunqi','nobody','LiSi'],'partylist':[8,99,2]}"));
+
+            Assert.Equal("nobody", answer["invalidlist"]!.GetValue<string>());
+            Assert.Equal(new[] { 99 }, answer["invalidparty"]!.AsArray().Select(p => (int)p!));
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=1"));
+            Assert.Equal(new[] { "WangWu", "HanYi" }, tag["userlist"]!.AsArray().Select(u => (string)u!["userid"]!));
+            Assert.Empty(tag["partylist"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task Deleting_a_department_removes_it_from_tags()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            Expect(0, await PostAsync(corp, "department/create", "{'name':'空部门','parentid':1,'id':20}"));
+            Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':3,'partylist':[20,10]}"));
+            Expect(0, await GetAsync(corp, "department/delete?id=20"));
+
+            var tag = Expect(0, await GetAsync(corp, "tag/get?tagid=3"));
+            Assert.Equal(new[] { 10 }, tag["partylist"]!.AsArray().Select(p => (int)p!));
+        }
+
+        private static async Task<int> MemberCountAsync(TestCorp corp) =>
+            Expect(0, await PostAsync(corp, "user/list_id", "{}"))["dept_user"]!.AsArray().Select(row => (string)row!["userid"]!).Distinct().Count();
+
         private static async Task<int[]> DepartmentIdsAsync(TestCorp corp) =>
             Expect(0, await GetAsync(corp, "department/simplelist"))["department_id"]!.AsArray().Select(d => (int)d!["id"]!).ToArray();
 
