@@ -10,7 +10,7 @@ using System.Text.RegularExpressions;
 
 namespace WeComPS.Sandbox
 {
-    // The write side of the contacts API: departments, members and tags, with WeCom's rules and errcodes.
+    // The write side of the contacts API (departments, members, tags, invitations) and the member lookups, with WeCom's rules and errcodes.
     public sealed partial class WeComSandbox
     {
         private const int RootDepartmentId = 1;
@@ -234,13 +234,17 @@ namespace WeComPS.Sandbox
             ReadUser(c.Body, draft, current);
             _users.Remove(current.UserId);
             _users[draft.UserId] = draft;
-            ForEachReference(ids =>
+            if (draft.UserId != current.UserId)
             {
-                for (var i = 0; i < ids.Count; i++)
+                ForEachReference(ids =>
                 {
-                    ids[i] = SameUser(ids[i], current.UserId) ? draft.UserId : ids[i];
-                }
-            });
+                    for (var i = 0; i < ids.Count; i++)
+                    {
+                        ids[i] = SameUser(ids[i], current.UserId) ? draft.UserId : ids[i];
+                    }
+                });
+            }
+
             SyncLeadership(draft);
             return new JsonObject();
         }
