@@ -84,6 +84,61 @@ namespace WeComPS
             }
         }
 
+        /// <summary>
+        /// One call per item, for changes: every item is checked by <paramref name="validate"/> before any request is
+        /// sent, then the valid ones are sent at most <paramref name="maxConcurrency"/> at once. Each item's outcome
+        /// comes in input order; a failure names its item (<paramref name="describe"/>) and the others go on, except
+        /// one that no item can escape (<see cref="WeComException.AffectsAllItems"/>), which ends the run.
+        /// </summary>
+        public static async IAsyncEnumerable<ItemResult<TResult>> EachAsync<TItem, TResult>(
+            IEnumerable<TItem> items,
+            Func<TItem, WeComException?> validate,
+            Func<TItem, CancellationToken, Task<TResult>> call,
+            Func<TItem, (object Target, string Describe)> describe,
+            string apiPath,
+            int maxConcurrency,
+            IProgress<WeComProgress>? progress,
+            string activity,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var valid = new List<TItem>();
+            foreach (var item in items)
+            {
+                if (validate(item) is { } invalid)
+                {
+                    yield return ItemResult<TResult>.Failed(invalid, describe(item).Target);
+                }
+                else
+                {
+                    valid.Add(item);
+                }
+            }
+
+            var completed = 0;
+            await foreach (var (item, result) in OrderedSelectAsync(valid, call, maxConcurrency, cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Report(new WeComProgress(activity, ++completed, valid.Count));
+                var (target, what) = describe(item);
+                yield return Settle(result, target, what, apiPath);
+            }
+        }
+
+        /// <summary>The outcome of one item's finished call; throws a failure that affects every item.</summary>
+        public static ItemResult<T> Settle<T>(Task<T> call, object target, string describe, string apiPath)
+        {
+            if (FailureOf(call, apiPath) is not { } error)
+            {
+                return ItemResult<T>.Ok(call.Result);
+            }
+
+            if (error.AffectsAllItems)
+            {
+                throw error;
+            }
+
+            return ItemResult<T>.Failed(error.About(describe), target);
+        }
+
         /// <summary>The WeComException a finished task failed with, wrapping anything else.</summary>
         public static WeComException? FailureOf(Task task, string apiPath)
         {

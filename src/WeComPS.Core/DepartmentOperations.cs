@@ -6,8 +6,8 @@ using System.Threading.Tasks;
 
 namespace WeComPS
 {
-    /// <summary>Reads departments.</summary>
-    public sealed class DepartmentOperations
+    /// <summary>Reads and changes departments.</summary>
+    public sealed partial class DepartmentOperations
     {
         private readonly WeComConnection _connection;
 

@@ -18,6 +18,10 @@ namespace WeComPS
         public static ItemResult<T> Ok(T value) => new ItemResult<T>(value, null, null);
 
         public static ItemResult<T> Failed(WeComException error, object target) => new ItemResult<T>(default, error, target);
+
+        /// <summary>The same outcome with the value mapped by <paramref name="selector"/>; a failure stays as it is.</summary>
+        public ItemResult<TOut> Select<TOut>(System.Func<T, TOut> selector) =>
+            Error is null ? ItemResult<TOut>.Ok(selector(Value!)) : ItemResult<TOut>.Failed(Error, Target!);
     }
 
     /// <summary>How far a long read is.</summary>

@@ -120,4 +120,43 @@ namespace WeComPS
 
         public override string ToString() => DepartmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Which mailbox an email look-up searches.</summary>
+    public enum WeComEmailType
+    {
+        /// <summary>The corporate mailbox (企业邮箱, biz_mail).</summary>
+        Corporate = 1,
+        /// <summary>The member's personal email.</summary>
+        Personal = 2,
+    }
+
+    /// <summary>A look-up of a member's userid by mobile number or email, and its answer.</summary>
+    public sealed class WeComUserLookup
+    {
+        public string? Mobile { get; set; }
+        public string? Email { get; set; }
+        public WeComEmailType EmailType { get; set; } = WeComEmailType.Corporate;
+        /// <summary>The userid found; binds to -UserId of the user cmdlets.</summary>
+        public string? UserId { get; set; }
+
+        /// <summary>What is looked up: the mobile number, else the email.</summary>
+        public string Key => Mobile ?? Email ?? "";
+
+        public override string ToString() => UserId ?? Key;
+
+        internal WeComException? Validate()
+        {
+            var reason = Mobile is null && Email is null ? "give a mobile number or an email" : Mobile != null ? Rules.Mobile(Mobile) : Rules.Email(Email);
+            return reason is null ? null : WeComException.InvalidInput("InvalidLookup", $"Look-up of '{Key}': {reason}.");
+        }
+    }
+
+    /// <summary>A member's userid and the openid WeCom converts it to.</summary>
+    public sealed class WeComOpenId
+    {
+        public string UserId { get; set; } = "";
+        public string OpenId { get; set; } = "";
+
+        public override string ToString() => OpenId;
+    }
 }

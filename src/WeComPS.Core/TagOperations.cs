@@ -6,8 +6,8 @@ using System.Threading.Tasks;
 
 namespace WeComPS
 {
-    /// <summary>Reads tags.</summary>
-    public sealed class TagOperations
+    /// <summary>Reads and changes tags.</summary>
+    public sealed partial class TagOperations
     {
         private readonly WeComConnection _connection;
 

@@ -4,16 +4,14 @@ using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace WeComPS
 {
-    /// <summary>Reads members.</summary>
-    public sealed class UserOperations
+    /// <summary>Reads and changes members.</summary>
+    public sealed partial class UserOperations
     {
-        private static readonly Regex UserIdPattern = new Regex("^[0-9A-Za-z][0-9A-Za-z_@.-]{0,63}$", RegexOptions.CultureInvariant);
         private readonly WeComConnection _connection;
 
         internal UserOperations(WeComConnection connection) => _connection = connection;
@@ -25,17 +23,10 @@ namespace WeComPS
         public async IAsyncEnumerable<ItemResult<WeComUser>> GetAsync(
             IEnumerable<string> userIds, int? maxConcurrency = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            var wanted = new List<string>();
-            foreach (var id in userIds.Distinct(StringComparer.OrdinalIgnoreCase))
+            var (wanted, invalid) = CheckUserIds<WeComUser>(userIds);
+            foreach (var failure in invalid)
             {
-                if (CheckUserId(id) is { } invalid)
-                {
-                    yield return ItemResult<WeComUser>.Failed(invalid, id);
-                }
-                else
-                {
-                    wanted.Add(id);
-                }
+                yield return failure;
             }
 
             var calls = Concurrent.OrderedSelectAsync(
@@ -147,9 +138,27 @@ namespace WeComPS
 
         /// <summary>The error for a user id WeCom would refuse, or null when it is well formed.</summary>
         public static WeComException? CheckUserId(string? userId) =>
-            userId != null && UserIdPattern.IsMatch(userId)
-                ? null
-                : WeComException.InvalidInput("InvalidUserId", $"'{userId}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit.");
+            Rules.UserId(userId) is { } reason ? WeComException.InvalidInput("InvalidUserId", reason + ".") : null;
+
+        /// <summary>The distinct ids (case-insensitively), split into well-formed ones and failures for the others.</summary>
+        internal static (List<string> Valid, List<ItemResult<T>> Invalid) CheckUserIds<T>(IEnumerable<string> userIds)
+        {
+            var valid = new List<string>();
+            var invalid = new List<ItemResult<T>>();
+            foreach (var id in userIds.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (CheckUserId(id) is { } error)
+                {
+                    invalid.Add(ItemResult<T>.Failed(error, id));
+                }
+                else
+                {
+                    valid.Add(id);
+                }
+            }
+
+            return (valid, invalid);
+        }
 
         internal static WeComUser Parse(JsonElement e) => new WeComUser
         {

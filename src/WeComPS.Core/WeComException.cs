@@ -51,6 +51,13 @@ namespace WeComPS
         /// <summary>True when retrying later may succeed (busy, rate limited, transient network failure).</summary>
         public bool IsTransient { get; private set; }
 
+        /// <summary>
+        /// True when no other item of the same command can succeed either (the secret or its token is refused,
+        /// the secret may not call the API, the caller's IP is not trusted): the command stops instead of
+        /// reporting the same failure for every item.
+        /// </summary>
+        public bool AffectsAllItems => Kind == WeComErrorKind.Authentication || ErrCode == 48002 || ErrCode == 60020;
+
         /// <summary>Builds the exception for a non-zero errcode, with meaning and advice from the catalogue.</summary>
         public static WeComException FromApi(string apiPath, int errCode, string? errMsg)
         {
@@ -110,14 +117,21 @@ namespace WeComPS
 
         /// <summary>An item that a successful read did not contain.</summary>
         public static WeComException NotFound(string errorId, string message, string apiPath, string advice) =>
-            new WeComException(errorId, WeComErrorKind.NotFound, message + " " + advice)
-            {
-                ApiPath = apiPath,
-                RecommendedAction = advice,
-            };
+            WithAdvice(errorId, WeComErrorKind.NotFound, message, apiPath, advice);
+
+        /// <summary>An item that WeCom answered errcode 0 for but listed as invalid (e.g. in <c>invalidlist</c>).</summary>
+        public static WeComException Rejected(string errorId, string message, string apiPath, string advice) =>
+            WithAdvice(errorId, WeComErrorKind.InvalidArgument, message, apiPath, advice);
 
         /// <summary>Input rejected before any request was sent.</summary>
         public static WeComException InvalidInput(string errorId, string message) =>
             new WeComException(errorId, WeComErrorKind.InvalidArgument, message);
+
+        private static WeComException WithAdvice(string errorId, WeComErrorKind kind, string message, string apiPath, string advice) =>
+            new WeComException(errorId, kind, message + " " + advice)
+            {
+                ApiPath = apiPath,
+                RecommendedAction = advice,
+            };
     }
 }

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS
+{
+    /// <summary>
+    /// Any WeCom API call through a connection: its token, refresh, retries and error mapping, for the APIs that
+    /// have no operation of their own. The answer comes back as plain values (dictionaries, lists, strings, numbers,
+    /// booleans), never as JSON types.
+    /// </summary>
+    public static class ApiInvocation
+    {
+        private static readonly Regex PathPattern = new Regex("^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant);
+        private static readonly string[] ReservedQuery = { "access_token", "corpsecret", "corpid" };
+
+        /// <summary>
+        /// Calls <paramref name="path"/> (below /cgi-bin/, e.g. <c>user/get</c>) with GET or POST. <paramref name="body"/>
+        /// is a JSON string or an object graph of dictionaries, lists and values. errcode and errmsg are left out of
+        /// the answer: a non-zero errcode is thrown as a <see cref="WeComException"/>.
+        /// </summary>
+        public static async Task<IDictionary<string, object?>> InvokeAsync(
+            this WeComConnection connection,
+            string method,
+            string path,
+            IEnumerable<KeyValuePair<string, string>>? query,
+            object? body,
+            CancellationToken cancellationToken)
+        {
+            var verb = method.ToUpperInvariant() switch
+            {
+                "GET" => HttpMethod.Get,
+                "POST" => HttpMethod.Post,
+                _ => throw WeComException.InvalidInput("InvalidMethod", $"The method '{method}' is not used by the WeCom API: use GET or POST."),
+            };
+            var apiPath = NormalizePath(path);
+            var pairs = (query ?? Enumerable.Empty<KeyValuePair<string, string>>()).ToList();
+            if (pairs.FirstOrDefault(p => ReservedQuery.Contains(p.Key, StringComparer.OrdinalIgnoreCase)) is { Key: { } reserved })
+            {
+                throw WeComException.InvalidInput("ReservedQueryParameter", $"'{reserved}' is added by the connection; leave it out of the query.");
+            }
+
+            var queryText = string.Join("&", pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value ?? "")));
+            var answer = await connection.Client.CallAsync(verb, apiPath, queryText, BodyText(body), cancellationToken).ConfigureAwait(false);
+            var result = (Dictionary<string, object?>)ToPlain(answer)!;
+            result.Remove("errcode");
+            result.Remove("errmsg");
+            return result;
+        }
+
+        /// <summary>The API path below /cgi-bin/; gettoken is refused, because its answer is the token itself.</summary>
+        internal static string NormalizePath(string path)
+        {
+            var trimmed = (path ?? "").Trim().Trim('/');
+            if (trimmed.StartsWith("cgi-bin/", StringComparison.OrdinalIgnoreCase))
+            {
+                trimmed = trimmed.Substring("cgi-bin/".Length);
+            }
+
+            if (!PathPattern.IsMatch(trimmed))
+            {
+                throw WeComException.InvalidInput("InvalidApiPath", $"'{path}' is not a WeCom API path such as 'user/get' (no host, no query string: pass the query as -Query).");
+            }
+
+            if (trimmed.Equals("gettoken", StringComparison.OrdinalIgnoreCase))
+            {
+                throw WeComException.InvalidInput("InvalidApiPath", "gettoken is called by the connection itself; its token is never handed out.");
+            }
+
+            return trimmed;
+        }
+
+        private static string? BodyText(object? body)
+        {
+            if (body is not string text)
+            {
+                return body is null ? null : JsonSerializer.Serialize(body);
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                return text;
+            }
+            catch (JsonException ex)
+            {
+                throw WeComException.InvalidInput("InvalidJsonBody", $"The body is not valid JSON: {ex.Message}");
+            }
+        }
+
+        /// <summary>JSON as plain .NET values: objects as dictionaries, arrays as object arrays, integers as long.</summary>
+        internal static object? ToPlain(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().Aggregate(new Dictionary<string, object?>(), (d, p) =>
+            {
+                d[p.Name] = ToPlain(p.Value);
+                return d;
+            }),
+            JsonValueKind.Array => e.EnumerateArray().Select(ToPlain).ToArray(),
+            JsonValueKind.String => e.GetString(),
+            JsonValueKind.Number => e.TryGetInt64(out var n) ? n : (object)e.GetDouble(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace WeComPS
+{
+    /// <summary>
+    /// A member to create, or the fields of a member to change: a <c>null</c> field is left as it is. Checked
+    /// against WeCom's limits with <see cref="Validate"/> before it is sent.
+    /// </summary>
+    public sealed class WeComUserChange
+    {
+        public string UserId { get; set; } = "";
+        /// <summary>Renames the userid (WeCom allows this once per member).</summary>
+        public string? NewUserId { get; set; }
+        public string? Name { get; set; }
+        public string? Alias { get; set; }
+        public string? Mobile { get; set; }
+        public string? Email { get; set; }
+        /// <summary>The corporate mailbox (企业邮箱).</summary>
+        public string? BizMail { get; set; }
+        public string? Telephone { get; set; }
+        public string? Position { get; set; }
+        public WeComGender? Gender { get; set; }
+        /// <summary>Departments of the member, at most 100; replaces the current list.</summary>
+        public int[]? Department { get; set; }
+        /// <summary>Order within each department of <see cref="Department"/>; larger sorts first.</summary>
+        public long[]? Order { get; set; }
+        /// <summary>Whether the member leads each department of <see cref="Department"/>.</summary>
+        public bool[]? IsLeaderInDept { get; set; }
+        public int? MainDepartment { get; set; }
+        public string[]? DirectLeader { get; set; }
+        public string? Address { get; set; }
+        public string? ExternalPosition { get; set; }
+        /// <summary>Text extended attributes (扩展属性) by name; the names must exist in the admin console.</summary>
+        public IDictionary<string, string>? ExtAttr { get; set; }
+        /// <summary>Enables (true) or disables (false) the member.</summary>
+        public bool? Enable { get; set; }
+        /// <summary>On create: whether WeCom invites the new member (WeCom's default is yes).</summary>
+        public bool? ToInvite { get; set; }
+
+        public override string ToString() => Name is null ? UserId : $"{UserId} ({Name})";
+
+        /// <summary>Why WeCom would refuse this change, or null. <paramref name="creating"/> adds what a new member needs.</summary>
+        public WeComException? Validate(bool creating)
+        {
+            var departments = Department?.Length ?? 0;
+            var reason = Rules.First(
+                Rules.UserId(UserId),
+                NewUserId is null ? null : Rules.UserId(NewUserId),
+                creating || Name != null ? Rules.Name(Name) : null,
+                creating && string.IsNullOrEmpty(Mobile) && string.IsNullOrEmpty(Email) ? "a new member needs a mobile number or an email" : null,
+                Rules.Mobile(Mobile),
+                Rules.Email(Email),
+                Rules.Email(BizMail),
+                departments > Rules.MaxDepartmentsPerUser ? $"{departments} departments are more than the {Rules.MaxDepartmentsPerUser} a member may be in" : null,
+                Rules.Each(Department, Rules.DepartmentId),
+                Order != null && Order.Length != departments ? $"{Order.Length} order values for {departments} departments: give one per department" : null,
+                Rules.Each(Order, Rules.Order),
+                IsLeaderInDept != null && IsLeaderInDept.Length != departments ? $"{IsLeaderInDept.Length} leader flags for {departments} departments: give one per department" : null,
+                MainDepartment is { } main && Department != null && !Department.Contains(main) ? $"the main department {main} is not one of the member's departments" : null,
+                Rules.Each(DirectLeader, Rules.UserId));
+            return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': {reason}.");
+        }
+
+        /// <summary>The body of user/create or user/update: only the fields that are set.</summary>
+        internal Dictionary<string, object> ToBody()
+        {
+            var body = new Dictionary<string, object> { ["userid"] = UserId };
+            body.Put("new_userid", NewUserId);
+            body.Put("name", Name);
+            body.Put("alias", Alias);
+            body.Put("mobile", Mobile);
+            body.Put("email", Email);
+            body.Put("biz_mail", BizMail);
+            body.Put("telephone", Telephone);
+            body.Put("position", Position);
+            body.Put("gender", Gender is { } gender ? ((int)gender).ToString(CultureInfo.InvariantCulture) : null);
+            body.Put("department", Department);
+            body.Put("order", Order);
+            body.Put("is_leader_in_dept", IsLeaderInDept?.Select(l => l ? 1 : 0).ToArray());
+            body.Put("main_department", MainDepartment);
+            body.Put("direct_leader", DirectLeader);
+            body.Put("address", Address);
+            body.Put("external_position", ExternalPosition);
+            body.Put("enable", Enable is { } enable ? (enable ? 1 : 0) : (int?)null);
+            body.Put("to_invite", ToInvite);
+            if (ExtAttr != null)
+            {
+                body["extattr"] = new Dictionary<string, object>
+                {
+                    ["attrs"] = ExtAttr.Select(a => new Dictionary<string, object>
+                    {
+                        ["type"] = 0,
+                        ["name"] = a.Key,
+                        ["text"] = new Dictionary<string, object> { ["value"] = a.Value ?? "" },
+                    }).ToArray(),
+                };
+            }
+
+            return body;
+        }
+
+        /// <summary>The member as created from this change (WeCom answers a create with no record).</summary>
+        internal WeComUser ToCreatedUser() => new WeComUser
+        {
+            UserId = UserId,
+            Name = Name,
+            Alias = Alias,
+            Mobile = Mobile,
+            Email = Email,
+            BizMail = BizMail,
+            Telephone = Telephone,
+            Position = Position,
+            Gender = Gender,
+            Department = Department ?? new[] { 1 },
+            Order = Order,
+            IsLeaderInDept = IsLeaderInDept,
+            MainDepartment = MainDepartment ?? Department?.FirstOrDefault() ?? 1,
+            DirectLeader = DirectLeader,
+            Address = Address,
+            ExternalPosition = ExternalPosition,
+            ExtAttr = ExtAttr?.ToDictionary(a => a.Key, a => (string?)a.Value),
+            Status = Enable == false ? WeComUserStatus.Disabled : WeComUserStatus.NotActivated,
+        };
+    }
+
+    /// <summary>A department to create, or the fields of a department to change: a <c>null</c> field is left as it is.</summary>
+    public sealed class WeComDepartmentChange
+    {
+        /// <summary>The department to change; on create, an id to use instead of WeCom's next one.</summary>
+        public int? Id { get; set; }
+        public string? Name { get; set; }
+        public string? NameEn { get; set; }
+        /// <summary>The parent department; moving a department changes it.</summary>
+        public int? ParentId { get; set; }
+        /// <summary>Order among siblings; larger sorts first.</summary>
+        public long? Order { get; set; }
+
+        public override string ToString() =>
+            Id is { } id ? id.ToString(CultureInfo.InvariantCulture) + (Name is null ? "" : $" ({Name})") : Name ?? "";
+
+        /// <summary>Why WeCom would refuse this change, or null. <paramref name="creating"/> needs a name and a parent.</summary>
+        public WeComException? Validate(bool creating)
+        {
+            var reason = Rules.First(
+                creating ? null : Id is null ? "the id of the department to change is missing" : null,
+                creating && Id is { } wanted && wanted <= 1 ? $"a new department's id must be above 1, not {wanted}" : null,
+                creating || Name != null ? Rules.DepartmentName(Name) : null,
+                NameEn is null ? null : Rules.DepartmentName(NameEn),
+                creating && ParentId is null ? "the parent department is missing" : null,
+                ParentId is { } parent ? Rules.DepartmentId(parent) : null,
+                ParentId != null && ParentId == Id ? "a department cannot be its own parent" : null,
+                Order is { } order ? Rules.Order(order) : null);
+            return reason is null ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': {reason}.");
+        }
+
+        internal Dictionary<string, object> ToBody()
+        {
+            var body = new Dictionary<string, object>();
+            body.Put("id", Id);
+            body.Put("name", Name);
+            body.Put("name_en", NameEn);
+            body.Put("parentid", ParentId);
+            body.Put("order", Order);
+            return body;
+        }
+    }
+
+    /// <summary>A tag to create (its id optional) or to rename.</summary>
+    public sealed class WeComTagChange
+    {
+        /// <summary>The tag to rename; on create, an id to use instead of WeCom's next one.</summary>
+        public int? TagId { get; set; }
+        public string TagName { get; set; } = "";
+
+        public override string ToString() => TagId is { } id ? $"{id} ({TagName})" : TagName;
+
+        /// <summary>Why WeCom would refuse this tag, or null. A rename needs the id.</summary>
+        public WeComException? Validate(bool creating)
+        {
+            var reason = Rules.First(
+                !creating && TagId is null ? "the id of the tag to rename is missing" : null,
+                TagId is { } id ? Rules.TagId(id) : null,
+                Rules.TagName(TagName));
+            return reason is null ? null : WeComException.InvalidInput("InvalidTagInput", $"Tag '{this}': {reason}.");
+        }
+    }
+
+    internal static class RequestBody
+    {
+        /// <summary>Sets <paramref name="key"/> when <paramref name="value"/> is given: WeCom leaves omitted fields unchanged.</summary>
+        public static void Put(this Dictionary<string, object> body, string key, object? value)
+        {
+            if (value != null)
+            {
+                body[key] = value;
+            }
+        }
+    }
+}

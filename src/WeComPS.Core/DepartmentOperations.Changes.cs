@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS
+{
+    // Changes to departments: create, update (rename, move, reorder), delete. One at a time, in order, because
+    // each may depend on the one before (a parent created first, a child deleted first).
+    public sealed partial class DepartmentOperations
+    {
+        /// <summary>Creates departments (department/create) in the order given; each comes back with the id WeCom gave it.</summary>
+        public IAsyncEnumerable<ItemResult<WeComDepartment>> CreateAsync(
+            IEnumerable<WeComDepartmentChange> departments, IProgress<WeComProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            Each(
+                departments,
+                creating: true,
+                "department/create",
+                async (d, ct) =>
+                {
+                    var answer = await _connection.Client.PostAsync("department/create", d.ToBody(), ct).ConfigureAwait(false);
+                    return new WeComDepartment
+                    {
+                        Id = answer.Int("id") ?? d.Id ?? 0,
+                        Name = d.Name,
+                        NameEn = d.NameEn,
+                        ParentId = d.ParentId ?? 0,
+                        Order = d.Order ?? 0,
+                    };
+                },
+                progress,
+                cancellationToken);
+
+        /// <summary>Changes departments (department/update): only the fields set in each change. Yields each id.</summary>
+        public IAsyncEnumerable<ItemResult<int>> UpdateAsync(
+            IEnumerable<WeComDepartmentChange> changes, IProgress<WeComProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            Each(
+                changes,
+                creating: false,
+                "department/update",
+                async (d, ct) =>
+                {
+                    await _connection.Client.PostAsync("department/update", d.ToBody(), ct).ConfigureAwait(false);
+                    return d.Id!.Value;
+                },
+                progress,
+                cancellationToken);
+
+        /// <summary>
+        /// Deletes departments (department/delete), deepest first, so a department and everything below it can be
+        /// removed in one go. WeCom refuses a department that still has members (60005) or sub-departments left.
+        /// </summary>
+        public async IAsyncEnumerable<ItemResult<int>> DeleteAsync(
+            IEnumerable<int> ids, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var wanted = ids.Distinct().ToList();
+            if (wanted.Count > 1)
+            {
+                var depth = (await GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(d => d.Id, d => d.Depth);
+                wanted = wanted.OrderByDescending(id => depth.TryGetValue(id, out var level) ? level : -1).ToList();
+            }
+
+            var results = Concurrent.EachAsync(
+                wanted,
+                id => Rules.DepartmentId(id) is { } reason ? WeComException.InvalidInput("InvalidDepartmentInput", $"Department {id}: {reason}.") : null,
+                async (id, ct) =>
+                {
+                    await _connection.Client.GetAsync("department/delete", "id=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                    return id;
+                },
+                id => (id, $"Department {id}"),
+                "department/delete",
+                1,
+                progress,
+                "Removing departments",
+                cancellationToken);
+            await foreach (var result in results.ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+
+        private IAsyncEnumerable<ItemResult<T>> Each<T>(
+            IEnumerable<WeComDepartmentChange> changes,
+            bool creating,
+            string apiPath,
+            Func<WeComDepartmentChange, CancellationToken, Task<T>> call,
+            IProgress<WeComProgress>? progress,
+            CancellationToken cancellationToken) =>
+            Concurrent.EachAsync(
+                changes,
+                d => d.Validate(creating),
+                call,
+                d => ((object?)d.Id ?? d.Name ?? "", $"Department '{d}'"),
+                apiPath,
+                1,
+                progress,
+                creating ? "Creating departments" : "Updating departments",
+                cancellationToken);
+    }
+}

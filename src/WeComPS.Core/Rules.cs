@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace WeComPS
+{
+    /// <summary>
+    /// WeCom's documented limits on what may be sent, checked before any request so a bad item is reported with a
+    /// clear reason instead of an errcode. Each check answers null when the value is acceptable, else the reason.
+    /// </summary>
+    internal static class Rules
+    {
+        public const int MaxNameLength = 64;
+        public const int MaxTagNameLength = 32;
+        public const int MaxDepartmentsPerUser = 100;
+        public const long MaxOrder = uint.MaxValue;
+
+        private static readonly Regex UserIdPattern = new Regex("^[0-9A-Za-z][0-9A-Za-z_@.-]{0,63}$", RegexOptions.CultureInvariant);
+        private static readonly Regex MobilePattern = new Regex(@"^(\+\d{1,4}[ -])?\d{5,20}$", RegexOptions.CultureInvariant);
+        private static readonly Regex EmailPattern = new Regex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant);
+        private static readonly char[] DepartmentNameForbidden = { '\\', ':', '*', '?', '"', '<', '>', '|' };
+
+        public static string? UserId(string? value) =>
+            value != null && UserIdPattern.IsMatch(value)
+                ? null
+                : $"'{value}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit";
+
+        public static string? Name(string? value, int maxLength = MaxNameLength) =>
+            !string.IsNullOrWhiteSpace(value) && value!.Length <= maxLength ? null : $"the name '{value}' must be 1 to {maxLength} characters";
+
+        public static string? DepartmentName(string? value) =>
+            Name(value) ?? (value!.IndexOfAny(DepartmentNameForbidden) >= 0 ? $"the name '{value}' must not contain any of \\ : * ? \" < > |" : null);
+
+        public static string? Mobile(string? value) =>
+            value is null || MobilePattern.IsMatch(value) ? null : $"'{value}' is not a mobile number (digits, optionally after a country code such as '+86 ')";
+
+        public static string? Email(string? value) =>
+            value is null || (value.Length <= 64 && EmailPattern.IsMatch(value)) ? null : $"'{value}' is not an email address of at most 64 characters";
+
+        public static string? Order(long value) =>
+            value >= 0 && value <= MaxOrder ? null : $"the order {value} is outside 0 to {MaxOrder}";
+
+        public static string? DepartmentId(int value) => value >= 1 ? null : $"{value} is not a department id";
+
+        public static string? TagName(string? value) => Name(value, MaxTagNameLength);
+
+        public static string? TagId(int value) => value >= 0 ? null : $"{value} is not a tag id";
+
+        /// <summary>The first reason among <paramref name="checks"/>, or null when all pass.</summary>
+        public static string? First(params string?[] checks) => checks.FirstOrDefault(c => c != null);
+
+        /// <summary>The first reason among the checks of every value.</summary>
+        public static string? Each<T>(IEnumerable<T>? values, System.Func<T, string?> check) =>
+            values?.Select(check).FirstOrDefault(c => c != null);
+    }
+}

@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS
+{
+    // Changes to members: create, update, enable/disable, delete in batches, look-ups and invitations.
+    public sealed partial class UserOperations
+    {
+        /// <summary>user/batchdelete takes at most this many userids per call.</summary>
+        public const int BatchDeleteLimit = 200;
+
+        /// <summary>
+        /// Creates members (user/create), several at once. Every change is checked before any request; each created
+        /// member comes back as sent, since WeCom answers a create with no record.
+        /// </summary>
+        public IAsyncEnumerable<ItemResult<WeComUser>> CreateAsync(
+            IEnumerable<WeComUserChange> users, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
+            Concurrent.EachAsync(
+                users,
+                u => u.Validate(creating: true),
+                async (u, ct) =>
+                {
+                    await _connection.Client.PostAsync("user/create", u.ToBody(), ct).ConfigureAwait(false);
+                    return u.ToCreatedUser();
+                },
+                Describe,
+                "user/create",
+                maxConcurrency ?? _connection.MaxConcurrency,
+                progress,
+                "Creating members",
+                cancellationToken);
+
+        /// <summary>Changes members (user/update): only the fields set in each change. Yields each member's userid as it is now.</summary>
+        public IAsyncEnumerable<ItemResult<string>> UpdateAsync(
+            IEnumerable<WeComUserChange> changes, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
+            Concurrent.EachAsync(
+                changes,
+                u => u.Validate(creating: false),
+                async (u, ct) =>
+                {
+                    await _connection.Client.PostAsync("user/update", u.ToBody(), ct).ConfigureAwait(false);
+                    return u.NewUserId ?? u.UserId;
+                },
+                Describe,
+                "user/update",
+                maxConcurrency ?? _connection.MaxConcurrency,
+                progress,
+                "Updating members",
+                cancellationToken);
+
+        /// <summary>Enables or disables members (user/update with <c>enable</c>), each once.</summary>
+        public IAsyncEnumerable<ItemResult<string>> SetEnabledAsync(
+            IEnumerable<string> userIds, bool enabled, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
+            UpdateAsync(
+                userIds.Distinct(StringComparer.OrdinalIgnoreCase).Select(id => new WeComUserChange { UserId = id, Enable = enabled }),
+                progress,
+                maxConcurrency,
+                cancellationToken);
+
+        /// <summary>
+        /// Deletes members with user/batchdelete, up to <see cref="BatchDeleteLimit"/> per call, each id once. WeCom
+        /// rejects a whole call for one bad id without naming it: a rejected group is split until every bad id stands
+        /// alone, so each is reported and all the others are still deleted.
+        /// </summary>
+        public async IAsyncEnumerable<ItemResult<string>> DeleteAsync(
+            IEnumerable<string> userIds, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var (valid, invalid) = CheckUserIds<string>(userIds);
+            foreach (var failure in invalid)
+            {
+                yield return failure;
+            }
+
+            var done = 0;
+            foreach (var group in Batches.Chunk(valid, BatchDeleteLimit))
+            {
+                await foreach (var result in DeleteGroupAsync(group, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return result;
+                }
+
+                done += group.Count;
+                progress?.Report(new WeComProgress("Removing members", done, valid.Count));
+            }
+        }
+
+        private async IAsyncEnumerable<ItemResult<string>> DeleteGroupAsync(List<string> group, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            WeComException? failure = null;
+            try
+            {
+                await _connection.Client.PostAsync("user/batchdelete", new Dictionary<string, object> { ["useridlist"] = group }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (!ex.AffectsAllItems)
+            {
+                failure = ex;
+            }
+
+            if (failure is null || group.Count == 1 || failure.IsTransient)
+            {
+                foreach (var id in group)
+                {
+                    yield return failure is null ? ItemResult<string>.Ok(id) : ItemResult<string>.Failed(failure.About($"User '{id}'"), id);
+                }
+
+                yield break;
+            }
+
+            var half = group.Count / 2;
+            foreach (var part in new[] { group.GetRange(0, half), group.GetRange(half, group.Count - half) })
+            {
+                await foreach (var result in DeleteGroupAsync(part, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return result;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Finds the userid of each look-up by mobile (user/getuserid) or, without a mobile, by email
+        /// (user/get_userid_by_email). WeCom blocks the mobile look-up for a day when too many miss.
+        /// </summary>
+        public IAsyncEnumerable<ItemResult<WeComUserLookup>> FindUserIdAsync(
+            IEnumerable<WeComUserLookup> lookups, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
+            Concurrent.EachAsync(
+                lookups,
+                l => l.Validate(),
+                async (l, ct) =>
+                {
+                    var answer = l.Mobile != null
+                        ? await _connection.Client.PostAsync("user/getuserid", new Dictionary<string, object> { ["mobile"] = l.Mobile }, ct).ConfigureAwait(false)
+                        : await _connection.Client.PostAsync("user/get_userid_by_email", new Dictionary<string, object> { ["email"] = l.Email!, ["email_type"] = (int)l.EmailType }, ct).ConfigureAwait(false);
+                    return new WeComUserLookup { Mobile = l.Mobile, Email = l.Email, EmailType = l.EmailType, UserId = answer.Str("userid") };
+                },
+                l => (l.Key, $"Look-up of '{l.Key}'"),
+                "user/getuserid",
+                maxConcurrency ?? _connection.MaxConcurrency,
+                null,
+                "Looking up userids",
+                cancellationToken);
+
+        /// <summary>The openid of each member (user/convert_to_openid), e.g. for WeChat Pay; 43004 for members who never bound WeChat.</summary>
+        public IAsyncEnumerable<ItemResult<WeComOpenId>> ConvertToOpenIdAsync(
+            IEnumerable<string> userIds, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
+            Concurrent.EachAsync(
+                userIds.Distinct(StringComparer.OrdinalIgnoreCase),
+                CheckUserId,
+                async (id, ct) =>
+                {
+                    var answer = await _connection.Client.PostAsync("user/convert_to_openid", new Dictionary<string, object> { ["userid"] = id }, ct).ConfigureAwait(false);
+                    return new WeComOpenId { UserId = id, OpenId = answer.Str("openid") ?? "" };
+                },
+                id => (id, $"User '{id}'"),
+                "user/convert_to_openid",
+                maxConcurrency ?? _connection.MaxConcurrency,
+                null,
+                "Converting userids",
+                cancellationToken);
+
+        /// <summary>
+        /// Invites members to join (batch/invite): users directly, or everyone in departments or carrying tags, in as
+        /// few calls as the limits allow (1,000 users, 100 departments, 100 tags per call). Yields each target; the
+        /// ones WeCom names as invalid come as failures.
+        /// </summary>
+        public async IAsyncEnumerable<ItemResult<object>> InviteAsync(
+            IEnumerable<string> userIds, IEnumerable<int> departmentIds, IEnumerable<int> tagIds, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var (users, invalid) = CheckUserIds<object>(userIds);
+            foreach (var failure in invalid)
+            {
+                yield return failure;
+            }
+
+            var lists = new[]
+            {
+                new TargetList("user", "invaliduser", 1000, "User", users),
+                new TargetList("party", "invalidparty", 100, "Department", departmentIds.Distinct().Cast<object>()),
+                new TargetList("tag", "invalidtag", 100, "Tag", tagIds.Distinct().Cast<object>()),
+            };
+            if (lists.All(l => l.Items.Count == 0))
+            {
+                yield break;
+            }
+
+            var results = Batches.SendAsync(
+                _connection.Client,
+                "batch/invite",
+                new Dictionary<string, object>(),
+                lists,
+                (_ => false, ""),
+                what => WeComException.Rejected("InvitationRejected", $"{what} was not invited: WeCom listed it as invalid.", "batch/invite", "Check that it exists and is in this secret's visible scope; members who already joined are not invited again."),
+                cancellationToken);
+            await foreach (var result in results.ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+
+        private static (object, string) Describe(WeComUserChange user) => (user.UserId, $"User '{user.UserId}'");
+    }
+}
