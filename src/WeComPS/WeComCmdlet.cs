@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -129,6 +130,82 @@ namespace WeComPS.Commands
             RecordType = progress.Completed >= progress.Total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         }));
 
+        /// <summary>
+        /// Writes each failure as a non-terminating error naming its item and hands each value to
+        /// <paramref name="onValue"/> (e.g. PostObject, or collecting them for -PassThru).
+        /// </summary>
+        protected async Task EmitAsync<T>(IAsyncEnumerable<ItemResult<T>> results, Action<T>? onValue = null)
+        {
+            await foreach (var result in results.ConfigureAwait(false))
+            {
+                if (result.Error != null)
+                {
+                    PostError(result.Error, result.Target);
+                }
+                else
+                {
+                    onValue?.Invoke(result.Value!);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Runs a change to <paramref name="count"/> approved items (none under -WhatIf: then nothing is sent). Each
+        /// failure is written as an error; with <paramref name="writeEach"/> each result is written as it comes; then
+        /// <paramref name="passThru"/>, when given, gets the changed items (e.g. to read them back for -PassThru).
+        /// </summary>
+        protected void RunChanges<T>(
+            int count,
+            Func<WeComConnection, CancellationToken, IAsyncEnumerable<ItemResult<T>>> change,
+            bool writeEach = false,
+            Func<WeComConnection, List<T>, CancellationToken, Task>? passThru = null)
+        {
+            if (count == 0)
+            {
+                return;
+            }
+
+            var connection = ResolveConnection();
+            RunAsync(async cancellationToken =>
+            {
+                var changed = new List<T>();
+                await EmitAsync(change(connection, cancellationToken), value =>
+                {
+                    changed.Add(value);
+                    if (writeEach)
+                    {
+                        PostObject(value!);
+                    }
+                }).ConfigureAwait(false);
+                if (passThru != null && changed.Count > 0)
+                {
+                    await passThru(connection, changed, cancellationToken).ConfigureAwait(false);
+                }
+            });
+        }
+
+        /// <summary>For -PassThru of member changes: writes the changed members as WeCom now has them.</summary>
+        protected Func<WeComConnection, List<string>, CancellationToken, Task>? ReadBackUsers(bool passThru) =>
+            passThru ? (connection, userIds, cancellationToken) => EmitAsync(connection.Users.GetAsync(userIds, null, cancellationToken), PostObject) : null;
+
+        /// <summary>Reports a long operation's progress as this command's progress bar.</summary>
+        protected IProgress<WeComProgress> ProgressBar => new ProgressForwarder(this);
+
+        /// <summary>
+        /// For a change, on the pipeline thread and before any request: false with the error written when the input is
+        /// invalid, else whether the user agrees (ShouldProcess, so -WhatIf and -Confirm apply).
+        /// </summary>
+        protected bool Approve(WeComException? invalid, object target, string description, string action)
+        {
+            if (invalid != null)
+            {
+                WriteError(ToErrorRecord(invalid, target));
+                return false;
+            }
+
+            return ShouldProcess(description, action);
+        }
+
         /// <summary>An ErrorRecord with the exception's stable id, a fitting category and WeCom's advice as the recommended action.</summary>
         protected static ErrorRecord ToErrorRecord(WeComException error, object? target)
         {
@@ -154,6 +231,15 @@ namespace WeComPS.Commands
             WeComErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         };
+
+        private sealed class ProgressForwarder : IProgress<WeComProgress>
+        {
+            private readonly WeComCmdlet _cmdlet;
+
+            public ProgressForwarder(WeComCmdlet cmdlet) => _cmdlet = cmdlet;
+
+            public void Report(WeComProgress value) => _cmdlet.PostProgress(value);
+        }
 
         /// <summary>Sends the client's diagnostics to this command's verbose and debug streams.</summary>
         private sealed class LogForwarder : IWeComLogListener

@@ -5,8 +5,7 @@ BeforeAll {
 }
 
 AfterAll {
-    $server.Process.Kill()
-    $server.Process.WaitForExit()
+    Stop-TestSandboxServer $server
 }
 
 Describe 'Connect-WeCom' -Tag CI {

@@ -26,3 +26,8 @@ function Start-TestSandboxServer {
     }
     [pscustomobject]@{ Process = $process; BaseUri = [uri]$Matches[1] }
 }
+
+function Stop-TestSandboxServer($Server) {
+    $Server.Process.Kill()
+    $Server.Process.WaitForExit()
+}

@@ -67,50 +67,33 @@ namespace WeComPS.Commands
             }
 
             var connection = ResolveConnection();
+            // Each member once, across user ids and departments.
             var seen = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+            void Once(WeComUser user)
+            {
+                if (seen.Add(user.UserId))
+                {
+                    PostObject(user);
+                }
+            }
+
             RunAsync(async cancellationToken =>
             {
                 // Piped input can mix users and departments (Get-WeComTagMember): users first, then departments.
                 if (_userIds.Count > 0)
                 {
-                    await EmitAsync(connection.Users.GetAsync(_userIds, MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                    await EmitAsync(connection.Users.GetAsync(_userIds, MaxConcurrency, cancellationToken), Once).ConfigureAwait(false);
                 }
 
                 if (_departmentIds.Count > 0)
                 {
-                    await EmitAsync(connection.Users.GetByDepartmentAsync(_departmentIds, Recurse, Simple, new Progress(this), MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                    await EmitAsync(connection.Users.GetByDepartmentAsync(_departmentIds, Recurse, Simple, ProgressBar, MaxConcurrency, cancellationToken), Once).ConfigureAwait(false);
                 }
                 else if (_userIds.Count == 0)
                 {
-                    await EmitAsync(connection.Users.GetAllAsync(Simple, new Progress(this), MaxConcurrency, cancellationToken), seen).ConfigureAwait(false);
+                    await EmitAsync(connection.Users.GetAllAsync(Simple, ProgressBar, MaxConcurrency, cancellationToken), Once).ConfigureAwait(false);
                 }
             });
-        }
-
-        /// <summary>Writes each member once (across user ids and departments) and each failure as an error.</summary>
-        private async Task EmitAsync(IAsyncEnumerable<ItemResult<WeComUser>> results, HashSet<string> seen)
-        {
-            await foreach (var result in results.ConfigureAwait(false))
-            {
-                if (result.Error != null)
-                {
-                    PostError(result.Error, result.Target);
-                }
-                else if (seen.Add(result.Value!.UserId))
-                {
-                    PostObject(result.Value);
-                }
-            }
-        }
-
-        /// <summary>Reports the department walk as a progress bar.</summary>
-        private sealed class Progress : System.IProgress<WeComProgress>
-        {
-            private readonly GetWeComUserCommand _cmdlet;
-
-            public Progress(GetWeComUserCommand cmdlet) => _cmdlet = cmdlet;
-
-            public void Report(WeComProgress value) => _cmdlet.PostProgress(value);
         }
     }
 }

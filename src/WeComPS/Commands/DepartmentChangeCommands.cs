@@ -1,0 +1,143 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Creates departments, in the order given, so parents can come before their children. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "WeComDepartment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComDepartment))]
+    public sealed class NewWeComDepartmentCommand : WeComCmdlet
+    {
+        private readonly List<WeComDepartmentChange> _departments = new List<WeComDepartmentChange>();
+
+        /// <summary><para type="description">The name, 1 to 64 characters, none of \ : * ? " &lt; &gt; |, unique among its siblings.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Name { get; set; } = "";
+
+        /// <summary><para type="description">The parent department's id (the root is 1).</para></summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        public int ParentId { get; set; }
+
+        /// <summary><para type="description">The English name.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? NameEn { get; set; }
+
+        /// <summary><para type="description">Order among its siblings, 0 to 4294967295; larger sorts first.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public long? Order { get; set; }
+
+        /// <summary><para type="description">The id to give the department (above 1, unused); WeCom picks one when it is left out.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("DepartmentId")]
+        [BlankAsNull]
+        public int? Id { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var department = new WeComDepartmentChange { Id = Id, Name = Name.Trim(), NameEn = NameEn, ParentId = ParentId, Order = Order };
+            if (Approve(department.Validate(creating: true), department.Name, $"{department.Name} (under department {ParentId})", "Create department"))
+            {
+                _departments.Add(department);
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_departments.Count, (connection, ct) => connection.Departments.CreateAsync(_departments, ProgressBar, ct), writeEach: true);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Renames, moves or reorders departments: only the fields given are changed. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "WeComDepartment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComDepartment))]
+    public sealed class SetWeComDepartmentCommand : WeComCmdlet
+    {
+        private readonly List<WeComDepartmentChange> _changes = new List<WeComDepartmentChange>();
+
+        /// <summary><para type="description">The department to change; departments from Get-WeComDepartment bind by their Id.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("DepartmentId")]
+        public int Id { get; set; }
+
+        /// <summary><para type="description">A new name, 1 to 64 characters, none of \ : * ? " &lt; &gt; |.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Name { get; set; }
+
+        /// <summary><para type="description">A new English name.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? NameEn { get; set; }
+
+        /// <summary><para type="description">Moves the department under this parent; not below itself.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public int? ParentId { get; set; }
+
+        /// <summary><para type="description">A new order among its siblings, 0 to 4294967295; larger sorts first.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public long? Order { get; set; }
+
+        /// <summary><para type="description">Writes each changed department, read back from WeCom.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            // The root, piped from Get-WeComDepartment, carries ParentId 0: it means "no parent", not a move.
+            var change = new WeComDepartmentChange { Id = Id, Name = Name?.Trim(), NameEn = NameEn, ParentId = ParentId == 0 ? null : ParentId, Order = Order };
+            if (Approve(change.Validate(creating: false), Id, change.ToString(), "Update department"))
+            {
+                _changes.Add(change);
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_changes.Count, (connection, ct) => connection.Departments.UpdateAsync(_changes, ProgressBar, ct), passThru: PassThru ? ReadBackAsync : null);
+
+        private async Task ReadBackAsync(WeComConnection connection, List<int> changed, CancellationToken cancellationToken)
+        {
+            var tree = await connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var department in tree.Where(d => changed.Contains(d.Id)))
+            {
+                PostObject(department);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Removes departments, deepest first, so a department and everything below it can go in one call. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "WeComDepartment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    public sealed class RemoveWeComDepartmentCommand : WeComCmdlet
+    {
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary><para type="description">The departments to remove; departments from Get-WeComDepartment bind by their Id. WeCom refuses one that still has members.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("DepartmentId")]
+        public int[] Id { get; set; } = new int[0];
+
+        protected override void ProcessRecord()
+        {
+            foreach (var id in Id)
+            {
+                if (ShouldProcess($"department {id}", "Remove department"))
+                {
+                    _ids.Add(id);
+                }
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_ids.Count, (connection, ct) => connection.Departments.DeleteAsync(_ids, ProgressBar, ct));
+    }
+}

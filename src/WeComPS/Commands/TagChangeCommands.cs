@@ -1,0 +1,198 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Creates tags. The app whose secret creates a tag owns it: only that app may rename it, delete it or change who carries it.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "WeComTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComTag))]
+    public sealed class NewWeComTagCommand : WeComCmdlet
+    {
+        private readonly List<WeComTagChange> _tags = new List<WeComTagChange>();
+
+        /// <summary><para type="description">The tag name, 1 to 32 characters, unique in the corp.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("TagName")]
+        public string Name { get; set; } = "";
+
+        /// <summary><para type="description">The id to give the tag (0 or more, unused); WeCom picks one when it is left out.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public int? TagId { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var tag = new WeComTagChange { TagId = TagId, TagName = Name.Trim() };
+            if (Approve(tag.Validate(creating: true), tag.TagName, tag.ToString(), "Create tag"))
+            {
+                _tags.Add(tag);
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_tags.Count, (connection, ct) => connection.Tags.CreateAsync(_tags, ct), writeEach: true);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Renames tags. Only the app that created a tag may rename it.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "WeComTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComTag))]
+    public sealed class SetWeComTagCommand : WeComCmdlet
+    {
+        private readonly List<WeComTagChange> _tags = new List<WeComTagChange>();
+
+        /// <summary><para type="description">The tag to rename; tags from Get-WeComTag bind by their TagId.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public int TagId { get; set; }
+
+        /// <summary><para type="description">The new name, 1 to 32 characters, unique in the corp.</para></summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [Alias("NewName")]
+        public string Name { get; set; } = "";
+
+        /// <summary><para type="description">Writes each renamed tag.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var tag = new WeComTagChange { TagId = TagId, TagName = Name.Trim() };
+            if (Approve(tag.Validate(creating: false), TagId, $"tag {TagId}", $"Rename to '{tag.TagName}'"))
+            {
+                _tags.Add(tag);
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_tags.Count, (connection, ct) => connection.Tags.RenameAsync(_tags, ct), writeEach: PassThru);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Removes tags. The users and departments that carried them stay. Only the app that created a tag may remove it.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "WeComTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    public sealed class RemoveWeComTagCommand : WeComCmdlet
+    {
+        private readonly List<int> _ids = new List<int>();
+
+        /// <summary><para type="description">The tags to remove; tags from Get-WeComTag bind by their TagId.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        public int[] TagId { get; set; } = new int[0];
+
+        protected override void ProcessRecord() => _ids.AddRange(TagId.Where(id => ShouldProcess($"tag {id}", "Remove tag")));
+
+        protected override void EndProcessing() =>
+            RunChanges(_ids.Count, (connection, ct) => connection.Tags.DeleteAsync(_ids, ct));
+    }
+
+    /// <summary>
+    /// What Add-WeComTagUser and Remove-WeComTagUser share: users and departments gathered per tag from the pipeline,
+    /// then sent in as few calls as WeCom's limits allow (1,000 users and 100 departments per call).
+    /// </summary>
+    public abstract class TagMembershipCommand : WeComCmdlet
+    {
+        private readonly Dictionary<int, (List<string> Users, List<int> Departments)> _byTag = new Dictionary<int, (List<string>, List<int>)>();
+
+        /// <summary><para type="description">The tag. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public int TagId { get; set; }
+
+        /// <summary><para type="description">Users; members from Get-WeComUser bind by their UserId.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public string[]? UserId { get; set; }
+
+        /// <summary><para type="description">Departments (all their members carry the tag); departments from Get-WeComDepartment bind by their Id.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [SplitList]
+        public int[]? DepartmentId { get; set; }
+
+        /// <summary><para type="description">Writes each user and department changed, as tag members.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>
+        /// True to add the tag, false to remove it. (A flag rather than an abstract method returning IAsyncEnumerable:
+        /// virtual members are resolved when PowerShell loads the cmdlet types, before the module can resolve dependencies.)
+        /// </summary>
+        protected abstract bool Adding { get; }
+
+        private string Action(int tagId) => Adding ? $"Add to tag {tagId}" : $"Remove from tag {tagId}";
+
+        private IAsyncEnumerable<ItemResult<WeComTagMember>> Change(WeComConnection connection, int tagId, List<string> users, List<int> departments, CancellationToken cancellationToken) =>
+            Adding
+                ? connection.Tags.AddMembersAsync(tagId, users, departments, cancellationToken)
+                : connection.Tags.RemoveMembersAsync(tagId, users, departments, cancellationToken);
+
+        protected override void ProcessRecord()
+        {
+            if (UserId is null && DepartmentId is null)
+            {
+                WriteError(new ErrorRecord(
+                    new PSArgumentException("Give -UserId or -DepartmentId (or pipe users or departments)."), "NoTagMemberGiven", ErrorCategory.InvalidArgument, null));
+                return;
+            }
+
+            if (!_byTag.TryGetValue(TagId, out var members))
+            {
+                _byTag[TagId] = members = (new List<string>(), new List<int>());
+            }
+
+            var action = Action(TagId);
+            members.Users.AddRange((UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action)));
+            members.Departments.AddRange((DepartmentId ?? new int[0]).Where(id => ShouldProcess($"department {id}", action)));
+        }
+
+        protected override void EndProcessing()
+        {
+            var pending = _byTag.Where(t => t.Value.Users.Count + t.Value.Departments.Count > 0).ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            var connection = ResolveConnection();
+            RunAsync(async cancellationToken =>
+            {
+                foreach (var tag in pending)
+                {
+                    try
+                    {
+                        await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? PostObject : null).ConfigureAwait(false);
+                    }
+                    catch (WeComException ex) when (!ex.AffectsAllItems)
+                    {
+                        // The tag itself was refused (unknown, or another app's): one error for it, and on to the next tag.
+                        PostError(ex, tag.Key);
+                    }
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Tags users and departments: pipe members from Get-WeComUser, departments from Get-WeComDepartment, or rows from Import-Csv.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "WeComTagUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComTagUser), typeof(WeComTagDepartment))]
+    public sealed class AddWeComTagUserCommand : TagMembershipCommand
+    {
+        protected override bool Adding => true;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Removes a tag from users and departments; pipe Get-WeComTagMember to clear a tag.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "WeComTagUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(WeComTagUser), typeof(WeComTagDepartment))]
+    public sealed class RemoveWeComTagUserCommand : TagMembershipCommand
+    {
+        protected override bool Adding => false;
+    }
+}

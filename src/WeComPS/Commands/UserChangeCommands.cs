@@ -1,0 +1,279 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// The member fields New-WeComUser and Set-WeComUser share. Each binds by property name, so rows from Import-Csv
+    /// (blank cells ignored, lists such as "2;5" split) and members from Get-WeComUser both work.
+    /// </summary>
+    public abstract class UserFieldsCommand : WeComCmdlet
+    {
+        /// <summary><para type="description">Another name for the member (别名), at most 64 characters.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Alias { get; set; }
+
+        /// <summary><para type="description">Mobile number, unique in the corp, e.g. 13800000000 or '+86 13800000000'.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Mobile { get; set; }
+
+        /// <summary><para type="description">Personal email, unique in the corp.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Email { get; set; }
+
+        /// <summary><para type="description">Corporate mailbox (企业邮箱).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? BizMail { get; set; }
+
+        /// <summary><para type="description">Landline number.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Telephone { get; set; }
+
+        /// <summary><para type="description">Job title (职务).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Position { get; set; }
+
+        /// <summary><para type="description">Male or Female (1 or 2).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public WeComGender? Gender { get; set; }
+
+        /// <summary><para type="description">Department ids, at most 100; replaces the member's departments. In a CSV cell: "2;5".</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("DepartmentId")]
+        [SplitList]
+        public int[]? Department { get; set; }
+
+        /// <summary><para type="description">Order within each department of -Department, one value each, 0 to 4294967295; larger sorts first.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public long[]? Order { get; set; }
+
+        /// <summary><para type="description">Whether the member leads each department of -Department, one value each.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList(Flags = true)]
+        public bool[]? IsLeaderInDept { get; set; }
+
+        /// <summary><para type="description">The main department; one of -Department.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public int? MainDepartment { get; set; }
+
+        /// <summary><para type="description">Userid of the member's direct leader (直属上级).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public string[]? DirectLeader { get; set; }
+
+        /// <summary><para type="description">Postal address.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Address { get; set; }
+
+        /// <summary><para type="description">Job title shown to external contacts (对外职务).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? ExternalPosition { get; set; }
+
+        /// <summary><para type="description">Text extended attributes (扩展属性) by name, e.g. @{ 工号 = 'A1024' }; the names must exist in the admin console.</para></summary>
+        [Parameter]
+        public IDictionary? ExtAttr { get; set; }
+
+        /// <summary>The change these parameters describe for <paramref name="userId"/>.</summary>
+        protected WeComUserChange ToChange(string userId, string? name) => new WeComUserChange
+        {
+            UserId = userId.Trim(),
+            Name = string.IsNullOrWhiteSpace(name) ? null : name!.Trim(),
+            Alias = Alias,
+            Mobile = Mobile,
+            Email = Email,
+            BizMail = BizMail,
+            Telephone = Telephone,
+            Position = Position,
+            Gender = Gender,
+            Department = Department,
+            Order = Order,
+            IsLeaderInDept = IsLeaderInDept,
+            MainDepartment = MainDepartment,
+            DirectLeader = DirectLeader,
+            Address = Address,
+            ExternalPosition = ExternalPosition,
+            ExtAttr = ExtAttr?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
+        };
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Creates members. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "WeComUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComUser))]
+    public sealed class NewWeComUserCommand : UserFieldsCommand
+    {
+        private readonly List<WeComUserChange> _users = new List<WeComUserChange>();
+
+        /// <summary><para type="description">The new member's userid (account): 1 to 64 letters, digits and _ - @ ., unique in the corp.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string UserId { get; set; } = "";
+
+        /// <summary><para type="description">The member's name, 1 to 64 characters.</para></summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        public string Name { get; set; } = "";
+
+        /// <summary><para type="description">Creates the member disabled.</para></summary>
+        [Parameter]
+        public SwitchParameter Disabled { get; set; }
+
+        /// <summary><para type="description">Does not send WeCom's invitation to the new member.</para></summary>
+        [Parameter]
+        public SwitchParameter NoInvite { get; set; }
+
+        /// <summary><para type="description">Requests at once (1 to 32); defaults to the connection's MaxConcurrency.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int? MaxConcurrency { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var user = ToChange(UserId, Name);
+            user.Enable = Disabled ? false : (bool?)null;
+            user.ToInvite = NoInvite ? false : (bool?)null;
+            if (Approve(user.Validate(creating: true), user.UserId, user.ToString(), "Create member"))
+            {
+                _users.Add(user);
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_users.Count, (connection, ct) => connection.Users.CreateAsync(_users, ProgressBar, MaxConcurrency, ct), writeEach: true);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Changes members: only the fields given are changed. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "WeComUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComUser))]
+    public sealed class SetWeComUserCommand : UserFieldsCommand
+    {
+        private readonly List<WeComUserChange> _changes = new List<WeComUserChange>();
+
+        /// <summary><para type="description">The member to change; members from Get-WeComUser bind by their UserId.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string UserId { get; set; } = "";
+
+        /// <summary><para type="description">A new name, 1 to 64 characters.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Name { get; set; }
+
+        /// <summary><para type="description">A new userid. WeCom allows renaming a member's userid only once.</para></summary>
+        [Parameter]
+        public string? NewUserId { get; set; }
+
+        /// <summary><para type="description">Writes each changed member, read back from WeCom.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary><para type="description">Requests at once (1 to 32); defaults to the connection's MaxConcurrency.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int? MaxConcurrency { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var change = ToChange(UserId, Name);
+            change.NewUserId = NewUserId;
+            if (Approve(change.Validate(creating: false), change.UserId, change.UserId, "Update member"))
+            {
+                _changes.Add(change);
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_changes.Count, (connection, ct) => connection.Users.UpdateAsync(_changes, ProgressBar, MaxConcurrency, ct), passThru: ReadBackUsers(PassThru));
+    }
+
+    /// <summary>What the cmdlets that take members by userid share: each id checked and approved as it arrives.</summary>
+    public abstract class UserIdChangeCommand : WeComCmdlet
+    {
+        /// <summary><para type="description">The members; members from Get-WeComUser and rows with a UserId column bind by property name.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        public string[] UserId { get; set; } = new string[0];
+
+        /// <summary>The approved userids, changed in EndProcessing.</summary>
+        protected List<string> Approved { get; } = new List<string>();
+
+        /// <summary>What is done to each member, as -WhatIf and -Confirm show it.</summary>
+        protected abstract string Action { get; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var id in UserId)
+            {
+                if (Approve(UserOperations.CheckUserId(id), id, id, Action))
+                {
+                    Approved.Add(id);
+                }
+            }
+        }
+    }
+
+    /// <summary>What Enable-WeComUser and Disable-WeComUser share.</summary>
+    public abstract class UserStateCommand : UserIdChangeCommand
+    {
+        /// <summary><para type="description">Writes each changed member, read back from WeCom.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary><para type="description">Requests at once (1 to 32); defaults to the connection's MaxConcurrency.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 32)]
+        public int? MaxConcurrency { get; set; }
+
+        /// <summary>True to enable the members, false to disable them.</summary>
+        protected abstract bool Enabled { get; }
+
+        protected override string Action => Enabled ? "Enable member" : "Disable member";
+
+        protected override void EndProcessing() =>
+            RunChanges(Approved.Count, (connection, ct) => connection.Users.SetEnabledAsync(Approved, Enabled, ProgressBar, MaxConcurrency, ct), passThru: ReadBackUsers(PassThru));
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Enables members, so they can sign in again. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Enable, "WeComUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComUser))]
+    public sealed class EnableWeComUserCommand : UserStateCommand
+    {
+        protected override bool Enabled => true;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Disables members: they can no longer sign in, and stay in the directory. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Disable, "WeComUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WeComUser))]
+    public sealed class DisableWeComUserCommand : UserStateCommand
+    {
+        protected override bool Enabled => false;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Removes members from the organisation, in batches of up to 200. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "WeComUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    public sealed class RemoveWeComUserCommand : UserIdChangeCommand
+    {
+        protected override string Action => "Remove member";
+
+        protected override void EndProcessing() =>
+            RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct));
+    }
+}

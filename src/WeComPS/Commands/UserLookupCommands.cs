@@ -1,0 +1,104 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Finds members' userids by mobile number or email. WeCom blocks the mobile look-up for a day when too many look-ups miss.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "WeComUserId")]
+    [OutputType(typeof(WeComUserLookup))]
+    public sealed class GetWeComUserIdCommand : WeComCmdlet
+    {
+        private readonly List<WeComUserLookup> _lookups = new List<WeComUserLookup>();
+
+        /// <summary><para type="description">Mobile numbers to look up.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public string[]? Mobile { get; set; }
+
+        /// <summary><para type="description">Emails to look up, where a row has no mobile number.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public string[]? Email { get; set; }
+
+        /// <summary><para type="description">Which mailbox -Email searches: Corporate (企业邮箱, the default) or Personal.</para></summary>
+        [Parameter]
+        public WeComEmailType EmailType { get; set; } = WeComEmailType.Corporate;
+
+        protected override void ProcessRecord()
+        {
+            // A row with both columns is looked up by mobile: one look-up per member.
+            var lookups = Mobile != null
+                ? Mobile.Select(m => new WeComUserLookup { Mobile = m })
+                : (Email ?? new string[0]).Select(e => new WeComUserLookup { Email = e, EmailType = EmailType });
+            var before = _lookups.Count;
+            _lookups.AddRange(lookups);
+            if (_lookups.Count == before)
+            {
+                WriteError(new ErrorRecord(new PSArgumentException("Give -Mobile or -Email."), "NoLookupGiven", ErrorCategory.InvalidArgument, null));
+            }
+        }
+
+        protected override void EndProcessing() =>
+            RunChanges(_lookups.Count, (connection, ct) => connection.Users.FindUserIdAsync(_lookups, null, ct), writeEach: true);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Converts members' userids to openids (for WeChat Pay and other WeChat APIs).</para>
+    /// </summary>
+    [Cmdlet(VerbsData.ConvertTo, "WeComOpenId")]
+    [OutputType(typeof(WeComOpenId))]
+    public sealed class ConvertToWeComOpenIdCommand : WeComCmdlet
+    {
+        private readonly List<string> _userIds = new List<string>();
+
+        /// <summary><para type="description">The members; members from Get-WeComUser bind by their UserId.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        public string[] UserId { get; set; } = new string[0];
+
+        protected override void ProcessRecord() => _userIds.AddRange(UserId);
+
+        protected override void EndProcessing() =>
+            RunChanges(_userIds.Count, (connection, ct) => connection.Users.ConvertToOpenIdAsync(_userIds, null, ct), writeEach: true);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Invites members to join WeCom: users, or everyone in departments or carrying tags. Members who already joined are not invited again.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "WeComInvitation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    public sealed class SendWeComInvitationCommand : WeComCmdlet
+    {
+        private readonly List<string> _users = new List<string>();
+        private readonly List<int> _departments = new List<int>();
+        private readonly List<int> _tags = new List<int>();
+
+        /// <summary><para type="description">Users to invite; members from Get-WeComUser bind by their UserId.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public string[]? UserId { get; set; }
+
+        /// <summary><para type="description">Departments whose members to invite; departments from Get-WeComDepartment bind by their Id.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [SplitList]
+        public int[]? DepartmentId { get; set; }
+
+        /// <summary><para type="description">Tags whose members to invite. Not taken from the pipeline, so piped tag members invite only themselves.</para></summary>
+        [Parameter]
+        public int[]? TagId { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            _users.AddRange((UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", "Invite")));
+            _departments.AddRange((DepartmentId ?? new int[0]).Where(id => ShouldProcess($"members of department {id}", "Invite")));
+        }
+
+        protected override void EndProcessing()
+        {
+            _tags.AddRange((TagId ?? new int[0]).Where(id => ShouldProcess($"members with tag {id}", "Invite")));
+            RunChanges(_users.Count + _departments.Count + _tags.Count, (connection, ct) => connection.Users.InviteAsync(_users, _departments, _tags, ct));
+        }
+    }
+}

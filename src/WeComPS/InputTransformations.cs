@@ -1,0 +1,47 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// Lets a value come from a CSV cell: a blank cell means "not given" (null) rather than an empty value or a
+    /// conversion error, so Import-Csv rows with empty columns bind cleanly.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public class BlankAsNullAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            return value is string text ? (string.IsNullOrWhiteSpace(text) ? null : TransformText(text.Trim())) : inputData;
+        }
+
+        protected virtual object TransformText(string text) => text;
+    }
+
+    /// <summary>
+    /// A list from one CSV cell: "2;5", "2,5" and "2|5" become two items; a blank cell means "not given". With
+    /// <see cref="Flags"/>, items read as true/false from 1/0, true/false or yes/no.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class SplitListAttribute : BlankAsNullAttribute
+    {
+        private static readonly char[] Separators = { ';', ',', '|' };
+
+        public bool Flags { get; set; }
+
+        protected override object TransformText(string text)
+        {
+            var items = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(i => i.Trim()).ToArray();
+            return Flags ? items.Select(ParseFlag).ToArray() : items;
+        }
+
+        private static object ParseFlag(string item) => item.ToLowerInvariant() switch
+        {
+            "1" or "true" or "yes" or "y" => true,
+            "0" or "false" or "no" or "n" => false,
+            _ => throw new ArgumentTransformationMetadataException($"'{item}' is not a yes/no value: use 1 or 0, true or false."),
+        };
+    }
+}
