@@ -101,6 +101,34 @@ namespace WeComPS
 
         private static string Key(object item) => Convert.ToString(item, CultureInfo.InvariantCulture) ?? "";
 
+        /// <summary>
+        /// Deletes items one after another with <c>GET path?key=id</c> (department/delete, tag/delete), each id checked
+        /// by <paramref name="check"/> first; one outcome per id, named "<paramref name="noun"/> id".
+        /// </summary>
+        public static IAsyncEnumerable<ItemResult<int>> DeleteEachAsync(
+            WeComClient client,
+            IEnumerable<int> ids,
+            string path,
+            string key,
+            string noun,
+            Func<int, string?> check,
+            IProgress<WeComProgress>? progress,
+            CancellationToken cancellationToken) =>
+            Concurrent.EachAsync(
+                ids,
+                id => check(id) is { } reason ? WeComException.InvalidInput($"Invalid{noun}Input", $"{noun} {id}: {reason}.") : null,
+                async (id, ct) =>
+                {
+                    await client.GetAsync(path, key + "=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                    return id;
+                },
+                id => (id, $"{noun} {id}"),
+                path,
+                1,
+                progress,
+                $"Removing {noun.ToLowerInvariant()}s",
+                cancellationToken);
+
         /// <summary>Splits <paramref name="items"/> into runs of at most <paramref name="size"/>.</summary>
         public static IEnumerable<List<T>> Chunk<T>(IReadOnlyList<T> items, int size)
         {

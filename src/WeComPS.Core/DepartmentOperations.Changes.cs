@@ -63,20 +63,7 @@ namespace WeComPS
                 wanted = wanted.OrderByDescending(id => depth.TryGetValue(id, out var level) ? level : -1).ToList();
             }
 
-            var results = Concurrent.EachAsync(
-                wanted,
-                id => Rules.DepartmentId(id) is { } reason ? WeComException.InvalidInput("InvalidDepartmentInput", $"Department {id}: {reason}.") : null,
-                async (id, ct) =>
-                {
-                    await _connection.Client.GetAsync("department/delete", "id=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-                    return id;
-                },
-                id => (id, $"Department {id}"),
-                "department/delete",
-                1,
-                progress,
-                "Removing departments",
-                cancellationToken);
+            var results = Batches.DeleteEachAsync(_connection.Client, wanted, "department/delete", "id", "Department", Rules.DepartmentId, progress, cancellationToken);
             await foreach (var result in results.ConfigureAwait(false))
             {
                 yield return result;

@@ -47,20 +47,7 @@ namespace WeComPS
 
         /// <summary>Deletes tags (tag/delete); the users and departments that carried them are not touched.</summary>
         public IAsyncEnumerable<ItemResult<int>> DeleteAsync(IEnumerable<int> tagIds, CancellationToken cancellationToken = default) =>
-            Concurrent.EachAsync(
-                tagIds.Distinct(),
-                id => Rules.TagId(id) is { } reason ? WeComException.InvalidInput("InvalidTagInput", $"Tag {id}: {reason}.") : null,
-                async (id, ct) =>
-                {
-                    await _connection.Client.GetAsync("tag/delete", "tagid=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-                    return id;
-                },
-                id => (id, $"Tag {id}"),
-                "tag/delete",
-                1,
-                null,
-                "Removing tags",
-                cancellationToken);
+            Batches.DeleteEachAsync(_connection.Client, tagIds.Distinct(), "tag/delete", "tagid", "Tag", Rules.TagId, null, cancellationToken);
 
         /// <summary>
         /// Tags users and departments (tag/addtagusers) in as few calls as the limits allow. Yields each user and

@@ -94,24 +94,13 @@ namespace WeComPS.Commands
     /// What Add-WeComTagUser and Remove-WeComTagUser share: users and departments gathered per tag from the pipeline,
     /// then sent in as few calls as WeCom's limits allow (1,000 users and 100 departments per call).
     /// </summary>
-    public abstract class TagMembershipCommand : WeComCmdlet
+    public abstract class TagMembershipCommand : MemberTargetsCommand
     {
         private readonly Dictionary<int, (List<string> Users, List<int> Departments)> _byTag = new Dictionary<int, (List<string>, List<int>)>();
 
         /// <summary><para type="description">The tag. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public int TagId { get; set; }
-
-        /// <summary><para type="description">Users; members from Get-WeComUser bind by their UserId.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList]
-        public string[]? UserId { get; set; }
-
-        /// <summary><para type="description">Departments (all their members carry the tag); departments from Get-WeComDepartment bind by their Id.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [SplitList]
-        public int[]? DepartmentId { get; set; }
 
         /// <summary><para type="description">Writes each user and department changed, as tag members.</para></summary>
         [Parameter]
@@ -132,10 +121,8 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (UserId is null && DepartmentId is null)
+            if (!HasTargets())
             {
-                WriteError(new ErrorRecord(
-                    new PSArgumentException("Give -UserId or -DepartmentId (or pipe users or departments)."), "NoTagMemberGiven", ErrorCategory.InvalidArgument, null));
                 return;
             }
 
@@ -145,8 +132,8 @@ namespace WeComPS.Commands
             }
 
             var action = Action(TagId);
-            members.Users.AddRange((UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action)));
-            members.Departments.AddRange((DepartmentId ?? new int[0]).Where(id => ShouldProcess($"department {id}", action)));
+            members.Users.AddRange(ApprovedUsers(action));
+            members.Departments.AddRange(ApprovedDepartments(action));
         }
 
         protected override void EndProcessing()

@@ -68,22 +68,11 @@ namespace WeComPS.Commands
     /// <para type="synopsis">Invites members to join WeCom: users, or everyone in departments or carrying tags. Members who already joined are not invited again.</para>
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "WeComInvitation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    public sealed class SendWeComInvitationCommand : WeComCmdlet
+    public sealed class SendWeComInvitationCommand : MemberTargetsCommand
     {
         private readonly List<string> _users = new List<string>();
         private readonly List<int> _departments = new List<int>();
         private readonly List<int> _tags = new List<int>();
-
-        /// <summary><para type="description">Users to invite; members from Get-WeComUser bind by their UserId.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList]
-        public string[]? UserId { get; set; }
-
-        /// <summary><para type="description">Departments whose members to invite; departments from Get-WeComDepartment bind by their Id.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [SplitList]
-        public int[]? DepartmentId { get; set; }
 
         /// <summary><para type="description">Tags whose members to invite. Not taken from the pipeline, so piped tag members invite only themselves.</para></summary>
         [Parameter]
@@ -91,8 +80,13 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            _users.AddRange((UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", "Invite")));
-            _departments.AddRange((DepartmentId ?? new int[0]).Where(id => ShouldProcess($"members of department {id}", "Invite")));
+            if (TagId is null && !HasTargets())
+            {
+                return;
+            }
+
+            _users.AddRange(ApprovedUsers("Invite"));
+            _departments.AddRange(ApprovedDepartments("Invite"));
         }
 
         protected override void EndProcessing()
@@ -100,5 +94,43 @@ namespace WeComPS.Commands
             _tags.AddRange((TagId ?? new int[0]).Where(id => ShouldProcess($"members with tag {id}", "Invite")));
             RunChanges(_users.Count + _departments.Count + _tags.Count, (connection, ct) => connection.Users.InviteAsync(_users, _departments, _tags, ct));
         }
+    }
+
+    /// <summary>
+    /// What the cmdlets that act on users and whole departments share (Add-/Remove-WeComTagUser,
+    /// Send-WeComInvitation): both lists bind by property name, so members, departments, tag members and CSV rows
+    /// can be piped in, mixed.
+    /// </summary>
+    public abstract class MemberTargetsCommand : WeComCmdlet
+    {
+        /// <summary><para type="description">Users; members from Get-WeComUser and tag members bind by their UserId. In a CSV cell: "u1;u2".</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SplitList]
+        public string[]? UserId { get; set; }
+
+        /// <summary><para type="description">Departments, standing for all their members; departments from Get-WeComDepartment bind by their Id.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [SplitList]
+        public int[]? DepartmentId { get; set; }
+
+        /// <summary>False, with an error written, when this record names no user and no department.</summary>
+        protected bool HasTargets()
+        {
+            if (UserId is null && DepartmentId is null)
+            {
+                WriteError(new ErrorRecord(
+                    new PSArgumentException("Give -UserId or -DepartmentId (or pipe users or departments)."), "NoTargetGiven", ErrorCategory.InvalidArgument, null));
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The users of this record that the user agrees to <paramref name="action"/>.</summary>
+        protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action));
+
+        /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
+        protected IEnumerable<int> ApprovedDepartments(string action) => (DepartmentId ?? new int[0]).Where(id => ShouldProcess($"department {id}", action));
     }
 }
