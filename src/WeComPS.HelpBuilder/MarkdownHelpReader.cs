@@ -197,7 +197,7 @@ namespace WeComPS.HelpBuilder
                 var expected = help.SyntaxLine(set.Name);
                 if (Regex.Replace(set.Text, @"\s+", " ").Trim() != expected)
                 {
-                    throw Error(set.Line, $"The syntax of set '{set.Name}' does not match its parameters' metadata. From the metadata it is:{Environment.NewLine}{expected}");
+                    throw Error(set.Line, $"The syntax of set '{set.Name}' does not match its parameters' metadata. From the metadata it is: {expected}");
                 }
             }
         }
