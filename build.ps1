@@ -1,4 +1,4 @@
-<#
+﻿<#
 .SYNOPSIS
     Builds, tests and demonstrates WeComPS.
 .DESCRIPTION
