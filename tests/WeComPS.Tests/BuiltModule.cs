@@ -21,7 +21,7 @@ namespace WeComPS.Tests
 
         public BuiltModule()
         {
-            Folder = Path.Combine(FindRepoRoot(), "out", "WeComPS");
+            Folder = Path.Combine(RepoRoot, "out", "WeComPS");
             var dll = Path.Combine(Folder, "WeComPS.dll");
             if (!File.Exists(dll))
             {
@@ -158,6 +158,9 @@ namespace WeComPS.Tests
 
             return default;
         }
+
+        /// <summary>The folder of WeComPS.sln, above the test assembly.</summary>
+        public static string RepoRoot => FindRepoRoot();
 
         private static string FindRepoRoot()
         {
