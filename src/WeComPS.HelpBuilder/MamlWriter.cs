@@ -89,7 +89,8 @@ namespace WeComPS.HelpBuilder
                 Command + "example",
                 new XElement(Maml + "title", $"-------------------------- {example.Title} --------------------------"),
                 new XElement(Dev + "code", example.Code),
-                new XElement(Dev + "remarks", Paragraphs(example.Remarks)));
+                // The empty paragraph leaves a blank line before the next example's title.
+                new XElement(Dev + "remarks", Paragraphs(example.Remarks.Append(""))));
 
         private static XElement Description(IEnumerable<string> paragraphs) => new XElement(Maml + "description", Paragraphs(paragraphs));
 
