@@ -1,17 +1,20 @@
-<#
+﻿<#
 .SYNOPSIS
     Builds, tests and demonstrates WeComPS.
 .DESCRIPTION
     Build   - builds the solution; the module is assembled in out/WeComPS.
     Test    - Build, then the xunit suites and the Pester suite against out/WeComPS.
-    Pester  - the Pester suite only, against an already built out/WeComPS, in a fresh process.
+    Pester  - the Pester suite only, against an already built out/WeComPS, in a fresh process of the
+              PowerShell running this script (pwsh, or Windows PowerShell 5.1).
     Demo    - Build, then reads the built-in sandbox corp with the module, as an admin would.
+    Package - Build, validate the manifest, then pack out/WeComPS into out/WeComPS.<version>.nupkg, ready
+              for the PowerShell Gallery, with PSResourceGet (or PowerShellGet 2) and a temporary local repository.
 .EXAMPLE
     ./build.ps1 Demo
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -20,6 +23,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $module = Join-Path $PSScriptRoot 'out/WeComPS/WeComPS.psd1'
+$powershell = (Get-Process -Id $PID).Path
 
 function Invoke-Native([scriptblock] $Command) {
     & $Command
@@ -36,7 +40,46 @@ function Invoke-PesterSuite {
     }
     # A fresh process, so the suite loads the built module and nothing else.
     $script = "`$c = New-PesterConfiguration; `$c.Run.Path = '$PSScriptRoot/tests/Pester'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
-    Invoke-Native { pwsh -NoProfile -NonInteractive -Command $script }
+    Invoke-Native { & $powershell -NoProfile -NonInteractive -Command $script }
+}
+
+# Packs out/WeComPS by publishing it to a temporary local repository, registered for this and removed after.
+function Invoke-Package {
+    $psResourceGet = Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet | Select-Object -First 1
+    $powerShellGet = Get-Module -ListAvailable PowerShellGet | Where-Object Version -ge '2.0' | Select-Object -First 1
+    if (-not $psResourceGet -and -not $powerShellGet) {
+        throw 'Packaging needs Microsoft.PowerShell.PSResourceGet (in PowerShell 7.4+, or Install-Module Microsoft.PowerShell.PSResourceGet) or PowerShellGet 2 (Install-Module PowerShellGet -MinimumVersion 2.0).'
+    }
+
+    Invoke-Build
+    $manifest = Test-ModuleManifest $module -ErrorAction Stop
+    $moduleFolder = Split-Path $module
+    $feed = Join-Path ([System.IO.Path]::GetTempPath()) "WeComPS-package-$([guid]::NewGuid().ToString('N'))"
+    $repository = Split-Path $feed -Leaf
+    New-Item -ItemType Directory $feed | Out-Null
+    try {
+        if ($psResourceGet) {
+            Import-Module $psResourceGet
+            Register-PSResourceRepository -Name $repository -Uri $feed -Trusted
+            try { Publish-PSResource -Path $moduleFolder -Repository $repository }
+            finally { Unregister-PSResourceRepository -Name $repository }
+        }
+        else {
+            Import-Module $powerShellGet
+            Register-PSRepository -Name $repository -SourceLocation $feed -PublishLocation $feed -InstallationPolicy Trusted
+            try { Publish-Module -Path $moduleFolder -Repository $repository }
+            finally { Unregister-PSRepository -Name $repository }
+        }
+
+        $package = Get-ChildItem $feed -Filter "WeComPS.*.nupkg" | Select-Object -First 1
+        if (-not $package) { throw "Publishing WeComPS $($manifest.Version) produced no .nupkg in $feed." }
+        $target = Join-Path (Split-Path $moduleFolder) $package.Name
+        Move-Item $package.FullName $target -Force
+        Write-Host "WeComPS $($manifest.Version) -> $target"
+    }
+    finally {
+        Remove-Item $feed -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 switch ($Task) {
@@ -47,6 +90,7 @@ switch ($Task) {
         Invoke-PesterSuite
     }
     'Pester' { Invoke-PesterSuite }
+    'Package' { Invoke-Package }
     'Demo' {
         Invoke-Build
         Import-Module $module -Force

@@ -74,7 +74,8 @@ Describe 'Connect-WeCom' -Tag CI {
     }
 
     It 'never shows the secret or the token' {
-        $connection = Connect-WeCom -Sandbox -Verbose -Debug 4>&1 5>&1
+        $DebugPreference = 'Continue'  # not -Debug, which means Inquire on Windows PowerShell 5.1
+        $connection = Connect-WeCom -Sandbox -Verbose 4>&1 5>&1
         $text = ($connection | Format-List * -Force | Out-String) + ($connection | Out-String)
         $text | Should -Not -Match $SandboxSecret
         $text | Should -Not -Match 'access_token='

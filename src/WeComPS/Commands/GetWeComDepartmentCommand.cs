@@ -16,6 +16,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">Department ids. Without it, the whole visible tree.</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId", "Department")]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[]? Id { get; set; }
 
         /// <summary><para type="description">With -Id, also every department below the given ones.</para></summary>

@@ -26,6 +26,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">Departments whose members to get; department objects from Get-WeComDepartment bind by their Id.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DepartmentSet)]
         [Alias("Id")]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[] DepartmentId { get; set; } = new int[0];
 
         /// <summary><para type="description">Also the members of every department below the given ones.</para></summary>

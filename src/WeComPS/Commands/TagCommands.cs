@@ -18,10 +18,12 @@ namespace WeComPS.Commands
         /// <summary><para type="description">Only tags whose name matches; wildcards are allowed.</para></summary>
         [Parameter(Position = 0, ParameterSetName = NameSet)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(TagNameCompleter))]
         public string Name { get; set; } = "*";
 
         /// <summary><para type="description">Tag ids.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
         public int[] TagId { get; set; } = new int[0];
 
         protected override void ProcessRecord() => _ids.AddRange(TagId);
@@ -69,6 +71,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The tag ids; tag objects from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
         public int[] TagId { get; set; } = new int[0];
 
         /// <summary><para type="description">Only users, or only departments.</para></summary>
