@@ -8,38 +8,14 @@ using System.Threading.Tasks;
 namespace WeComPS.Commands
 {
     /// <summary>
-    /// What every WeComPS cmdlet shares: the -Connection parameter and its resolution, async work that runs off
-    /// the pipeline thread while everything it writes is drained back onto it, Ctrl+C that cancels in-flight
-    /// requests, and WeCom failures turned into ErrorRecords with stable ids.
+    /// What every WeComPS cmdlet shares: async work that runs off the pipeline thread while everything it writes
+    /// is drained back onto it, Ctrl+C that cancels in-flight requests, and WeCom failures turned into ErrorRecords
+    /// with stable ids.
     /// </summary>
-    public abstract class WeComCmdlet : PSCmdlet, IDisposable
+    public abstract class WeComAsyncCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private BlockingCollection<Action>? _pending;
-
-        /// <summary>
-        /// <para type="description">The connection to use, as an object from Connect-WeCom or Get-WeComConnection, or by name. Defaults to the current connection.</para>
-        /// </summary>
-        [Parameter]
-        [ConnectionTransformation]
-        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
-        public WeComConnection? Connection { get; set; }
-
-        /// <summary>The connection this call uses: -Connection, else the current one.</summary>
-        protected WeComConnection ResolveConnection()
-        {
-            var connection = Connection ?? ConnectionRegistry.Current;
-            if (connection is null)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
-                    "NotConnected",
-                    ErrorCategory.ConnectionError,
-                    null));
-            }
-
-            return connection!;
-        }
 
         protected override void StopProcessing() => _stopping.Cancel();
 
@@ -149,45 +125,6 @@ namespace WeComPS.Commands
             }
         }
 
-        /// <summary>
-        /// Runs a change to <paramref name="count"/> approved items (none under -WhatIf: then nothing is sent). Each
-        /// failure is written as an error; with <paramref name="writeEach"/> each result is written as it comes; then
-        /// <paramref name="passThru"/>, when given, gets the changed items (e.g. to read them back for -PassThru).
-        /// </summary>
-        protected void RunChanges<T>(
-            int count,
-            Func<WeComConnection, CancellationToken, IAsyncEnumerable<ItemResult<T>>> change,
-            bool writeEach = false,
-            Func<WeComConnection, List<T>, CancellationToken, Task>? passThru = null)
-        {
-            if (count == 0)
-            {
-                return;
-            }
-
-            var connection = ResolveConnection();
-            RunAsync(async cancellationToken =>
-            {
-                var changed = new List<T>();
-                await EmitAsync(change(connection, cancellationToken), value =>
-                {
-                    changed.Add(value);
-                    if (writeEach)
-                    {
-                        PostObject(value!);
-                    }
-                }).ConfigureAwait(false);
-                if (passThru != null && changed.Count > 0)
-                {
-                    await passThru(connection, changed, cancellationToken).ConfigureAwait(false);
-                }
-            });
-        }
-
-        /// <summary>For -PassThru of member changes: writes the changed members as WeCom now has them.</summary>
-        protected Func<WeComConnection, List<string>, CancellationToken, Task>? ReadBackUsers(bool passThru) =>
-            passThru ? (connection, userIds, cancellationToken) => EmitAsync(connection.Users.GetAsync(userIds, null, cancellationToken), PostObject) : null;
-
         /// <summary>Reports a long operation's progress as this command's progress bar.</summary>
         protected IProgress<WeComProgress> ProgressBar => new ProgressForwarder(this);
 
@@ -234,9 +171,9 @@ namespace WeComPS.Commands
 
         private sealed class ProgressForwarder : IProgress<WeComProgress>
         {
-            private readonly WeComCmdlet _cmdlet;
+            private readonly WeComAsyncCmdlet _cmdlet;
 
-            public ProgressForwarder(WeComCmdlet cmdlet) => _cmdlet = cmdlet;
+            public ProgressForwarder(WeComAsyncCmdlet cmdlet) => _cmdlet = cmdlet;
 
             public void Report(WeComProgress value) => _cmdlet.PostProgress(value);
         }
@@ -244,9 +181,9 @@ namespace WeComPS.Commands
         /// <summary>Sends the client's diagnostics to this command's verbose and debug streams.</summary>
         private sealed class LogForwarder : IWeComLogListener
         {
-            private readonly WeComCmdlet _cmdlet;
+            private readonly WeComAsyncCmdlet _cmdlet;
 
-            public LogForwarder(WeComCmdlet cmdlet) => _cmdlet = cmdlet;
+            public LogForwarder(WeComAsyncCmdlet cmdlet) => _cmdlet = cmdlet;
 
             public void Verbose(string message) => Forward(() => _cmdlet.WriteVerbose(message));
 
@@ -264,5 +201,72 @@ namespace WeComPS.Commands
                 }
             }
         }
+    }
+
+    /// <summary>The base of the cmdlets that work through a connection: the -Connection parameter, its resolution, and running changes.</summary>
+    public abstract class WeComCmdlet : WeComAsyncCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The connection to use, as an object from Connect-WeCom or Get-WeComConnection, or by name. Defaults to the current connection.</para>
+        /// </summary>
+        [Parameter]
+        [ConnectionTransformation]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        public WeComConnection? Connection { get; set; }
+
+        /// <summary>The connection this call uses: -Connection, else the current one.</summary>
+        protected WeComConnection ResolveConnection()
+        {
+            var connection = Connection ?? ConnectionRegistry.Current;
+            if (connection is null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
+                    "NotConnected",
+                    ErrorCategory.ConnectionError,
+                    null));
+            }
+
+            return connection!;
+        }
+
+        /// <summary>
+        /// Runs a change to <paramref name="count"/> approved items (none under -WhatIf: then nothing is sent). Each
+        /// failure is written as an error; with <paramref name="writeEach"/> each result is written as it comes; then
+        /// <paramref name="passThru"/>, when given, gets the changed items (e.g. to read them back for -PassThru).
+        /// </summary>
+        protected void RunChanges<T>(
+            int count,
+            Func<WeComConnection, CancellationToken, IAsyncEnumerable<ItemResult<T>>> change,
+            bool writeEach = false,
+            Func<WeComConnection, List<T>, CancellationToken, Task>? passThru = null)
+        {
+            if (count == 0)
+            {
+                return;
+            }
+
+            var connection = ResolveConnection();
+            RunAsync(async cancellationToken =>
+            {
+                var changed = new List<T>();
+                await EmitAsync(change(connection, cancellationToken), value =>
+                {
+                    changed.Add(value);
+                    if (writeEach)
+                    {
+                        PostObject(value!);
+                    }
+                }).ConfigureAwait(false);
+                if (passThru != null && changed.Count > 0)
+                {
+                    await passThru(connection, changed, cancellationToken).ConfigureAwait(false);
+                }
+            });
+        }
+
+        /// <summary>For -PassThru of member changes: writes the changed members as WeCom now has them.</summary>
+        protected Func<WeComConnection, List<string>, CancellationToken, Task>? ReadBackUsers(bool passThru) =>
+            passThru ? (connection, userIds, cancellationToken) => EmitAsync(connection.Users.GetAsync(userIds, null, cancellationToken), PostObject) : null;
     }
 }

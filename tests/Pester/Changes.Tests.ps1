@@ -1,4 +1,4 @@
-# The write cmdlets, each against its own sample corp served over loopback HTTP, so changes never leak between suites.
+﻿# The write cmdlets, each against its own sample corp served over loopback HTTP, so changes never leak between suites.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force

@@ -16,7 +16,7 @@ namespace WeComPS.Tests
         };
 
         /// <summary>Cmdlets that write nothing to the pipeline and so declare no [OutputType].</summary>
-        private static readonly HashSet<string> CmdletsWithoutOutput = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Disconnect-WeCom" };
+        private static readonly HashSet<string> CmdletsWithoutOutput = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Disconnect-WeCom", "Remove-WeComDepartment", "Remove-WeComUser", "Remove-WeComTag", "Send-WeComInvitation" };
 
         private readonly BuiltModule _module;
 

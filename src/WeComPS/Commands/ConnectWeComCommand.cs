@@ -10,7 +10,7 @@ namespace WeComPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "WeCom", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(WeComConnection))]
-    public sealed class ConnectWeComCommand : WeComCmdlet
+    public sealed class ConnectWeComCommand : WeComAsyncCmdlet
     {
         private const string SecretSet = "Secret";
         private const string CredentialSet = "Credential";

@@ -21,6 +21,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The parent department's id (the root is 1).</para></summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int ParentId { get; set; }
 
         /// <summary><para type="description">The English name.</para></summary>
@@ -64,6 +65,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">The department to change; departments from Get-WeComDepartment bind by their Id.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int Id { get; set; }
 
         /// <summary><para type="description">A new name, 1 to 64 characters, none of \ : * ? " &lt; &gt; |.</para></summary>
@@ -79,6 +81,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">Moves the department under this parent; not below itself.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNull]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int? ParentId { get; set; }
 
         /// <summary><para type="description">A new order among its siblings, 0 to 4294967295; larger sorts first.</para></summary>
@@ -124,6 +127,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">The departments to remove; departments from Get-WeComDepartment bind by their Id. WeCom refuses one that still has members.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[] Id { get; set; } = new int[0];
 
         protected override void ProcessRecord()

@@ -48,6 +48,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The tag to rename; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
         public int TagId { get; set; }
 
         /// <summary><para type="description">The new name, 1 to 32 characters, unique in the corp.</para></summary>
@@ -82,6 +83,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The tags to remove; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
         public int[] TagId { get; set; } = new int[0];
 
         protected override void ProcessRecord() => _ids.AddRange(TagId.Where(id => ShouldProcess($"tag {id}", "Remove tag")));
@@ -100,6 +102,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The tag. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
         public int TagId { get; set; }
 
         /// <summary><para type="description">Writes each user and department changed, as tag members.</para></summary>

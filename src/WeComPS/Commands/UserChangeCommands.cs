@@ -50,6 +50,7 @@ namespace WeComPS.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
         [SplitList]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[]? Department { get; set; }
 
         /// <summary><para type="description">Order within each department of -Department, one value each, 0 to 4294967295; larger sorts first.</para></summary>
@@ -65,6 +66,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">The main department; one of -Department.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNull]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int? MainDepartment { get; set; }
 
         /// <summary><para type="description">Userid of the member's direct leader (直属上级).</para></summary>

@@ -76,6 +76,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">Tags whose members to invite. Not taken from the pipeline, so piped tag members invite only themselves.</para></summary>
         [Parameter]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
         public int[]? TagId { get; set; }
 
         protected override void ProcessRecord()
@@ -112,6 +113,7 @@ namespace WeComPS.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [SplitList]
+        [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[]? DepartmentId { get; set; }
 
         /// <summary>False, with an error written, when this record names no user and no department.</summary>
