@@ -103,5 +103,17 @@ switch ($Task) {
         Get-WeComTag | Get-WeComTagMember | Format-Table
         Write-Host "Members by status across the corp:" -ForegroundColor Cyan
         Get-WeComUser | Group-Object Status -NoElement | Format-Table Name, Count
+        Write-Host "New hires from CSV rows; the invalid row is reported and the others are created:" -ForegroundColor Cyan
+        @'
+UserId,Name,Mobile,Email,Department,Position
+chen.xin,陈新,13900000001,,5;6,后台工程师
+no.contact,无联系方式,,,5,
+lin.hai,林海,,lin.hai@example.com,10,测试工程师
+'@ | ConvertFrom-Csv | New-WeComUser -ErrorAction Continue | Format-Table
+        Write-Host "Tag everyone in 邮箱产品部 and below with 值班 (tag 3) — first -WhatIf, then for real:" -ForegroundColor Cyan
+        Get-WeComDepartment -Name '邮箱*' | Add-WeComTagUser -TagId 3 -WhatIf
+        Get-WeComDepartment -Name '邮箱*' | Add-WeComTagUser -TagId 3 -PassThru | Format-Table
+        Write-Host "Disable the members of 支付组, and show them:" -ForegroundColor Cyan
+        Get-WeComUser -DepartmentId 7 | Disable-WeComUser -PassThru | Format-Table
     }
 }
