@@ -60,7 +60,8 @@ namespace WeComPS
                 Rules.Each(Order, Rules.Order),
                 IsLeaderInDept != null && IsLeaderInDept.Length != departments ? $"{IsLeaderInDept.Length} leader flags for {departments} departments: give one per department" : null,
                 MainDepartment is { } main && Department != null && !Department.Contains(main) ? $"the main department {main} is not one of the member's departments" : null,
-                Rules.Each(DirectLeader, Rules.UserId));
+                Rules.Each(DirectLeader, Rules.UserId),
+                !creating && ToBody().Count == 1 ? "nothing to change: give at least one field" : null);
             return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': {reason}.");
         }
 
@@ -152,7 +153,8 @@ namespace WeComPS
                 creating && ParentId is null ? "the parent department is missing" : null,
                 ParentId is { } parent ? Rules.DepartmentId(parent) : null,
                 ParentId != null && ParentId == Id ? "a department cannot be its own parent" : null,
-                Order is { } order ? Rules.Order(order) : null);
+                Order is { } order ? Rules.Order(order) : null,
+                !creating && Id != null && ToBody().Count == 1 ? "nothing to change: give a name, an English name, a parent or an order" : null);
             return reason is null ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': {reason}.");
         }
 

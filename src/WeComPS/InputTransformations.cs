@@ -44,4 +44,29 @@ namespace WeComPS.Commands
             _ => throw new ArgumentTransformationMetadataException($"'{item}' is not a yes/no value: use 1 or 0, true or false."),
         };
     }
+
+    /// <summary>
+    /// Takes userids: text, or the UserId of an object (a member, a tag member, a CSV row). An object without one,
+    /// such as a tagged department from Get-WeComTagMember, is refused rather than bound by its ToString.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class UserIdArgumentAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = Unwrap(inputData);
+            return value is string || !(value is System.Collections.IEnumerable list) ? UserIdOf(inputData) : list.Cast<object?>().Select(UserIdOf).ToArray();
+        }
+
+        private static object? UserIdOf(object? item) => Unwrap(item) switch
+        {
+            null => null,
+            string text => text,
+            var number when number.GetType().IsPrimitive => number,
+            _ => PSObject.AsPSObject(item!).Properties["UserId"]?.Value
+                ?? throw new ArgumentTransformationMetadataException($"{Unwrap(item)!.GetType().Name} '{item}' has no UserId."),
+        };
+
+        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
 }

@@ -66,6 +66,12 @@ Describe 'Set-WeComUser, Disable-WeComUser and Enable-WeComUser' -Tag CI {
         (Get-WeComUser -UserId HanYi).Department | Should -Be @(9, 6)
     }
 
+    It 'moves a piped member to new departments without its old order and leader flags' {
+        $moved = Get-WeComUser -UserId LiSi | Set-WeComUser -Department 5 -PassThru
+        $moved.Department | Should -Be @(5)
+        $moved.Order.Count | Should -Be 1
+    }
+
     It 'updates members from CSV rows, ignoring blank cells' {
         'UserId,Position,Mobile', 'ZhouBa,前端负责人,' | ConvertFrom-Csv | Set-WeComUser
         $zhouBa = Get-WeComUser -UserId ZhouBa
@@ -92,6 +98,13 @@ Describe 'Remove-WeComUser' -Tag CI {
     It 'removes nothing under -WhatIf' {
         Get-WeComUser -DepartmentId 7 | Remove-WeComUser -WhatIf
         (Get-WeComUser -DepartmentId 7).Count | Should -Be 3
+    }
+
+    It 'takes the users of piped tag members but refuses a tagged department as a userid' {
+        $out = Get-WeComTagMember -TagId 1 | Remove-WeComUser -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue 6>&1
+        $err.Count | Should -Be 1
+        $err[0].Exception.Message | Should -Match "WeComTagDepartment '8' has no UserId"
+        (Get-WeComTagMember -TagId 1 -MemberType User).Count | Should -Be 3
     }
 
     It 'reports the unknown id and still removes every other member' {
@@ -232,6 +245,11 @@ Describe 'Invoke-WeComApi' -Tag CI {
         Get-WeComTag -Name 临时 | Should -BeNullOrEmpty
         (Invoke-WeComApi tag/create -Body @{ tagname = '临时' }).tagid | Should -BeGreaterThan 3
         Get-WeComTag -Name 临时 | Should -Not -BeNullOrEmpty
+    }
+
+    It 'confirms a POST whatever the case of -Method' {
+        Invoke-WeComApi tag/create -Method post -Body @{ tagname = '小写' } -WhatIf
+        Get-WeComTag -Name 小写 | Should -BeNullOrEmpty
     }
 
     It 'maps WeCom errors like every cmdlet' {

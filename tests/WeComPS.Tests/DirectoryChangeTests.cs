@@ -72,6 +72,14 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public void A_change_with_nothing_to_change_is_refused()
+        {
+            Assert.Contains("nothing to change", new WeComUserChange { UserId = "u" }.Validate(creating: false)!.Message);
+            Assert.Contains("nothing to change", new WeComDepartmentChange { Id = 6 }.Validate(creating: false)!.Message);
+            Assert.Null(new WeComDepartmentChange { Id = 6, Order = 1 }.Validate(creating: false));
+        }
+
+        [Fact]
         public async Task Updating_changes_only_the_given_fields_and_can_rename_the_userid()
         {
             await using var corp = await TestCorp.StartAsync();

@@ -31,7 +31,7 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            var method = Method ?? (Body is null ? "GET" : "POST");
+            var method = Method?.ToUpperInvariant() ?? (Body is null ? "GET" : "POST");
             // Reads change nothing; any POST may, so it is confirmed and honours -WhatIf.
             if (method == "POST" && !ShouldProcess(Path, "POST"))
             {
@@ -43,8 +43,15 @@ namespace WeComPS.Commands
             var body = Plain(Body);
             RunAsync(async cancellationToken =>
             {
-                var answer = await connection.InvokeAsync(method, Path, query, body, cancellationToken).ConfigureAwait(false);
-                PostObject(ToPSObject(answer));
+                try
+                {
+                    PostObject(ToPSObject(await connection.InvokeAsync(method, Path, query, body, cancellationToken).ConfigureAwait(false)));
+                }
+                catch (WeComException ex) when (!ex.AffectsAllItems)
+                {
+                    // One failed call (of several piped bodies) does not stop the others.
+                    PostError(ex, Path);
+                }
             });
         }
 

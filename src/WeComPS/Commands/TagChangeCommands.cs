@@ -102,6 +102,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The tag. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
         [ArgumentCompleter(typeof(TagIdCompleter))]
         public int TagId { get; set; }
 

@@ -88,6 +88,18 @@ namespace WeComPS.Commands
         [Parameter]
         public IDictionary? ExtAttr { get; set; }
 
+        private HashSet<string> _givenOnCommandLine = new HashSet<string>();
+
+        protected override void BeginProcessing() =>
+            _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, System.StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Order, leader flags and main department belong to the department list they came with: when -Department is
+        /// given on the command line, those piped in with a member's old departments are left out.
+        /// </summary>
+        private bool Keeps(string departmentDetail) =>
+            !_givenOnCommandLine.Contains(nameof(Department)) || _givenOnCommandLine.Contains(departmentDetail);
+
         /// <summary>The change these parameters describe for <paramref name="userId"/>.</summary>
         protected WeComUserChange ToChange(string userId, string? name) => new WeComUserChange
         {
@@ -101,9 +113,9 @@ namespace WeComPS.Commands
             Position = Position,
             Gender = Gender,
             Department = Department,
-            Order = Order,
-            IsLeaderInDept = IsLeaderInDept,
-            MainDepartment = MainDepartment,
+            Order = Keeps(nameof(Order)) ? Order : null,
+            IsLeaderInDept = Keeps(nameof(IsLeaderInDept)) ? IsLeaderInDept : null,
+            MainDepartment = Keeps(nameof(MainDepartment)) ? MainDepartment : null,
             DirectLeader = DirectLeader,
             Address = Address,
             ExternalPosition = ExternalPosition,
@@ -206,6 +218,7 @@ namespace WeComPS.Commands
     {
         /// <summary><para type="description">The members; members from Get-WeComUser and rows with a UserId column bind by property name.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [UserIdArgument]
         public string[] UserId { get; set; } = new string[0];
 
         /// <summary>The approved userids, changed in EndProcessing.</summary>

@@ -56,6 +56,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The members; members from Get-WeComUser bind by their UserId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [UserIdArgument]
         public string[] UserId { get; set; } = new string[0];
 
         protected override void ProcessRecord() => _userIds.AddRange(UserId);
