@@ -64,6 +64,27 @@ namespace WeComPS.Tests
                 .Select(c => $"{c.Name}: declare [OutputType(typeof(...))], or list it in {nameof(CmdletsWithoutOutput)} if it writes nothing."));
 
         [Fact]
+        public void Every_output_type_of_the_module_has_a_table_view()
+        {
+            var format = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(_module.Folder, "WeComPS.format.ps1xml"));
+            var viewed = new HashSet<string>(format.Descendants("TypeName").Select(t => t.Value.Trim()), StringComparer.Ordinal);
+            AssertNone(_module.Cmdlets
+                .SelectMany(c => c.OutputTypes)
+                .Where(BuiltModule.IsModuleType)
+                .Distinct()
+                .Where(t => !Lineage(t).Any(a => viewed.Contains(a.FullName!)))
+                .Select(t => $"{t.FullName} is output by a cmdlet but has no table view in WeComPS.format.ps1xml."));
+
+            static IEnumerable<Type> Lineage(Type type)
+            {
+                for (var t = type; t != null; t = t.BaseType)
+                {
+                    yield return t;
+                }
+            }
+        }
+
+        [Fact]
         public void The_manifest_exports_exactly_the_cmdlets_of_the_dll()
         {
             var exported = _module.ManifestCmdlets;
