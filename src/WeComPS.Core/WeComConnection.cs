@@ -105,13 +105,17 @@ namespace WeComPS
         /// <summary>Checks the endpoint: HTTPS, except on loopback; the path ends with '/'.</summary>
         public static Uri NormalizeBaseUri(Uri baseUri)
         {
-            if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttps && !(baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback)))
+            if (!IsSecure(baseUri))
             {
                 throw WeComException.InvalidInput("InsecureBaseUri", $"The endpoint '{baseUri}' must be an absolute https:// URI (plain http is allowed only on loopback).");
             }
 
             return baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         }
+
+        /// <summary>True for an absolute https URI, or http on loopback: the only endpoints and downloads WeComPS talks to.</summary>
+        public static bool IsSecure(Uri uri) =>
+            uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
         private static string Reveal(SecureString secret)
         {
