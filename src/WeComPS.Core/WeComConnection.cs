@@ -67,6 +67,8 @@ namespace WeComPS
             Departments = new DepartmentOperations(this);
             Users = new UserOperations(this);
             Tags = new TagOperations(this);
+            Jobs = new JobOperations(this);
+            Exports = new ExportOperations(this);
         }
 
         /// <summary>The name the connection is registered under (the corp id unless given).</summary>
@@ -91,6 +93,10 @@ namespace WeComPS
         public DepartmentOperations Departments { get; }
         public UserOperations Users { get; }
         public TagOperations Tags { get; }
+        /// <summary>Async imports: batch/syncuser, batch/replaceuser, batch/replaceparty.</summary>
+        public JobOperations Jobs { get; }
+        /// <summary>Export jobs: export/simple_user, export/user, export/department, export/taguser.</summary>
+        public ExportOperations Exports { get; }
 
         internal WeComClient Client { get; }
 
