@@ -130,7 +130,7 @@ namespace WeComPS.Sandbox
                         case "别名": body["alias"] = cell.Value; break;
                         case "地址": body["address"] = cell.Value; break;
                         case "座机": body["telephone"] = cell.Value; break;
-                        case "禁用": body["enable"] = cell.Value switch { "1" => 0, "0" => 1, _ => -1 }; break;
+                        case "禁用": body["enable"] = cell.Value switch { "1" => "0", "0" => "1", _ => cell.Value }; break;
                         case var key when key == "帐号" || key.StartsWith("禁用项说明", StringComparison.Ordinal):
                             break;
                         default:

@@ -12,7 +12,7 @@ namespace WeComPS.Commands
     /// the pipeline thread while everything it writes is drained back onto it, Ctrl+C that cancels in-flight
     /// requests, and WeCom failures turned into ErrorRecords with stable ids.
     /// </summary>
-    public abstract class WeComCmdlet : PSCmdlet, IDisposable
+    public abstract partial class WeComCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private BlockingCollection<Action>? _pending;

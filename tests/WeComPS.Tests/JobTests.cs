@@ -42,20 +42,23 @@ namespace WeComPS.Tests
             {
                 new WeComUserChange { UserId = "LiSi", Position = "首席产品官", Department = new[] { 2 } },
                 new WeComUserChange { UserId = "hr900", Name = "号码重复", Mobile = "13900000001" },
+                new WeComUserChange { UserId = "WuJiu", Enable = false, Gender = WeComGender.Male, IsLeaderInDept = new[] { true }, Department = new[] { 6 } },
             }).ToList();
 
             var plan = await connection.Jobs.PlanUsersAsync(input, replace: false, null, CancellationToken.None);
             var results = await RunAsync(connection, plan);
 
             Assert.Empty(plan.Invalid);
-            Assert.Equal(302, results.Count);
+            Assert.Equal(303, results.Count);
             Assert.Equal(WeComJobAction.Create, results.First(r => r.UserId == "hr001").Action);
             Assert.Equal("员工1", results.First(r => r.UserId == "hr001").Name);
             Assert.Equal(WeComJobAction.Update, results.Single(r => r.UserId == "LiSi").Action);
             var duplicate = results.Single(r => r.UserId == "hr900");
             Assert.Equal((WeComJobResultStatus.Failed, 60104), (duplicate.Status, duplicate.ErrCode));
             Assert.Equal("MobileExists", duplicate.ToException()!.ErrorId);
-            Assert.Equal(301, results.Count(r => r.Status == WeComJobResultStatus.Succeeded));
+            Assert.Equal(302, results.Count(r => r.Status == WeComJobResultStatus.Succeeded));
+            var wujiu = (await connection.Users.GetAsync(new[] { "WuJiu" }).ValuesAsync()).Single();
+            Assert.Equal((WeComUserStatus.Disabled, WeComGender.Male, true), (wujiu.Status, wujiu.Gender, wujiu.IsLeaderInDept![0]));
 
             var created = (await connection.Users.GetAsync(new[] { "hr007" }).ValuesAsync()).Single();
             Assert.Equal(new[] { 5, 8 }, created.Department);

@@ -45,6 +45,16 @@ namespace WeComPS
             return string.Join(", ", parts.Select(p => $"{p.Item1} {Count(p.Item2)}"));
         }
 
+        /// <summary>
+        /// Why the plan cannot be started, or null: a replace whose input had invalid items (leaving them out would
+        /// delete those members or departments), or nothing valid to import.
+        /// </summary>
+        public WeComException? CheckStartable() =>
+            Type != WeComJobType.SyncUser && Invalid.Count > 0
+                ? WeComException.InvalidInput("ImportInputInvalid", $"{Invalid.Count} item(s) of the input are invalid, and a replace without them would delete them: nothing was sent. Correct the input and run it again.")
+                : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", "There is nothing to import: no valid member or department in the input.")
+                : null;
+
         internal WeComPlannedChange? Find(WeComJobResult row) =>
             Changes.FirstOrDefault(c => c.Action != WeComJobAction.Delete && (row.UserId != null ? string.Equals(c.UserId, row.UserId, System.StringComparison.OrdinalIgnoreCase) : c.DepartmentId == row.DepartmentId));
     }

@@ -65,6 +65,8 @@ namespace WeComPS
         public int Total { get; set; }
         /// <summary>One result per row once the job has finished; empty before.</summary>
         public IReadOnlyList<WeComJobResult> Results { get; set; } = Array.Empty<WeComJobResult>();
+        /// <summary>The plan the job was started from, when this process started it: lets the results name created, updated and deleted items.</summary>
+        public WeComImportPlan? Plan { get; set; }
 
         public override string ToString() => JobId;
     }

@@ -114,14 +114,9 @@ namespace WeComPS
         /// </summary>
         public async Task<WeComJob> StartAsync(WeComImportPlan plan, bool? toInvite, CancellationToken cancellationToken)
         {
-            if (plan.Type != WeComJobType.SyncUser && plan.Invalid.Count > 0)
+            if (plan.CheckStartable() is { } refused)
             {
-                throw WeComException.InvalidInput("ImportInputInvalid", $"{plan.Invalid.Count} item(s) of the input are invalid, and a replace without them would delete them: nothing was sent. Correct the input and run it again.");
-            }
-
-            if (plan.Rows == 0)
-            {
-                throw WeComException.InvalidInput("ImportInputEmpty", "There is nothing to import: no valid member or department in the input.");
+                throw refused;
             }
 
             var (path, name) = plan.Type switch
@@ -140,7 +135,7 @@ namespace WeComPS
             var started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
             var jobId = started.Str("jobid") ?? throw WeComException.FromTransport(path, "the answer has no jobid", transient: false, WeComErrorKind.InvalidResponse);
             WeComLog.Verbose($"Started {path} job {jobId} with {plan.Rows} rows.");
-            return new WeComJob { JobId = jobId, Type = plan.Type, Status = WeComJobStatus.Started, Total = plan.Rows };
+            return new WeComJob { JobId = jobId, Type = plan.Type, Status = WeComJobStatus.Started, Total = plan.Rows, Plan = plan };
         }
 
         /// <summary>The job as WeCom reports it now (batch/getresult), with one result per row once it has finished.</summary>
