@@ -104,22 +104,12 @@ namespace WeComPS.Sandbox
                 files.Add(Publish(Encrypt(Encoding.UTF8.GetBytes(part.ToJsonString()), key)));
             }
 
-            var job = new SandboxExportJob("sbxexport" + Guid.NewGuid().ToString("N"), _clock.Elapsed, records.Count, files);
-            _exportJobs.Add(job);
-            if (_exportJobs.Count > KeptJobs)
-            {
-                _purgedJobs.Add(_exportJobs[0].Id);
-                _exportJobs.RemoveAt(0);
-            }
-
-            return new JsonObject { ["jobid"] = job.Id };
+            return new JsonObject { ["jobid"] = Keep(_exportJobs, new SandboxExportJob("sbxexport" + Guid.NewGuid().ToString("N"), _clock.Elapsed, records.Count, files)) };
         }
 
         private JsonObject GetExportResult(Call c)
         {
-            var id = c.Query.TryGetValue("jobid", out var raw) && raw.Length > 0 ? raw : throw new ApiError(40088, "jobid missing");
-            var job = _exportJobs.FirstOrDefault(j => j.Id == id)
-                ?? throw (_purgedJobs.Contains(id) ? new ApiError(40089, "job result expired: only the last 5 jobs' results are kept") : new ApiError(40088, "invalid jobid"));
+            var job = FindJob(_exportJobs, c);
 
             // 0 pending, 1 running, 2 done (3, failed, does not happen here).
             var answer = new JsonObject { ["status"] = job.Finished ? 2 : job.Done == 0 ? 0 : 1 };

@@ -254,17 +254,31 @@ namespace WeComPS.Sandbox
         private JsonObject Start(string type, List<Func<JsonObject>> rows, Action finish)
         {
             var job = new SandboxJob("sbxjob" + Guid.NewGuid().ToString("N"), type, _clock.Elapsed, rows, finish);
-            _jobs.Add(job);
-            while (_jobs.Count > KeptJobs)
+            return new JsonObject { ["jobid"] = Keep(_jobs, job) };
+        }
+
+        /// <summary>Adds <paramref name="job"/>; WeCom keeps only the last 5 results, and the work of an older job is done all the same.</summary>
+        private string Keep<T>(List<T> jobs, T job)
+            where T : SandboxTimedJob
+        {
+            jobs.Add(job);
+            while (jobs.Count > KeptJobs)
             {
-                // WeCom keeps only the last 5 results; the work of an older job is done all the same.
-                var oldest = _jobs[0];
-                oldest.Advance(oldest.Rows.Count);
-                _jobs.RemoveAt(0);
-                _purgedJobs.Add(oldest.Id);
+                jobs[0].Advance(jobs[0].Total);
+                _purgedJobs.Add(jobs[0].Id);
+                jobs.RemoveAt(0);
             }
 
-            return new JsonObject { ["jobid"] = job.Id };
+            return job.Id;
+        }
+
+        /// <summary>The job named by the <c>jobid</c> query parameter: 40088 when missing or unknown, 40089 when its result is no longer kept.</summary>
+        private T FindJob<T>(List<T> jobs, Call c)
+            where T : SandboxTimedJob
+        {
+            var id = c.Query.TryGetValue("jobid", out var raw) && raw.Length > 0 ? raw : throw new ApiError(40088, "jobid missing");
+            return jobs.FirstOrDefault(j => j.Id == id)
+                ?? throw (_purgedJobs.Contains(id) ? new ApiError(40089, "job result expired: only the last 5 jobs' results are kept") : new ApiError(40088, "invalid jobid"));
         }
 
         /// <summary>Brings every job up to date with the clock: called before each call is served.</summary>
@@ -281,9 +295,7 @@ namespace WeComPS.Sandbox
 
         private JsonObject GetJobResult(Call c)
         {
-            var id = c.Query.TryGetValue("jobid", out var raw) && raw.Length > 0 ? raw : throw new ApiError(40088, "jobid missing");
-            var job = _jobs.FirstOrDefault(j => j.Id == id)
-                ?? throw (_purgedJobs.Contains(id) ? new ApiError(40089, "job result expired: only the last 5 jobs' results are kept") : new ApiError(40088, "invalid jobid"));
+            var job = FindJob(_jobs, c);
             var answer = new JsonObject
             {
                 ["status"] = job.Done == 0 && job.Rows.Count > 0 ? 1 : job.Finished ? 3 : 2,

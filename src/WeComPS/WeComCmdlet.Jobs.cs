@@ -69,7 +69,7 @@ namespace WeComPS.Commands
                 PostObject(result);
                 if (result.Status == WeComJobResultStatus.Deferred)
                 {
-                    Post(() => WriteWarning($"Department {result.Name} ({result.DepartmentId}) is not in the input, and WeCom {result.Message}."));
+                    Post(() => WriteWarning($"Department {result.Name} ({result.DepartmentId}) is not in the input but is {result.Message}."));
                 }
                 else if (result.ToException() is { } error)
                 {

@@ -103,25 +103,22 @@ namespace WeComPS
         }
 
         /// <summary>Polls export/get_result until the export is done (status 2); a failed export (3) is an error.</summary>
-        private async Task<JsonElement> WaitAsync(string path, string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
-        {
-            var delay = TimeSpan.FromTicks(MaxPollInterval.Ticks / 10);
-            for (var polls = 1; ; polls++)
-            {
-                var root = await _connection.Client.GetAsync(ResultPath, "jobid=" + Uri.EscapeDataString(jobId), cancellationToken).ConfigureAwait(false);
-                switch (root.Int("status"))
+        private Task<JsonElement> WaitAsync(string path, string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken) =>
+            Polling.UntilDoneAsync(
+                async (polls, ct) =>
                 {
-                    case 2:
-                        return root;
-                    case 3:
+                    var root = await _connection.Client.GetAsync(ResultPath, "jobid=" + Uri.EscapeDataString(jobId), ct).ConfigureAwait(false);
+                    var status = root.Int("status");
+                    if (status == 3)
+                    {
                         throw WeComException.Rejected("ExportJobFailed", $"WeCom could not complete the export job {jobId} ({path}).", ResultPath, "Run the export again; if it keeps failing, quote the job id to WeCom support.");
-                }
+                    }
 
-                progress?.Report(new WeComProgress($"Waiting for export job {jobId} ({path}), poll {polls}", 0, 1));
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollInterval.Ticks));
-            }
-        }
+                    progress?.Report(new WeComProgress($"Waiting for export job {jobId} ({path}), poll {polls}", status == 2 ? 1 : 0, 1));
+                    return (status == 2, root);
+                },
+                MaxPollInterval,
+                cancellationToken);
 
         /// <summary>Why the downloaded bytes are not the file data_list describes, or null.</summary>
         private static string? Check(byte[] bytes, long? size, string? md5)

@@ -39,10 +39,10 @@ namespace WeComPS
             foreach (var user in users)
             {
                 var exists = current.TryGetValue(user.UserId, out var now);
-                var missing = user.Department?.FirstOrDefault(d => !departments.Contains(d));
+                var missing = user.Department?.Where(d => !departments.Contains(d)).Select(d => (int?)d).FirstOrDefault();
                 var error = !seen.Add(user.UserId) ? WeComException.InvalidInput("DuplicateImportRow", $"User '{user.UserId}' is in the input more than once.")
                     : WeComImportTemplate.CheckUser(user) ?? user.Validate(creating: !exists)
-                    ?? (missing is { } m && m != 0 ? WeComException.InvalidInput("DepartmentNotFound", $"User '{user.UserId}': department {m} does not exist; sync the departments first (Sync-WeComDepartment).") : null);
+                    ?? (missing is { } m ? WeComException.InvalidInput("DepartmentNotFound", $"User '{user.UserId}': department {m} does not exist; sync the departments first (Sync-WeComDepartment).") : null);
                 if (error != null)
                 {
                     invalid.Add(ItemResult<object>.Failed(error, user.UserId));
@@ -175,22 +175,17 @@ namespace WeComPS
         }
 
         /// <summary>Polls the job until it has finished, reporting its percentage; then returns it with its results.</summary>
-        public async Task<WeComJob> WaitAsync(string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
-        {
-            var delay = TimeSpan.FromTicks(MaxPollInterval.Ticks / 10);
-            while (true)
-            {
-                var job = await GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-                progress?.Report(new WeComProgress($"Job {jobId} ({job.Type}, {job.Total} rows)", job.Status == WeComJobStatus.Finished ? 100 : Math.Min(job.Percentage, 99), 100));
-                if (job.Status == WeComJobStatus.Finished)
+        public Task<WeComJob> WaitAsync(string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken) =>
+            Polling.UntilDoneAsync(
+                async (_, ct) =>
                 {
-                    return job;
-                }
-
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollInterval.Ticks));
-            }
-        }
+                    var job = await GetAsync(jobId, ct).ConfigureAwait(false);
+                    var done = job.Status == WeComJobStatus.Finished;
+                    progress?.Report(new WeComProgress($"Job {jobId} ({job.Type}, {job.Total} rows)", done ? 100 : Math.Min(job.Percentage, 99), 100));
+                    return (done, job);
+                },
+                MaxPollInterval,
+                cancellationToken);
 
         /// <summary>
         /// Waits for the job and returns one result per row. With the <paramref name="plan"/> the job was started from,
