@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -6,9 +7,28 @@ using System.Threading.Tasks;
 
 namespace WeComPS.Commands
 {
-    // What the import cmdlets (Sync-WeComUser, Sync-WeComDepartment) and Wait-WeComJob share.
+    // What the job cmdlets share: the import flow, waiting for results, and one error per failed job or tag.
     public abstract partial class WeComCmdlet
     {
+        /// <summary>
+        /// Runs <paramref name="work"/> for each distinct item in turn; a failure is written as an error naming the item
+        /// (<paramref name="describe"/>) and the next item goes on, except one no item can escape, which ends the command.
+        /// </summary>
+        protected async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, string> describe, Func<T, CancellationToken, Task> work, CancellationToken cancellationToken)
+        {
+            foreach (var item in items.Distinct())
+            {
+                try
+                {
+                    await work(item, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WeComException ex) when (!ex.AffectsAllItems)
+                {
+                    PostError(ex.About(describe(item)), item);
+                }
+            }
+        }
+
         /// <summary>
         /// Runs an import: the input compared with the directory (<paramref name="plan"/>), its invalid items written as
         /// errors, the whole import confirmed once (under -WhatIf: shown, one line per change, and nothing sent), then

@@ -3,12 +3,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
 
-    function Connect-FreshCorp {
-        if ($script:server) { Stop-TestSandboxServer $script:server }
-        $script:server = Start-TestSandboxServer
-        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $script:server.BaseUri | Out-Null
-    }
-
     # What -WhatIf wrote to the host, read back from a transcript.
     function Get-WhatIf([scriptblock] $Command) {
         $path = Join-Path $TestDrive "whatif-$([guid]::NewGuid()).txt"

@@ -112,20 +112,7 @@ namespace WeComPS.Commands
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
-            RunAsync(async cancellationToken =>
-            {
-                foreach (var id in _ids.Distinct())
-                {
-                    try
-                    {
-                        PostObject(await connection.Jobs.GetAsync(id, cancellationToken).ConfigureAwait(false));
-                    }
-                    catch (WeComException ex) when (!ex.AffectsAllItems)
-                    {
-                        PostError(ex.About($"Job {id}"), id);
-                    }
-                }
-            });
+            RunAsync(ct => ForEachAsync(_ids, id => $"Job {id}", async (id, c) => PostObject(await connection.Jobs.GetAsync(id, c).ConfigureAwait(false)), ct));
         }
     }
 
@@ -138,7 +125,7 @@ namespace WeComPS.Commands
     {
         private const string JobSet = "Job";
         private const string JobIdSet = "JobId";
-        private readonly List<(string Id, WeComImportPlan? Plan)> _jobs = new List<(string, WeComImportPlan?)>();
+        private readonly List<WeComJob> _jobs = new List<WeComJob>();
 
         /// <summary><para type="description">Jobs from Sync-WeComUser -NoWait or Sync-WeComDepartment -NoWait: their results then also say what was created, updated and deleted.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = JobSet)]
@@ -149,25 +136,12 @@ namespace WeComPS.Commands
         public string[] JobId { get; set; } = new string[0];
 
         protected override void ProcessRecord() =>
-            _jobs.AddRange(ParameterSetName == JobSet ? Job.Select(j => (j.JobId, j.Plan)) : JobId.Select(id => (id, (WeComImportPlan?)null)));
+            _jobs.AddRange(ParameterSetName == JobSet ? Job : JobId.Select(id => new WeComJob { JobId = id }));
 
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
-            RunAsync(async cancellationToken =>
-            {
-                foreach (var (id, plan) in _jobs)
-                {
-                    try
-                    {
-                        await WaitAndWriteAsync(connection, id, plan, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (WeComException ex) when (!ex.AffectsAllItems)
-                    {
-                        PostError(ex.About($"Job {id}"), id);
-                    }
-                }
-            });
+            RunAsync(ct => ForEachAsync(_jobs, job => $"Job {job.JobId}", (job, c) => WaitAndWriteAsync(connection, job.JobId, job.Plan, c), ct));
         }
     }
 
@@ -233,23 +207,17 @@ namespace WeComPS.Commands
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
-            RunAsync(async cancellationToken =>
-            {
-                foreach (var id in _ids.Distinct())
+            RunAsync(ct => ForEachAsync(
+                _ids,
+                id => $"Tag {id}",
+                async (id, c) =>
                 {
-                    try
+                    await foreach (var member in connection.Exports.ExportTagMembersAsync(id, ProgressBar, c).ConfigureAwait(false))
                     {
-                        await foreach (var member in connection.Exports.ExportTagMembersAsync(id, ProgressBar, cancellationToken).ConfigureAwait(false))
-                        {
-                            PostObject(member);
-                        }
+                        PostObject(member);
                     }
-                    catch (WeComException ex) when (!ex.AffectsAllItems)
-                    {
-                        PostError(ex.About($"Tag {id}"), id);
-                    }
-                }
-            });
+                },
+                ct));
         }
     }
 }
