@@ -35,6 +35,13 @@
         'Get-WeComTagMember'
         'Add-WeComTagUser'
         'Remove-WeComTagUser'
+        'Sync-WeComUser'
+        'Sync-WeComDepartment'
+        'Get-WeComJob'
+        'Wait-WeComJob'
+        'Export-WeComUser'
+        'Export-WeComDepartment'
+        'Export-WeComTagUser'
         'Invoke-WeComApi'
     )
     FunctionsToExport      = @()

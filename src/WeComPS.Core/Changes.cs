@@ -60,10 +60,13 @@ namespace WeComPS
                 Rules.Each(Order, Rules.Order),
                 IsLeaderInDept != null && IsLeaderInDept.Length != departments ? $"{IsLeaderInDept.Length} leader flags for {departments} departments: give one per department" : null,
                 MainDepartment is { } main && Department != null && !Department.Contains(main) ? $"the main department {main} is not one of the member's departments" : null,
-                Rules.Each(DirectLeader, Rules.UserId),
-                !creating && ToBody().Count == 1 ? "nothing to change: give at least one field" : null);
+                Rules.Each(DirectLeader, Rules.UserId));
             return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': {reason}.");
         }
+
+        /// <summary>An update that sets no field is refused rather than sent.</summary>
+        internal WeComException? CheckChangesSomething() =>
+            ToBody().Count > 1 ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': nothing to change: give at least one field.");
 
         /// <summary>The body of user/create or user/update: only the fields that are set.</summary>
         internal Dictionary<string, object> ToBody()
@@ -153,10 +156,13 @@ namespace WeComPS
                 creating && ParentId is null ? "the parent department is missing" : null,
                 ParentId is { } parent ? Rules.DepartmentId(parent) : null,
                 ParentId != null && ParentId == Id ? "a department cannot be its own parent" : null,
-                Order is { } order ? Rules.Order(order) : null,
-                !creating && Id != null && ToBody().Count == 1 ? "nothing to change: give a name, an English name, a parent or an order" : null);
+                Order is { } order ? Rules.Order(order) : null);
             return reason is null ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': {reason}.");
         }
+
+        /// <summary>An update that sets no field is refused rather than sent.</summary>
+        internal WeComException? CheckChangesSomething() =>
+            ToBody().Count > 1 ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': nothing to change: give a name, an English name, a parent or an order.");
 
         internal Dictionary<string, object> ToBody()
         {

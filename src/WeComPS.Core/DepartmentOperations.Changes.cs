@@ -79,7 +79,7 @@ namespace WeComPS
             CancellationToken cancellationToken) =>
             Concurrent.EachAsync(
                 changes,
-                d => d.Validate(creating),
+                d => d.Validate(creating) ?? (creating ? null : d.CheckChangesSomething()),
                 call,
                 d => ((object?)d.Id ?? d.Name ?? "", $"Department '{d}'"),
                 apiPath,

@@ -108,6 +108,8 @@ namespace WeComPS
         public override WeComTagMemberType MemberType => WeComTagMemberType.User;
         public string UserId { get; set; } = "";
         public string? Name { get; set; }
+        /// <summary>The user's departments, from Export-WeComTagUser; null from Get-WeComTagMember.</summary>
+        public int[]? Department { get; set; }
 
         public override string ToString() => UserId;
     }

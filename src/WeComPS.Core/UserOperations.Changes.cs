@@ -39,7 +39,7 @@ namespace WeComPS
             IEnumerable<WeComUserChange> changes, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
             Concurrent.EachAsync(
                 changes,
-                u => u.Validate(creating: false),
+                u => u.Validate(creating: false) ?? u.CheckChangesSomething(),
                 async (u, ct) =>
                 {
                     await _connection.Client.PostAsync("user/update", u.ToBody(), ct).ConfigureAwait(false);

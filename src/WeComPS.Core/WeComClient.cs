@@ -51,7 +51,41 @@ namespace WeComPS
         public Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken) =>
             _tokens.GetAsync(_cacheKey, FetchTokenAsync, cancellationToken);
 
-        public async Task<JsonElement> CallAsync(HttpMethod method, string path, string? query, string? body, CancellationToken cancellationToken)
+        public Task<JsonElement> CallAsync(HttpMethod method, string path, string? query, string? body, CancellationToken cancellationToken) =>
+            SendAsync(method, path, query, body is null ? null : () => new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+
+        /// <summary>Uploads <paramref name="content"/> as the multipart file field <c>media</c> (media/upload), with the token, refresh and retries of every call.</summary>
+        public Task<JsonElement> UploadAsync(string path, string query, string fileName, byte[] content, CancellationToken cancellationToken) =>
+            SendAsync(HttpMethod.Post, path, query, () => Multipart.File("media", fileName, content), cancellationToken);
+
+        /// <summary>
+        /// Downloads <paramref name="url"/> (an export file: https, or http on loopback) with the retries of every call
+        /// and no access token. <paramref name="check"/> answers why the bytes are wrong (size, md5), which is retried
+        /// like a transient failure. Messages name the file as <paramref name="shown"/>, never the URL and its signature.
+        /// </summary>
+        public async Task<byte[]> DownloadAsync(Uri url, string shown, Func<byte[], string?> check, CancellationToken cancellationToken)
+        {
+            if (!WeComConnection.IsSecure(url))
+            {
+                throw WeComException.FromTransport(shown, $"the download URL is not https (plain http is allowed only on loopback); refused {url.Scheme}://{url.Host}", transient: false, WeComErrorKind.InvalidResponse);
+            }
+
+            for (var attempt = 1; ; attempt++)
+            {
+                var (bytes, error) = await ExchangeAsync(HttpMethod.Get, url, null, shown, shown, cancellationToken).ConfigureAwait(false);
+                if (error is null && check(bytes!) is { } wrong)
+                {
+                    error = WeComException.FromTransport(shown, wrong, transient: true, WeComErrorKind.InvalidResponse);
+                }
+
+                if (!await ShouldRetryAsync(error, shown, attempt, cancellationToken).ConfigureAwait(false))
+                {
+                    return bytes!;
+                }
+            }
+        }
+
+        private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? query, Func<HttpContent>? body, CancellationToken cancellationToken)
         {
             var refreshed = false;
             for (var attempt = 1; ; attempt++)
@@ -69,7 +103,7 @@ namespace WeComPS
                     continue;
                 }
 
-                if (await ShouldRetryAsync(outcome, path, attempt, cancellationToken).ConfigureAwait(false))
+                if (await ShouldRetryAsync(outcome.Error, path, attempt, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
@@ -85,7 +119,7 @@ namespace WeComPS
             for (var attempt = 1; ; attempt++)
             {
                 var outcome = await SendOnceAsync(HttpMethod.Get, TokenPath, query, shown, null, cancellationToken).ConfigureAwait(false);
-                if (await ShouldRetryAsync(outcome, TokenPath, attempt, cancellationToken).ConfigureAwait(false))
+                if (await ShouldRetryAsync(outcome.Error, TokenPath, attempt, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
@@ -104,62 +138,37 @@ namespace WeComPS
         }
 
         /// <summary>Throws a final failure, waits and answers true for a retryable one, answers false on success.</summary>
-        private async Task<bool> ShouldRetryAsync(Outcome outcome, string path, int attempt, CancellationToken cancellationToken)
+        private async Task<bool> ShouldRetryAsync(WeComException? error, string path, int attempt, CancellationToken cancellationToken)
         {
-            if (outcome.Error is null)
+            if (error is null)
             {
                 return false;
             }
 
-            if (!outcome.Error.IsTransient || attempt >= Retry.MaxAttempts)
+            if (!error.IsTransient || attempt >= Retry.MaxAttempts)
             {
-                throw outcome.Error;
+                throw error;
             }
 
             var delay = Retry.DelayAfter(attempt);
-            WeComLog.Verbose($"{path} failed ({outcome.Error.ErrCode?.ToString() ?? outcome.Error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
+            WeComLog.Verbose($"{path} failed ({error.ErrCode?.ToString() ?? error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        private async Task<Outcome> SendOnceAsync(HttpMethod method, string path, string query, string shown, string? body, CancellationToken cancellationToken)
+        private async Task<Outcome> SendOnceAsync(HttpMethod method, string path, string query, string shown, Func<HttpContent>? body, CancellationToken cancellationToken)
         {
-            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptCts.CancelAfter(Retry.AttemptTimeout);
-            using var request = new HttpRequestMessage(method, new Uri(_baseUri, path + "?" + query));
-            if (body != null)
-            {
-                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            }
-
             var watch = Stopwatch.StartNew();
-            WeComLog.Debug($"{method} {shown}");
-            string text;
-            try
+            var (bytes, failure) = await ExchangeAsync(method, new Uri(_baseUri, path + "?" + query), body, path, shown, cancellationToken).ConfigureAwait(false);
+            if (failure != null)
             {
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    var status = (int)response.StatusCode;
-                    var transient = status >= 500 || response.StatusCode == (HttpStatusCode)429 || response.StatusCode == HttpStatusCode.RequestTimeout;
-                    return Outcome.Failed(WeComException.FromTransport(path, $"HTTP {status} {response.ReasonPhrase}", transient, WeComErrorKind.Connection));
-                }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return Outcome.Failed(WeComException.FromTransport(path, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0} s", transient: true, WeComErrorKind.Connection));
-            }
-            catch (HttpRequestException ex)
-            {
-                // The inner exception is dropped on purpose: its text may quote the request URI.
-                return Outcome.Failed(WeComException.FromTransport(path, Redact(ex.Message), transient: true, WeComErrorKind.Connection));
+                return Outcome.Failed(failure);
             }
 
             JsonElement root;
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(bytes);
                 root = document.RootElement.Clone();
             }
             catch (JsonException)
@@ -170,6 +179,38 @@ namespace WeComPS
             var code = root.Int("errcode") ?? 0;
             WeComLog.Debug($"{method} {shown} -> errcode {code} in {watch.ElapsedMilliseconds} ms");
             return code == 0 ? Outcome.Ok(root) : Outcome.Failed(WeComException.FromApi(path, code, Redact(root.Str("errmsg"))));
+        }
+
+        /// <summary>One HTTP exchange within the attempt timeout: the answer's bytes, or the failure (transient for timeouts, resets and HTTP 5xx/429/408).</summary>
+        private async Task<(byte[]? Body, WeComException? Error)> ExchangeAsync(HttpMethod method, Uri uri, Func<HttpContent>? body, string apiPath, string shown, CancellationToken cancellationToken)
+        {
+            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptCts.CancelAfter(Retry.AttemptTimeout);
+            using var request = new HttpRequestMessage(method, uri);
+            request.Content = body?.Invoke();
+            WeComLog.Debug($"{method} {shown}");
+            try
+            {
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
+                var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var status = (int)response.StatusCode;
+                    var transient = status >= 500 || response.StatusCode == (HttpStatusCode)429 || response.StatusCode == HttpStatusCode.RequestTimeout;
+                    return (null, WeComException.FromTransport(apiPath, $"HTTP {status} {response.ReasonPhrase}", transient, WeComErrorKind.Connection));
+                }
+
+                return (bytes, null);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return (null, WeComException.FromTransport(apiPath, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0} s", transient: true, WeComErrorKind.Connection));
+            }
+            catch (HttpRequestException ex)
+            {
+                // The inner exception is dropped on purpose: its text may quote the request URI.
+                return (null, WeComException.FromTransport(apiPath, Redact(uri.Query.Length > 0 ? ex.Message.Replace(uri.Query, "") : ex.Message), transient: true, WeComErrorKind.Connection));
+            }
         }
 
         private static string Shown(string path, string? query) => string.IsNullOrEmpty(query) ? path : path + "?" + query;

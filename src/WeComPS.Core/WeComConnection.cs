@@ -67,6 +67,8 @@ namespace WeComPS
             Departments = new DepartmentOperations(this);
             Users = new UserOperations(this);
             Tags = new TagOperations(this);
+            Jobs = new JobOperations(this);
+            Exports = new ExportOperations(this);
         }
 
         /// <summary>The name the connection is registered under (the corp id unless given).</summary>
@@ -91,6 +93,10 @@ namespace WeComPS
         public DepartmentOperations Departments { get; }
         public UserOperations Users { get; }
         public TagOperations Tags { get; }
+        /// <summary>Async imports: batch/syncuser, batch/replaceuser, batch/replaceparty.</summary>
+        public JobOperations Jobs { get; }
+        /// <summary>Export jobs: export/simple_user, export/user, export/department, export/taguser.</summary>
+        public ExportOperations Exports { get; }
 
         internal WeComClient Client { get; }
 
@@ -105,13 +111,17 @@ namespace WeComPS
         /// <summary>Checks the endpoint: HTTPS, except on loopback; the path ends with '/'.</summary>
         public static Uri NormalizeBaseUri(Uri baseUri)
         {
-            if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttps && !(baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback)))
+            if (!IsSecure(baseUri))
             {
                 throw WeComException.InvalidInput("InsecureBaseUri", $"The endpoint '{baseUri}' must be an absolute https:// URI (plain http is allowed only on loopback).");
             }
 
             return baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         }
+
+        /// <summary>True for an absolute https URI, or http on loopback: the only endpoints and downloads WeComPS talks to.</summary>
+        public static bool IsSecure(Uri uri) =>
+            uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
         private static string Reveal(SecureString secret)
         {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Text;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,26 +42,31 @@ namespace WeComPS.Sandbox
                 options.Limits.MaxConcurrentConnections = 1024;
             });
             var app = builder.Build();
-            app.Map("/cgi-bin/{**path}", context => Serve(sandbox, context));
+            app.Map("/cgi-bin/{**path}", context => Serve(sandbox, context, ""));
+            app.Map("/" + WeComSandbox.ExportFileRoute + "/{**path}", context => Serve(sandbox, context, WeComSandbox.ExportFileRoute + "/"));
             await app.StartAsync().ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            sandbox.PublicBaseUri = new Uri(address.TrimEnd('/') + "/");
             return new SandboxServer(app, sandbox, new Uri(address.TrimEnd('/') + "/cgi-bin/"));
         }
 
-        private static async Task Serve(WeComSandbox sandbox, HttpContext context)
+        private static async Task Serve(WeComSandbox sandbox, HttpContext context, string prefix)
         {
-            string? body = null;
+            byte[]? bytes = null;
             if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
             {
-                using var reader = new StreamReader(context.Request.Body);
-                body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+                using var buffer = new MemoryStream();
+                await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+                bytes = buffer.ToArray();
             }
 
-            var path = (string?)context.Request.RouteValues["path"] ?? "";
+            var form = SandboxForm.Parse(context.Request.ContentType, bytes);
+            var body = bytes is null || form != null ? null : Encoding.UTF8.GetString(bytes);
+            var path = prefix + ((string?)context.Request.RouteValues["path"] ?? "");
             SandboxResponse answer;
             try
             {
-                answer = await sandbox.HandleAsync(context.Request.Method, path, context.Request.QueryString.Value ?? "", body, context.RequestAborted).ConfigureAwait(false);
+                answer = await sandbox.HandleAsync(context.Request.Method, path, context.Request.QueryString.Value ?? "", body, context.RequestAborted, form).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -74,7 +80,13 @@ namespace WeComPS.Sandbox
             }
 
             context.Response.StatusCode = answer.StatusCode;
-            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentType = answer.ContentType;
+            if (answer.Content != null)
+            {
+                await context.Response.Body.WriteAsync(answer.Content, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
         }
 

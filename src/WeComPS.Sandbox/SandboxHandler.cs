@@ -19,8 +19,10 @@ namespace WeComPS.Sandbox
             var path = uri.AbsolutePath;
             var start = path.IndexOf("/cgi-bin/", System.StringComparison.Ordinal);
             path = start < 0 ? path : path.Substring(start + "/cgi-bin/".Length);
-            var body = request.Content is null ? null : await request.Content.ReadAsStringAsync().ConfigureAwait(false);
-            var answer = await _sandbox.HandleAsync(request.Method.Method, path, uri.Query, body, cancellationToken).ConfigureAwait(false);
+            var bytes = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            var form = SandboxForm.Parse(request.Content?.Headers.ContentType?.ToString(), bytes);
+            var body = bytes is null || form != null ? null : Encoding.UTF8.GetString(bytes);
+            var answer = await _sandbox.HandleAsync(request.Method.Method, path, uri.Query, body, cancellationToken, form).ConfigureAwait(false);
             if (answer.Reset)
             {
                 throw new HttpRequestException("The connection was reset by the sandbox.");
@@ -29,8 +31,15 @@ namespace WeComPS.Sandbox
             return new HttpResponseMessage((HttpStatusCode)answer.StatusCode)
             {
                 RequestMessage = request,
-                Content = new StringContent(answer.Body, Encoding.UTF8, "application/json"),
+                Content = answer.Content is null ? new StringContent(answer.Body, Encoding.UTF8, "application/json") : Binary(answer),
             };
+        }
+
+        private static HttpContent Binary(SandboxResponse answer)
+        {
+            var content = new ByteArrayContent(answer.Content!);
+            content.Headers.TryAddWithoutValidation("Content-Type", answer.ContentType);
+            return content;
         }
     }
 }

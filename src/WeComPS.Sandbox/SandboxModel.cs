@@ -119,8 +119,20 @@ namespace WeComPS.Sandbox
             Reset = reset;
         }
 
+        /// <summary>A binary answer, e.g. an export file.</summary>
+        public SandboxResponse(int statusCode, byte[] content, string contentType)
+            : this(statusCode, "")
+        {
+            Content = content;
+            ContentType = contentType;
+        }
+
         public int StatusCode { get; }
+        /// <summary>The JSON (or text) answer; empty for a binary one.</summary>
         public string Body { get; }
+        /// <summary>The bytes of a binary answer; null for JSON.</summary>
+        public byte[]? Content { get; }
+        public string ContentType { get; } = "application/json; charset=utf-8";
         /// <summary>Drop the connection instead of answering.</summary>
         public bool Reset { get; }
     }

@@ -106,8 +106,11 @@ namespace WeComPS.Sandbox
         /// <summary>Every issued token expires now: its next use answers 42001.</summary>
         public void ExpireTokens() => UpdateTokens(t => t.ExpiresAt = DateTime.UtcNow.AddSeconds(-1));
 
-        /// <summary>Serves one call after the configured latency: what the in-process handler and the HTTP host run.</summary>
-        public async Task<SandboxResponse> HandleAsync(string method, string path, string query, string? body, CancellationToken cancellationToken)
+        /// <summary>
+        /// Serves one call after the configured latency: what the in-process handler and the HTTP host run. A
+        /// multipart/form-data request (media/upload) comes as <paramref name="form"/> instead of <paramref name="body"/>.
+        /// </summary>
+        public async Task<SandboxResponse> HandleAsync(string method, string path, string query, string? body, CancellationToken cancellationToken, SandboxForm? form = null)
         {
             var now = Interlocked.Increment(ref _inFlight);
             try
@@ -122,7 +125,7 @@ namespace WeComPS.Sandbox
                     await Task.Delay(Latency, cancellationToken).ConfigureAwait(false);
                 }
 
-                return Handle(method, path, query, body);
+                return Handle(method, path, query, body, form);
             }
             finally
             {
@@ -130,12 +133,17 @@ namespace WeComPS.Sandbox
             }
         }
 
-        /// <summary>Serves one call: <paramref name="path"/> below /cgi-bin/, the raw query string, the JSON body.</summary>
-        public SandboxResponse Handle(string method, string path, string query, string? body)
+        /// <summary>
+        /// Serves one call: <paramref name="path"/> below /cgi-bin/ (or an export file's path), the raw query string,
+        /// the JSON body or the uploaded form.
+        /// </summary>
+        public SandboxResponse Handle(string method, string path, string query, string? body, SandboxForm? form = null)
         {
             path = path.Trim('/');
-            _calls.AddOrUpdate(path, 1, (_, n) => n + 1);
-            if (_faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var fault))
+            // Export files are counted and faulted as one route, whatever their id.
+            var route = IsExportFile(path) ? ExportFileRoute : path;
+            _calls.AddOrUpdate(route, 1, (_, n) => n + 1);
+            if (_faults.TryGetValue(route, out var queue) && queue.TryDequeue(out var fault))
             {
                 return Answer(fault, path);
             }
@@ -145,19 +153,25 @@ namespace WeComPS.Sandbox
             {
                 lock (_gate)
                 {
+                    AdvanceJobs();
+                    if (route == ExportFileRoute)
+                    {
+                        return ServeExportFile(path, args);
+                    }
+
                     if (path == "gettoken")
                     {
                         return Ok(GetToken(args));
                     }
 
-                    if (!_routes.TryGetValue(path, out var route))
+                    if (!_routes.TryGetValue(path, out var serve))
                     {
                         throw new ApiError(404, $"invalid url: /cgi-bin/{path} is not part of the contacts API sandbox");
                     }
 
                     var app = Authenticate(args);
                     var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
-                    return Ok(route(new Call(app, args, json)));
+                    return Ok(serve(new Call(app, args, json) { Form = form }));
                 }
             }
             catch (ApiError error)
@@ -170,11 +184,11 @@ namespace WeComPS.Sandbox
             }
         }
 
-        /// <summary>Every API path the sandbox serves besides gettoken: the reads and the writes in one table.</summary>
+        /// <summary>Every API path the sandbox serves besides gettoken: the reads, the writes, the jobs and the exports in one table.</summary>
         private Dictionary<string, Func<Call, JsonObject>> Routes()
         {
             var routes = ReadRoutes();
-            foreach (var route in WriteRoutes())
+            foreach (var route in WriteRoutes().Concat(JobRoutes()).Concat(ExportRoutes()))
             {
                 routes.Add(route.Key, route.Value);
             }
@@ -331,6 +345,8 @@ namespace WeComPS.Sandbox
             public SandboxApp App { get; }
             public Dictionary<string, string> Query { get; }
             public JsonObject Body { get; }
+            /// <summary>The uploaded form of a multipart request.</summary>
+            public SandboxForm? Form { get; set; }
         }
     }
 }

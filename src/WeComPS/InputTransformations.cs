@@ -37,7 +37,8 @@ namespace WeComPS.Commands
             return Flags ? items.Select(ParseFlag).ToArray() : items;
         }
 
-        private static object ParseFlag(string item) => item.ToLowerInvariant() switch
+        /// <summary>A yes/no item: 1/0, true/false, yes/no, y/n.</summary>
+        internal static object ParseFlag(string item) => item.ToLowerInvariant() switch
         {
             "1" or "true" or "yes" or "y" => true,
             "0" or "false" or "no" or "n" => false,
@@ -68,5 +69,12 @@ namespace WeComPS.Commands
         };
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+
+    /// <summary>A yes/no value from one CSV cell: 1 or 0, true or false, yes or no; a blank cell means "not given".</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class YesNoAttribute : BlankAsNullAttribute
+    {
+        protected override object TransformText(string text) => SplitListAttribute.ParseFlag(text);
     }
 }

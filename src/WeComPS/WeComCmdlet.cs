@@ -204,7 +204,7 @@ namespace WeComPS.Commands
     }
 
     /// <summary>The base of the cmdlets that work through a connection: the -Connection parameter, its resolution, and running changes.</summary>
-    public abstract class WeComCmdlet : WeComAsyncCmdlet
+    public abstract partial class WeComCmdlet : WeComAsyncCmdlet
     {
         /// <summary>
         /// <para type="description">The connection to use, as an object from Connect-WeCom or Get-WeComConnection, or by name. Defaults to the current connection.</para>

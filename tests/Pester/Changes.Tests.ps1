@@ -2,16 +2,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
-
-    function Connect-FreshCorp {
-        if ($script:server) { Stop-TestSandboxServer $script:server }
-        $script:server = Start-TestSandboxServer
-        Connect-Corp | Out-Null
-    }
-
-    function Connect-Corp([string] $Secret = $SandboxSecret, [string] $Name = $SandboxCorpId) {
-        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $Secret) -BaseUri $script:server.BaseUri -Name $Name
-    }
 }
 
 AfterAll {

@@ -31,3 +31,14 @@ function Stop-TestSandboxServer($Server) {
     $Server.Process.Kill()
     $Server.Process.WaitForExit()
 }
+
+# A new sample corp on its own server (the previous one stopped), connected with the contacts-sync secret: changes never leak between suites.
+function Connect-FreshCorp {
+    if ($script:server) { Stop-TestSandboxServer $script:server }
+    $script:server = Start-TestSandboxServer
+    Connect-Corp | Out-Null
+}
+
+function Connect-Corp([string] $Secret = $SandboxSecret, [string] $Name = $SandboxCorpId) {
+    Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $Secret) -BaseUri $script:server.BaseUri -Name $Name
+}

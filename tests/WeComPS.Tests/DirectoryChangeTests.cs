@@ -74,9 +74,9 @@ namespace WeComPS.Tests
         [Fact]
         public void A_change_with_nothing_to_change_is_refused()
         {
-            Assert.Contains("nothing to change", new WeComUserChange { UserId = "u" }.Validate(creating: false)!.Message);
-            Assert.Contains("nothing to change", new WeComDepartmentChange { Id = 6 }.Validate(creating: false)!.Message);
-            Assert.Null(new WeComDepartmentChange { Id = 6, Order = 1 }.Validate(creating: false));
+            Assert.Contains("nothing to change", new WeComUserChange { UserId = "u" }.CheckChangesSomething()!.Message);
+            Assert.Contains("nothing to change", new WeComDepartmentChange { Id = 6 }.CheckChangesSomething()!.Message);
+            Assert.Null(new WeComDepartmentChange { Id = 6, Order = 1 }.CheckChangesSomething());
         }
 
         [Fact]

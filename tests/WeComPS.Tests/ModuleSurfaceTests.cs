@@ -9,10 +9,13 @@ namespace WeComPS.Tests
     [Collection(BuiltModuleCollection.Name)]
     public sealed class ModuleSurfaceTests
     {
-        /// <summary>Verbs that only read, connect or present: every other verb changes state and needs -WhatIf and -Confirm.</summary>
+        /// <summary>
+        /// Verbs that only read, connect or present: every other verb changes state and needs -WhatIf and -Confirm.
+        /// Export is here because WeCom's export jobs change nothing; the records come out on the pipeline.
+        /// </summary>
         private static readonly HashSet<string> ReadOnlyVerbs = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "Get", "Find", "Test", "Resolve", "Convert", "ConvertFrom", "ConvertTo", "Connect", "Disconnect", "Wait", "Search", "Show", "Format", "Out",
+            "Get", "Find", "Test", "Resolve", "Convert", "ConvertFrom", "ConvertTo", "Connect", "Disconnect", "Wait", "Search", "Show", "Format", "Out", "Export",
         };
 
         /// <summary>Cmdlets that write nothing to the pipeline and so declare no [OutputType].</summary>

@@ -6,10 +6,11 @@ using System.Management.Automation;
 namespace WeComPS.Commands
 {
     /// <summary>
-    /// The member fields New-WeComUser and Set-WeComUser share. Each binds by property name, so rows from Import-Csv
-    /// (blank cells ignored, lists such as "2;5" split) and members from Get-WeComUser both work.
+    /// The member fields that WeCom's import template has too, shared by New-WeComUser, Set-WeComUser and
+    /// Sync-WeComUser. Each binds by property name, so rows from Import-Csv (blank cells ignored, lists such as "2;5"
+    /// split) and members from Get-WeComUser both work.
     /// </summary>
-    public abstract class UserFieldsCommand : WeComCmdlet
+    public abstract class UserTemplateFieldsCommand : WeComCmdlet
     {
         /// <summary><para type="description">Another name for the member (别名), at most 64 characters.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -25,11 +26,6 @@ namespace WeComPS.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNull]
         public string? Email { get; set; }
-
-        /// <summary><para type="description">Corporate mailbox (企业邮箱).</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
-        public string? BizMail { get; set; }
 
         /// <summary><para type="description">Landline number.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -63,6 +59,49 @@ namespace WeComPS.Commands
         [SplitList(Flags = true)]
         public bool[]? IsLeaderInDept { get; set; }
 
+        /// <summary><para type="description">Postal address.</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? Address { get; set; }
+
+        private HashSet<string> _givenOnCommandLine = new HashSet<string>();
+
+        protected override void BeginProcessing() =>
+            _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, System.StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Order, leader flags and main department belong to the department list they came with: when -Department is
+        /// given on the command line, those piped in with a member's old departments are left out.
+        /// </summary>
+        protected bool Keeps(string departmentDetail) =>
+            !_givenOnCommandLine.Contains(nameof(Department)) || _givenOnCommandLine.Contains(departmentDetail);
+
+        /// <summary>The change these parameters describe for <paramref name="userId"/>: the template's fields only.</summary>
+        protected WeComUserChange ToTemplateChange(string userId, string? name) => new WeComUserChange
+        {
+            UserId = userId.Trim(),
+            Name = string.IsNullOrWhiteSpace(name) ? null : name!.Trim(),
+            Alias = Alias,
+            Mobile = Mobile,
+            Email = Email,
+            Telephone = Telephone,
+            Position = Position,
+            Gender = Gender,
+            Department = Department,
+            Order = Keeps(nameof(Order)) ? Order : null,
+            IsLeaderInDept = Keeps(nameof(IsLeaderInDept)) ? IsLeaderInDept : null,
+            Address = Address,
+        };
+    }
+
+    /// <summary>The member fields New-WeComUser and Set-WeComUser share: the template's, and those only user/create and user/update take.</summary>
+    public abstract class UserFieldsCommand : UserTemplateFieldsCommand
+    {
+        /// <summary><para type="description">Corporate mailbox (企业邮箱).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? BizMail { get; set; }
+
         /// <summary><para type="description">The main department; one of -Department.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNull]
@@ -74,11 +113,6 @@ namespace WeComPS.Commands
         [SplitList]
         public string[]? DirectLeader { get; set; }
 
-        /// <summary><para type="description">Postal address.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
-        public string? Address { get; set; }
-
         /// <summary><para type="description">Job title shown to external contacts (对外职务).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNull]
@@ -88,39 +122,17 @@ namespace WeComPS.Commands
         [Parameter]
         public IDictionary? ExtAttr { get; set; }
 
-        private HashSet<string> _givenOnCommandLine = new HashSet<string>();
-
-        protected override void BeginProcessing() =>
-            _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, System.StringComparer.OrdinalIgnoreCase);
-
-        /// <summary>
-        /// Order, leader flags and main department belong to the department list they came with: when -Department is
-        /// given on the command line, those piped in with a member's old departments are left out.
-        /// </summary>
-        private bool Keeps(string departmentDetail) =>
-            !_givenOnCommandLine.Contains(nameof(Department)) || _givenOnCommandLine.Contains(departmentDetail);
-
         /// <summary>The change these parameters describe for <paramref name="userId"/>.</summary>
-        protected WeComUserChange ToChange(string userId, string? name) => new WeComUserChange
+        protected WeComUserChange ToChange(string userId, string? name)
         {
-            UserId = userId.Trim(),
-            Name = string.IsNullOrWhiteSpace(name) ? null : name!.Trim(),
-            Alias = Alias,
-            Mobile = Mobile,
-            Email = Email,
-            BizMail = BizMail,
-            Telephone = Telephone,
-            Position = Position,
-            Gender = Gender,
-            Department = Department,
-            Order = Keeps(nameof(Order)) ? Order : null,
-            IsLeaderInDept = Keeps(nameof(IsLeaderInDept)) ? IsLeaderInDept : null,
-            MainDepartment = Keeps(nameof(MainDepartment)) ? MainDepartment : null,
-            DirectLeader = DirectLeader,
-            Address = Address,
-            ExternalPosition = ExternalPosition,
-            ExtAttr = ExtAttr?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
-        };
+            var change = ToTemplateChange(userId, name);
+            change.BizMail = BizMail;
+            change.MainDepartment = Keeps(nameof(MainDepartment)) ? MainDepartment : null;
+            change.DirectLeader = DirectLeader;
+            change.ExternalPosition = ExternalPosition;
+            change.ExtAttr = ExtAttr?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
+            return change;
+        }
     }
 
     /// <summary>

@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace WeComPS
+{
+    /// <summary>
+    /// An import worked out against the directory before anything is sent: the rows that go into the file, what each
+    /// changes (create, update, delete), the rows that cannot go, and whether WeCom would refuse the deletions (45026).
+    /// <see cref="JobOperations.StartAsync"/> sends it; -WhatIf shows it.
+    /// </summary>
+    public sealed class WeComImportPlan
+    {
+        internal WeComImportPlan(WeComJobType type, string csv, int rows, int existing, List<WeComPlannedChange> changes, List<ItemResult<object>> invalid, WeComException? deleteProtection)
+        {
+            Type = type;
+            Csv = csv;
+            Rows = rows;
+            Existing = existing;
+            Changes = changes;
+            Invalid = invalid;
+            DeleteProtection = deleteProtection;
+        }
+
+        public WeComJobType Type { get; }
+        /// <summary>The file to upload, in WeCom's template (see <see cref="WeComImportTemplate"/>).</summary>
+        public string Csv { get; }
+        /// <summary>How many rows the file has.</summary>
+        public int Rows { get; }
+        /// <summary>How many members (or departments) the directory has now.</summary>
+        public int Existing { get; }
+        /// <summary>One change per row, then the deletions of a replace.</summary>
+        public IReadOnlyList<WeComPlannedChange> Changes { get; }
+        /// <summary>Input that cannot go into the file, each failure naming its item. A replace with any of these is refused.</summary>
+        public IReadOnlyList<ItemResult<object>> Invalid { get; }
+        /// <summary>Set when WeCom would refuse the replace for deleting too many members (its errcode 45026).</summary>
+        public WeComException? DeleteProtection { get; }
+
+        /// <summary>How many changes are of <paramref name="action"/> (a flag; updates of departments count as Rename, Move or Reorder).</summary>
+        public int Count(WeComJobAction action) => Changes.Count(c => (c.Action & action) != 0);
+
+        /// <summary>"create 2, update 250, delete 3".</summary>
+        public string Summary()
+        {
+            var parts = new[] { ("create", WeComJobAction.Create), ("update", WeComJobAction.Update | WeComJobAction.Rename | WeComJobAction.Move | WeComJobAction.Reorder), ("delete", WeComJobAction.Delete) };
+            return string.Join(", ", parts.Select(p => $"{p.Item1} {Count(p.Item2)}"));
+        }
+
+        /// <summary>
+        /// Why the plan cannot be started, or null: a replace whose input had invalid items (leaving them out would
+        /// delete those members or departments), or nothing valid to import.
+        /// </summary>
+        public WeComException? CheckStartable() =>
+            Type != WeComJobType.SyncUser && Invalid.Count > 0
+                ? WeComException.InvalidInput("ImportInputInvalid", $"{Invalid.Count} item(s) of the input are invalid, and a replace without them would delete them: nothing was sent. Correct the input and run it again.")
+                : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", "There is nothing to import: no valid member or department in the input.")
+                : null;
+
+        internal WeComPlannedChange? Find(WeComJobResult row) =>
+            Changes.FirstOrDefault(c => c.Action != WeComJobAction.Delete && (row.UserId != null ? string.Equals(c.UserId, row.UserId, System.StringComparison.OrdinalIgnoreCase) : c.DepartmentId == row.DepartmentId));
+    }
+}

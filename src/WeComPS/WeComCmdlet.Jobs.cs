@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeComPS.Commands
+{
+    // What the job cmdlets share: the import flow, waiting for results, and one error per failed job or tag.
+    public abstract partial class WeComCmdlet
+    {
+        /// <summary>
+        /// Runs <paramref name="work"/> for each distinct item in turn; a failure is written as an error naming the item
+        /// (<paramref name="describe"/>) and the next item goes on, except one no item can escape, which ends the command.
+        /// </summary>
+        protected async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, string> describe, Func<T, CancellationToken, Task> work, CancellationToken cancellationToken)
+        {
+            foreach (var item in items.Distinct())
+            {
+                try
+                {
+                    await work(item, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WeComException ex) when (!ex.AffectsAllItems)
+                {
+                    PostError(ex.About(describe(item)), item);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Runs an import: the input compared with the directory (<paramref name="plan"/>), its invalid items written as
+        /// errors, the whole import confirmed once (under -WhatIf: shown, one line per change, and nothing sent), then
+        /// uploaded, started and waited for with a progress bar, or with <paramref name="noWait"/> returned as a job.
+        /// </summary>
+        protected void RunImport(
+            string noun,
+            Func<WeComConnection, CancellationToken, Task<WeComImportPlan>> plan,
+            bool? toInvite,
+            bool noWait,
+            Func<WeComPlannedChange, bool> listed)
+        {
+            var connection = ResolveConnection();
+            WeComImportPlan? planned = null;
+            RunAsync(async cancellationToken => planned = await plan(connection, cancellationToken).ConfigureAwait(false));
+            foreach (var invalid in planned!.Invalid)
+            {
+                WriteError(ToErrorRecord(invalid.Error!, invalid.Target));
+            }
+
+            if (planned.CheckStartable() is { } refused)
+            {
+                ThrowTerminatingError(ToErrorRecord(refused, null));
+            }
+
+            if (planned.DeleteProtection != null)
+            {
+                WriteWarning(planned.DeleteProtection.Message + " " + planned.DeleteProtection.RecommendedAction);
+            }
+
+            if (!ConfirmImport(planned, noun, listed))
+            {
+                return;
+            }
+
+            RunAsync(async cancellationToken =>
+            {
+                var job = await connection.Jobs.StartAsync(planned, toInvite, cancellationToken).ConfigureAwait(false);
+                if (noWait)
+                {
+                    PostObject(job);
+                    return;
+                }
+
+                await WaitAndWriteAsync(connection, job.JobId, planned, cancellationToken).ConfigureAwait(false);
+            });
+        }
+
+        /// <summary>
+        /// Waits for a job with a progress bar and writes one result per row; a failed row is also written as an error
+        /// naming its member or department, and a department WeCom keeps until it is empty as a warning.
+        /// </summary>
+        protected async Task WaitAndWriteAsync(WeComConnection connection, string jobId, WeComImportPlan? plan, CancellationToken cancellationToken)
+        {
+            var results = await connection.Jobs.WaitForResultsAsync(jobId, plan, ProgressBar, cancellationToken).ConfigureAwait(false);
+            foreach (var result in results)
+            {
+                PostObject(result);
+                if (result.Status == WeComJobResultStatus.Deferred)
+                {
+                    Post(() => WriteWarning($"Department {result.Name} ({result.DepartmentId}) is not in the input but is {result.Message}."));
+                }
+                else if (result.ToException() is { } error)
+                {
+                    PostError(error, result.Target);
+                }
+            }
+        }
+
+        /// <summary>One confirmation for the whole import; under -WhatIf, one line per listed change after the summary.</summary>
+        private bool ConfirmImport(WeComImportPlan plan, string noun, Func<WeComPlannedChange, bool> listed)
+        {
+            var deletes = plan.Changes.Where(c => c.Action == WeComJobAction.Delete).Select(c => c.Describe()).ToList();
+            var what = $"{plan.Type} with {plan.Rows} {noun}(s): {plan.Summary()}"
+                + (deletes.Count == 0 ? "" : $"; deletes {string.Join(", ", deletes.Take(20))}{(deletes.Count > 20 ? $" and {deletes.Count - 20} more" : "")}");
+            if (ShouldProcess(what, $"Run the {what}?", $"Import {noun}s", out var reason))
+            {
+                return true;
+            }
+
+            if (reason == ShouldProcessReason.WhatIf)
+            {
+                foreach (var change in plan.Changes.Where(c => c.Action != WeComJobAction.None && listed(c)))
+                {
+                    ShouldProcess(change.Describe(), $"{change.Action} {noun}" + (change.Detail is null ? "" : $" ({change.Detail})"));
+                }
+            }
+
+            return false;
+        }
+    }
+}
