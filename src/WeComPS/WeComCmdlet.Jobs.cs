@@ -29,6 +29,25 @@ namespace WeComPS.Commands
             }
         }
 
+        private object? _lastErrorBefore;
+
+        /// <summary>
+        /// Remembers where the session's $Error stands (call it in BeginProcessing): an input row PowerShell cannot bind
+        /// never reaches the cmdlet, and a replace must not go on without it.
+        /// </summary>
+        protected void MarkInputErrors() => _lastErrorBefore = SessionErrors().FirstOrDefault();
+
+        /// <summary>The input rows PowerShell failed to bind to this command since <see cref="MarkInputErrors"/>.</summary>
+        private int UnboundRows() => SessionErrors()
+            .TakeWhile(e => !ReferenceEquals(e, _lastErrorBefore))
+            .OfType<ErrorRecord>()
+            .Count(e => e.Exception is ParameterBindingException
+                && e.InvocationInfo?.MyCommand?.Name == MyInvocation.MyCommand.Name
+                && e.InvocationInfo.HistoryId == MyInvocation.HistoryId);
+
+        private IEnumerable<object> SessionErrors() =>
+            (SessionState.PSVariable.GetValue("Error") as System.Collections.IEnumerable)?.Cast<object>() ?? Enumerable.Empty<object>();
+
         /// <summary>
         /// Runs an import: the input compared with the directory (<paramref name="plan"/>), its invalid items written as
         /// errors, the whole import confirmed once (under -WhatIf: shown, one line per change, and nothing sent), then
@@ -36,11 +55,21 @@ namespace WeComPS.Commands
         /// </summary>
         protected void RunImport(
             string noun,
+            bool replaces,
             Func<WeComConnection, CancellationToken, Task<WeComImportPlan>> plan,
             bool? toInvite,
             bool noWait,
             Func<WeComPlannedChange, bool> listed)
         {
+            if (replaces && UnboundRows() is var unbound && unbound > 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSInvalidOperationException($"{unbound} input row(s) could not be bound (see the errors above), so they never reached the import: a replace without them would delete those {noun}s. Fix the rows and run it again."),
+                    "ImportInputUnbound",
+                    ErrorCategory.InvalidData,
+                    null));
+            }
+
             var connection = ResolveConnection();
             WeComImportPlan? planned = null;
             RunAsync(async cancellationToken => planned = await plan(connection, cancellationToken).ConfigureAwait(false));

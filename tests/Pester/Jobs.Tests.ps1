@@ -99,6 +99,13 @@ Describe 'Sync-WeComUser' -Tag CI {
         { $rows | Sync-WeComUser -Replace -Confirm:$false -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'ImportInputInvalid,WeComPS.Commands.SyncWeComUserCommand'
     }
 
+    It 'refuses a replace when a row could not be bound, since the replace would delete that member' {
+        # ZhangSan's row lost its userid: it cannot bind, and a replace without it would delete him.
+        $rows = Get-WeComUser | Select-Object UserId, Name | ForEach-Object { if ($_.UserId -eq 'ZhangSan') { [pscustomobject]@{ Name = $_.Name } } else { $_ } }
+        { $rows | Sync-WeComUser -Replace -Confirm:$false -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'ImportInputUnbound,WeComPS.Commands.SyncWeComUserCommand'
+        (Get-WeComUser -UserId ZhangSan).Name | Should -BeExactly '张三'
+    }
+
     It 'reports an unknown job id' {
         Get-WeComJob -JobId no-such-job -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobNotFound,WeComPS.Commands.GetWeComJobCommand'

@@ -40,6 +40,12 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            MarkInputErrors();
+        }
+
         protected override void ProcessRecord()
         {
             var user = ToTemplateChange(UserId, Name);
@@ -50,6 +56,7 @@ namespace WeComPS.Commands
         protected override void EndProcessing() =>
             RunImport(
                 "member",
+                Replace,
                 (connection, ct) => connection.Jobs.PlanUsersAsync(_users, Replace, ProgressBar, ct),
                 NoInvite ? false : (bool?)null,
                 NoWait,
@@ -87,11 +94,13 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        protected override void BeginProcessing() => MarkInputErrors();
+
         protected override void ProcessRecord() =>
             _departments.Add(new WeComDepartmentChange { Id = Id, Name = Name.Trim(), ParentId = ParentId, Order = Order });
 
         protected override void EndProcessing() =>
-            RunImport("department", (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true);
+            RunImport("department", replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true);
     }
 
     /// <summary>
