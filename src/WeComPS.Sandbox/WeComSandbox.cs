@@ -25,6 +25,7 @@ namespace WeComPS.Sandbox
         private readonly ConcurrentDictionary<string, ConcurrentQueue<SandboxFault>> _faults = new ConcurrentDictionary<string, ConcurrentQueue<SandboxFault>>();
         private readonly ConcurrentDictionary<string, int> _calls = new ConcurrentDictionary<string, int>();
         private readonly Dictionary<string, Func<Call, JsonObject>> _routes;
+        private readonly HashSet<string> _readPaths;
         private int _inFlight;
         private int _maxInFlight;
         private long _tokenSerial;
@@ -33,6 +34,7 @@ namespace WeComPS.Sandbox
         {
             CorpId = corpId;
             _routes = Routes();
+            _readPaths = new HashSet<string>(ReadRoutes().Keys, StringComparer.Ordinal);
         }
 
         public string CorpId { get; }
@@ -55,7 +57,10 @@ namespace WeComPS.Sandbox
         public void ResetStatistics()
         {
             _calls.Clear();
+            _succeeded.Clear();
             Interlocked.Exchange(ref _maxInFlight, 0);
+            Interlocked.Exchange(ref _cancelledCalls, 0);
+            Interlocked.Exchange(ref _faultsInjected, 0);
         }
 
         public void AddApp(SandboxApp app)
@@ -79,6 +84,7 @@ namespace WeComPS.Sandbox
             lock (_gate)
             {
                 _users[user.UserId] = user;
+                _membersByDepartment = null;
             }
         }
 
@@ -106,7 +112,11 @@ namespace WeComPS.Sandbox
         /// <summary>Every issued token expires now: its next use answers 42001.</summary>
         public void ExpireTokens() => UpdateTokens(t => t.ExpiresAt = DateTime.UtcNow.AddSeconds(-1));
 
-        /// <summary>Serves one call after the configured latency: what the in-process handler and the HTTP host run.</summary>
+        /// <summary>
+        /// Serves one call after the configured latency: what the in-process handler and the HTTP host run. An
+        /// injected fault may delay it, hang it until <paramref name="cancellationToken"/> fires, or replace its answer
+        /// before or after the call is applied.
+        /// </summary>
         public async Task<SandboxResponse> HandleAsync(string method, string path, string query, string? body, CancellationToken cancellationToken)
         {
             var now = Interlocked.Increment(ref _inFlight);
@@ -122,7 +132,25 @@ namespace WeComPS.Sandbox
                     await Task.Delay(Latency, cancellationToken).ConfigureAwait(false);
                 }
 
-                return Handle(method, path, query, body);
+                path = path.Trim('/');
+                var fault = Arrive(method, path, query, body);
+                if (fault is { AfterApply: false, Delay: var before } && before > TimeSpan.Zero)
+                {
+                    await Task.Delay(before, cancellationToken).ConfigureAwait(false);
+                }
+
+                var answer = Serve(path, query, body, fault);
+                if (fault is { AfterApply: true, Delay: var after } && after > TimeSpan.Zero)
+                {
+                    await Task.Delay(after, cancellationToken).ConfigureAwait(false);
+                }
+
+                return answer;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _cancelledCalls);
+                throw;
             }
             finally
             {
@@ -130,35 +158,68 @@ namespace WeComPS.Sandbox
             }
         }
 
-        /// <summary>Serves one call: <paramref name="path"/> below /cgi-bin/, the raw query string, the JSON body.</summary>
+        /// <summary>
+        /// Serves one call at once: <paramref name="path"/> below /cgi-bin/, the raw query string, the JSON body. Injected
+        /// faults that replace the answer apply; latency and the delays of slow and hung faults do not.
+        /// </summary>
         public SandboxResponse Handle(string method, string path, string query, string? body)
         {
             path = path.Trim('/');
+            return Serve(path, query, body, Arrive(method, path, query, body));
+        }
+
+        /// <summary>Counts a call that reached <paramref name="path"/> and picks the fault it meets, if any.</summary>
+        private SandboxFault? Arrive(string method, string path, string query, string? body)
+        {
             _calls.AddOrUpdate(path, 1, (_, n) => n + 1);
-            if (_faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var fault))
+            return NextFault(method, path, query, body);
+        }
+
+        /// <summary>The call's answer: the fault's instead (nothing applied), or the call served and then, after apply, the fault's.</summary>
+        private SandboxResponse Serve(string path, string query, string? body, SandboxFault? fault)
+        {
+            if (fault is { ReplacesAnswer: true, AfterApply: false })
             {
                 return Answer(fault, path);
             }
 
+            var answer = Execute(path, query, body);
+            return fault is { ReplacesAnswer: true } ? Answer(fault, path) : answer;
+        }
+
+        private SandboxResponse Execute(string path, string query, string? body)
+        {
             var args = ParseQuery(query);
             try
             {
+                JsonObject result;
                 lock (_gate)
                 {
                     if (path == "gettoken")
                     {
-                        return Ok(GetToken(args));
+                        result = GetToken(args);
                     }
-
-                    if (!_routes.TryGetValue(path, out var route))
+                    else if (_routes.TryGetValue(path, out var route))
+                    {
+                        var app = Authenticate(args);
+                        var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
+                        try
+                        {
+                            result = route(new Call(app, args, json));
+                        }
+                        finally
+                        {
+                            ChangedBy(path);
+                        }
+                    }
+                    else
                     {
                         throw new ApiError(404, $"invalid url: /cgi-bin/{path} is not part of the contacts API sandbox");
                     }
-
-                    var app = Authenticate(args);
-                    var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
-                    return Ok(route(new Call(app, args, json)));
                 }
+
+                // The answer holds copies of the data, so it is written out of the lock, alongside other calls.
+                return Succeeded(path, result);
             }
             catch (ApiError error)
             {
