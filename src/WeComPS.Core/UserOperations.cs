@@ -107,7 +107,8 @@ namespace WeComPS
                 progress?.Report(new WeComProgress($"Reading members of department {id}", ++completed, departments.Count));
                 if (Concurrent.FailureOf(result, path) is { } error)
                 {
-                    yield return ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
+                    // A refused secret or IP fails every department alike: one error ends the read.
+                    yield return error.AffectsAllItems ? throw error : ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
                     continue;
                 }
 

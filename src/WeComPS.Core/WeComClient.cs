@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Text;
@@ -23,14 +24,16 @@ namespace WeComPS
         private readonly string _secret;
         private readonly string _cacheKey;
         private readonly AccessTokenCache _tokens;
+        private readonly RateLimiter _limiter;
 
-        public WeComClient(HttpClient http, Uri baseUri, string corpId, string secret, string secretFingerprint, AccessTokenCache tokens, RetryPolicy retry)
+        public WeComClient(HttpClient http, Uri baseUri, string corpId, string secret, string secretFingerprint, AccessTokenCache tokens, RetryPolicy retry, RateLimiter limiter)
         {
             _http = http;
             _baseUri = baseUri;
             _corpId = corpId;
             _secret = secret;
             _tokens = tokens;
+            _limiter = limiter;
             _cacheKey = baseUri.AbsoluteUri + "|" + corpId + "|" + secretFingerprint;
             Retry = retry;
         }
@@ -51,30 +54,52 @@ namespace WeComPS
         public Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken) =>
             _tokens.GetAsync(_cacheKey, FetchTokenAsync, cancellationToken);
 
+        /// <summary>
+        /// Sends one call with the app's token, refreshing a refused token and retrying transient failures within the
+        /// retry budget. When an attempt may have been applied although its answer was lost (no answer, a broken one,
+        /// HTTP 5xx, -1) and a later attempt is refused because the change is already there (e.g. 60102 for a member
+        /// the lost attempt created), <see cref="ExactlyOnce"/> checks that it is and the call counts as done: a write
+        /// is applied once and reported once, without a spurious error.
+        /// </summary>
         public async Task<JsonElement> CallAsync(HttpMethod method, string path, string? query, string? body, CancellationToken cancellationToken)
         {
             var refreshed = false;
+            var answerLost = false;
             for (var attempt = 1; ; attempt++)
             {
                 var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 var query2 = "access_token=" + Uri.EscapeDataString(token.Value) + (string.IsNullOrEmpty(query) ? "" : "&" + query);
                 var outcome = await SendOnceAsync(method, path, query2, Shown(path, query), body, cancellationToken).ConfigureAwait(false);
-                if (outcome.Error is { ErrCode: { } code } && WeComErrorCatalog.IsTokenRejected(code) && !refreshed)
+                if (outcome.Error is not { } error)
                 {
-                    // WeCom may revoke a token early: fetch a new one once and resend, never in a loop.
-                    refreshed = true;
-                    attempt--;
+                    return outcome.Value;
+                }
+
+                answerLost |= error.OutcomeUnknown;
+                if (error.ErrCode is { } code && WeComErrorCatalog.IsTokenRejected(code))
+                {
+                    // WeCom may revoke a token early: fetch a new one and resend. The first refusal costs no attempt; a
+                    // token refused again counts against the retry budget, so a refusal that persists ends the call.
                     WeComLog.Verbose($"WeCom refused the access token ({code}) on {path}; fetching a new one.");
                     await _tokens.InvalidateAsync(_cacheKey, token, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    if (!refreshed)
+                    {
+                        refreshed = true;
+                        attempt--;
+                        continue;
+                    }
                 }
-
-                if (await ShouldRetryAsync(outcome, path, attempt, cancellationToken).ConfigureAwait(false))
+                else if (!error.IsTransient)
                 {
-                    continue;
+                    if (answerLost && await ExactlyOnce.ConfirmAsync(this, path, query, body, error, cancellationToken).ConfigureAwait(false) is { } done)
+                    {
+                        return done;
+                    }
+
+                    throw error;
                 }
 
-                return outcome.Value;
+                await WaitToRetryAsync(error, path, attempt, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -85,8 +110,14 @@ namespace WeComPS
             for (var attempt = 1; ; attempt++)
             {
                 var outcome = await SendOnceAsync(HttpMethod.Get, TokenPath, query, shown, null, cancellationToken).ConfigureAwait(false);
-                if (await ShouldRetryAsync(outcome, TokenPath, attempt, cancellationToken).ConfigureAwait(false))
+                if (outcome.Error is { } error)
                 {
+                    if (!error.IsTransient)
+                    {
+                        throw error;
+                    }
+
+                    await WaitToRetryAsync(error, TokenPath, attempt, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -103,27 +134,23 @@ namespace WeComPS
             }
         }
 
-        /// <summary>Throws a final failure, waits and answers true for a retryable one, answers false on success.</summary>
-        private async Task<bool> ShouldRetryAsync(Outcome outcome, string path, int attempt, CancellationToken cancellationToken)
+        /// <summary>Throws <paramref name="error"/> when attempt <paramref name="attempt"/> was the last, else waits out the backoff.</summary>
+        private async Task WaitToRetryAsync(WeComException error, string path, int attempt, CancellationToken cancellationToken)
         {
-            if (outcome.Error is null)
+            if (attempt >= Retry.MaxAttempts)
             {
-                return false;
-            }
-
-            if (!outcome.Error.IsTransient || attempt >= Retry.MaxAttempts)
-            {
-                throw outcome.Error;
+                throw error;
             }
 
             var delay = Retry.DelayAfter(attempt);
-            WeComLog.Verbose($"{path} failed ({outcome.Error.ErrCode?.ToString() ?? outcome.Error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
+            WeComLog.Verbose($"{path} failed ({error.ErrCode?.ToString(CultureInfo.InvariantCulture) ?? error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            return true;
         }
 
         private async Task<Outcome> SendOnceAsync(HttpMethod method, string path, string query, string shown, string? body, CancellationToken cancellationToken)
         {
+            // Waiting for the rate limit is not part of the attempt's time.
+            await _limiter.WaitAsync(_baseUri.AbsoluteUri + "|" + _corpId + "|" + path, cancellationToken).ConfigureAwait(false);
             using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attemptCts.CancelAfter(Retry.AttemptTimeout);
             using var request = new HttpRequestMessage(method, new Uri(_baseUri, path + "?" + query));
@@ -134,42 +161,44 @@ namespace WeComPS
 
             var watch = Stopwatch.StartNew();
             WeComLog.Debug($"{method} {shown}");
-            string text;
+            byte[] answer;
             try
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     var status = (int)response.StatusCode;
+                    // 5xx: a gateway may have passed the call on before failing, so it may have been applied.
                     var transient = status >= 500 || response.StatusCode == (HttpStatusCode)429 || response.StatusCode == HttpStatusCode.RequestTimeout;
-                    return Outcome.Failed(WeComException.FromTransport(path, $"HTTP {status} {response.ReasonPhrase}", transient, WeComErrorKind.Connection));
+                    return Outcome.Failed(WeComException.FromTransport(path, $"HTTP {status} {response.ReasonPhrase}", transient, WeComErrorKind.Connection), outcomeUnknown: status >= 500);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return Outcome.Failed(WeComException.FromTransport(path, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0} s", transient: true, WeComErrorKind.Connection));
+                return Outcome.Failed(WeComException.FromTransport(path, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0.###} s", transient: true, WeComErrorKind.Connection), outcomeUnknown: true);
             }
             catch (HttpRequestException ex)
             {
                 // The inner exception is dropped on purpose: its text may quote the request URI.
-                return Outcome.Failed(WeComException.FromTransport(path, Redact(ex.Message), transient: true, WeComErrorKind.Connection));
+                return Outcome.Failed(WeComException.FromTransport(path, Redact(ex.Message), transient: true, WeComErrorKind.Connection), outcomeUnknown: true);
             }
 
             JsonElement root;
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonDocument.Parse(answer);
                 root = document.RootElement.Clone();
             }
             catch (JsonException)
             {
-                return Outcome.Failed(WeComException.FromTransport(path, "the answer is not valid JSON", transient: true, WeComErrorKind.InvalidResponse));
+                return Outcome.Failed(WeComException.FromTransport(path, "the answer is not valid JSON", transient: true, WeComErrorKind.InvalidResponse), outcomeUnknown: true);
             }
 
             var code = root.Int("errcode") ?? 0;
             WeComLog.Debug($"{method} {shown} -> errcode {code} in {watch.ElapsedMilliseconds} ms");
-            return code == 0 ? Outcome.Ok(root) : Outcome.Failed(WeComException.FromApi(path, code, Redact(root.Str("errmsg"))));
+            // -1 (system busy) does not say whether the call was applied.
+            return code == 0 ? Outcome.Ok(root) : Outcome.Failed(WeComException.FromApi(path, code, Redact(root.Str("errmsg"))), outcomeUnknown: code == -1);
         }
 
         private static string Shown(string path, string? query) => string.IsNullOrEmpty(query) ? path : path + "?" + query;
@@ -204,7 +233,12 @@ namespace WeComPS
 
             public static Outcome Ok(JsonElement value) => new Outcome(value, null);
 
-            public static Outcome Failed(WeComException error) => new Outcome(default, error);
+            /// <summary>A failed attempt; <paramref name="outcomeUnknown"/> when it may have been applied all the same.</summary>
+            public static Outcome Failed(WeComException error, bool outcomeUnknown = false)
+            {
+                error.OutcomeUnknown = outcomeUnknown;
+                return new Outcome(default, error);
+            }
         }
     }
 }
