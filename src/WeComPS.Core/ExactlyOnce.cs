@@ -32,7 +32,7 @@ namespace WeComPS
                 ["user/create"] = (new[] { 60102, 60104, 60106 }, UserCreatedAsync),
                 ["user/update"] = (new[] { 60111, 60102 }, UserRenamedAsync),
                 ["user/delete"] = (new[] { 60111 }, (client, r, ct) => UsersGoneAsync(client, new[] { r.Query("userid") }, ct)),
-                ["user/batchdelete"] = (new[] { 60111, 40031 }, (client, r, ct) => UsersGoneAsync(client, r.Strings("useridlist"), ct)),
+                ["user/batchdelete"] = (new[] { 60111, 40031 }, BatchDeletedAsync),
                 ["department/create"] = (new[] { 60008 }, DepartmentCreatedAsync),
                 ["department/delete"] = (new[] { 60003 }, (_, _, _) => Task.FromResult<JsonElement?>(Done)),
                 ["tag/create"] = (new[] { 40071, 40068 }, TagCreatedAsync),
@@ -87,7 +87,7 @@ namespace WeComPS
             return Matches(renamed, request, "name") && await FindUserAsync(client, request.Body("userid"), cancellationToken).ConfigureAwait(false) is null ? Done : null;
         }
 
-        /// <summary>None of the members exists any more (user/batchdelete deletes all of a call's members or none).</summary>
+        /// <summary>The member no longer exists.</summary>
         private static async Task<JsonElement?> UsersGoneAsync(WeComClient client, IEnumerable<string?> userIds, CancellationToken cancellationToken)
         {
             foreach (var userId in userIds)
@@ -99,6 +99,26 @@ namespace WeComPS
             }
 
             return Done;
+        }
+
+        /// <summary>
+        /// None of the members exists any more: user/batchdelete deletes all of a call's members or none, so one left
+        /// means the lost attempt was not applied. Checked against every userid (user/list_id, which the contacts-sync
+        /// secret that batch-deletes may call) in a few calls rather than one call per member.
+        /// </summary>
+        private static async Task<JsonElement?> BatchDeletedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
+        {
+            var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var cursor = "";
+            do
+            {
+                var page = await client.PostAsync("user/list_id", new Dictionary<string, object> { ["cursor"] = cursor, ["limit"] = 10000 }, cancellationToken).ConfigureAwait(false);
+                existing.UnionWith(page.Items("dept_user").Select(row => row.Str("userid") ?? ""));
+                cursor = page.Str("next_cursor") ?? "";
+            }
+            while (cursor.Length > 0);
+
+            return request.Strings("useridlist").Any(id => id != null && existing.Contains(id)) ? null : Done;
         }
 
         /// <summary>A department with the name sent exists below the parent sent (with the id sent, if one was): its id is the answer.</summary>

@@ -134,13 +134,13 @@ namespace WeComPS.Sandbox
 
                 path = path.Trim('/');
                 var fault = Arrive(method, path, query, body);
-                if (fault is { AfterApply: false, Delay: var before } && before > TimeSpan.Zero)
+                if (fault is { AfterApply: false, Delay: var before } && before != TimeSpan.Zero)
                 {
                     await Task.Delay(before, cancellationToken).ConfigureAwait(false);
                 }
 
                 var answer = Serve(path, query, body, fault);
-                if (fault is { AfterApply: true, Delay: var after } && after > TimeSpan.Zero)
+                if (fault is { AfterApply: true, Delay: var after } && after != TimeSpan.Zero)
                 {
                     await Task.Delay(after, cancellationToken).ConfigureAwait(false);
                 }
