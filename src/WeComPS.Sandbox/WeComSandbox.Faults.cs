@@ -33,6 +33,9 @@ namespace WeComPS.Sandbox
         /// </summary>
         public int SucceededCount(string path) => _succeeded.TryGetValue(path, out var n) ? n : 0;
 
+        /// <summary>How many calls reached each path so far.</summary>
+        public IReadOnlyDictionary<string, int> CallCounts => new SortedDictionary<string, int>(_calls, StringComparer.Ordinal);
+
         /// <summary>Every access token the sandbox has issued, e.g. to check that none leaks into a client's output.</summary>
         public IReadOnlyList<string> IssuedTokens
         {
