@@ -95,11 +95,9 @@ namespace WeComPS
             var completed = 0;
             var calls = Concurrent.OrderedSelectAsync(
                 departments,
-                async (id, ct) =>
-                {
-                    var root = await _connection.Client.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-                    return root.Items("userlist").Select(Parse).ToList();
-                },
+                // The answer is parsed as it streams out, not in the call: a slot is free for the next department as
+                // soon as the answer is in, and a member already seen is never parsed again.
+                (id, ct) => _connection.Client.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct),
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
             await foreach (var (id, result) in calls.ConfigureAwait(false))
@@ -112,11 +110,11 @@ namespace WeComPS
                     continue;
                 }
 
-                foreach (var user in result.Result)
+                foreach (var user in result.Result.Items("userlist"))
                 {
-                    if (seen.Add(user.UserId))
+                    if (seen.Add(user.Str("userid") ?? ""))
                     {
-                        yield return ItemResult<WeComUser>.Ok(user);
+                        yield return ItemResult<WeComUser>.Ok(Parse(user));
                     }
                 }
             }
