@@ -101,9 +101,13 @@ namespace WeComPS.Sandbox
 
         /// <summary>A short description, e.g. "errcode 45009" or "reset after apply".</summary>
         public string Name { get; }
+        /// <summary>The errcode answered with HTTP 200; 0 for the other kinds.</summary>
         public int ErrCode { get; }
+        /// <summary>The HTTP status answered; 200 unless the fault is an HTTP error.</summary>
         public int HttpStatus { get; }
+        /// <summary>The connection is dropped instead of answering.</summary>
         public bool Reset { get; }
+        /// <summary>The answer is truncated JSON.</summary>
         public bool Malformed { get; }
         /// <summary>How long the call waits before it is served (or, after apply, before it answers); infinite for a hung call.</summary>
         public TimeSpan Delay { get; }

@@ -130,6 +130,7 @@ namespace WeComPS.Sandbox
     /// </summary>
     public sealed class FaultSchedule
     {
+        /// <summary>Faults drawn from <paramref name="faults"/> for a share <paramref name="rate"/> of the calls, by <paramref name="seed"/>.</summary>
         public FaultSchedule(int seed, double rate, params SandboxFault[] faults)
         {
             if (rate < 0 || rate > 1 || faults.Length == 0)
@@ -142,6 +143,7 @@ namespace WeComPS.Sandbox
             Faults = faults;
         }
 
+        /// <summary>The seed of the draws: the same seed faults the same requests.</summary>
         public int Seed { get; }
 
         /// <summary>The share of matching calls that meet a fault, 0 to 1.</summary>
@@ -205,10 +207,13 @@ namespace WeComPS.Sandbox
             Body = body;
         }
 
+        /// <summary>GET or POST.</summary>
         public string Method { get; }
         /// <summary>The API path below /cgi-bin/, e.g. <c>user/list</c>.</summary>
         public string Path { get; }
+        /// <summary>The query parameters, unescaped, without the access token.</summary>
         public IReadOnlyDictionary<string, string> Query { get; }
+        /// <summary>The JSON body, if any.</summary>
         public string? Body { get; }
     }
 }

@@ -52,8 +52,9 @@ BeforeAll {
         'Invoke-WeComApi'        = @({ Invoke-WeComApi user/get -Query @{ userid = 'LiSi' } @vd }, { Invoke-WeComApi gettoken @vd }, { Invoke-WeComApi user/get -Query @{ userid = 'nobody' } @vd })
     }
 
-    # Faults that make the client log retries and fetch a new token, before every test.
+    # Faults that make the client log retries and fetch a new token, before every test (and none left from the last).
     function Add-Faults {
+        Invoke-TestSandboxDebug $server reset -Method Post | Out-Null
         foreach ($fault in @{ 'user/get' = 'errcode:40014' }, @{ 'user/list' = 'reset' }, @{ 'department/list' = 'errcode:-1' },
             @{ 'tag/list' = 'malformed' }, @{ 'tag/get' = 'http:502' }, @{ 'user/create' = 'reset-after-apply' }, @{ 'gettoken' = 'errcode:-1' }) {
             $fault.GetEnumerator() | ForEach-Object { Invoke-TestSandboxDebug $server "inject?path=$($_.Key)&fault=$($_.Value)" -Method Post | Out-Null }

@@ -17,7 +17,11 @@ namespace WeComPS.Tests
         private const int Seed = 20240601;
         private const double Rate = 0.10;
 
-        /// <summary>Every fault kind of the sandbox, as <see cref="SandboxFault.Parse"/> reads it.</summary>
+        /// <summary>
+        /// Every fault kind of the sandbox, as <see cref="SandboxFault.Parse"/> reads it. 40014 and 42001 refuse the token
+        /// of the call they hit, so the client fetches a new one and resends; revoking every token at once, as WeCom may,
+        /// is <see cref="ScaleTests.A_revocation_in_the_middle_of_a_large_read_costs_one_token_fetch"/>.
+        /// </summary>
         public static TheoryData<string> FaultKinds => new TheoryData<string>
         {
             "errcode:-1",
