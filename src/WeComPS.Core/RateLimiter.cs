@@ -87,6 +87,7 @@ namespace WeComPS
         /// <summary>The calls of one key in every limit's window.</summary>
         private sealed class Budget
         {
+            private readonly object _gate = new object();
             private readonly Window[] _windows;
 
             public Budget(IReadOnlyList<RateLimit> limits)
@@ -101,7 +102,7 @@ namespace WeComPS
             /// <summary>Counts a call made <paramref name="now"/> and answers null, or answers how long to wait before trying again.</summary>
             public TimeSpan? TryTake(TimeSpan now)
             {
-                lock (this)
+                lock (_gate)
                 {
                     TimeSpan? wait = null;
                     foreach (var window in _windows)

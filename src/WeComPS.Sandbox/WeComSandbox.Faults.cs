@@ -57,7 +57,7 @@ namespace WeComPS.Sandbox
             }
         }
 
-        /// <summary>Removes every fault still queued or scheduled.</summary>
+        /// <summary>Removes every fault still queued or scheduled; schedules added later draw as if no request had been sent.</summary>
         public void ClearFaults()
         {
             lock (_schedules)
