@@ -3,9 +3,9 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
 
-    # A corp of 400 departments and 8,000 members on its own server, so its token and statistics are this suite's.
-    function Start-LargeCorp([int] $LatencyMs) {
-        Start-TestSandboxServer -Arguments '--generate', '8000', '--departments', '400', '--latency-ms', $LatencyMs
+    # A generated corp (by default 400 departments and 8,000 members) on its own server, so its token and statistics are this suite's.
+    function Start-LargeCorp([int] $LatencyMs, [int] $Departments = 400, [int] $Members = 8000) {
+        Start-TestSandboxServer -Arguments '--generate', $Members, '--departments', $Departments, '--latency-ms', $LatencyMs
     }
 
     # A script that connects to $Uri and reads every member below the root, for another runspace.
@@ -51,6 +51,31 @@ Describe 'Stopping a long read' -Tag CI {
         finally {
             $ps.Dispose()
         }
+    }
+}
+
+Describe 'Requests at once' -Tag CI {
+    BeforeAll {
+        $server = Start-LargeCorp -LatencyMs 30 -Departments 120 -Members 2400
+        function Get-MostInFlight([scriptblock] $Read) {
+            Invoke-TestSandboxDebug $server reset -Method Post | Out-Null
+            $users = & $Read
+            $users.Count | Should -Be 2400
+            (Invoke-TestSandboxDebug $server stats).maxInFlight
+        }
+    }
+    AfterAll {
+        Get-WeComConnection | Disconnect-WeCom
+        Stop-TestSandboxServer $server
+    }
+
+    It 'are 8 by default, else what Connect-WeCom says, else what the call says' {
+        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri | Out-Null
+        Get-MostInFlight { Get-WeComUser -DepartmentId 1 -Recurse -Simple } | Should -Be 8
+        Get-MostInFlight { Get-WeComUser -DepartmentId 1 -Recurse -Simple -MaxConcurrency 3 } | Should -Be 3
+        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -MaxConcurrency 5 | Out-Null
+        Get-MostInFlight { Get-WeComUser -Simple } | Should -Be 5
+        Get-MostInFlight { Get-WeComUser -Simple -MaxConcurrency 12 } | Should -Be 12
     }
 }
 

@@ -63,7 +63,7 @@ report.Row("department/simplelist per read", $"{concurrent.Calls - concurrent.Li
 report.Row($"tag/addtagusers to tag {tagged:N0} users", $"{tagCalls}", "aim: 10");
 report.Row("calls held back by the rate limiter", $"{RateLimiter.Shared.Waits}", "10,000 a minute per API: none expected");
 
-report.Section($"Memory while streaming {concurrent.Members:N0} members (first concurrent read)");
+report.Section($"Memory while streaming {concurrent.Members:N0} members (first concurrent read; the loopback sandbox shares the process)");
 report.Row("managed heap growth, live at half-way (after a full GC)", $"{runs[0].LiveGrowth / 1e6:+0.0} MB");
 report.Row("managed heap growth, highest sampled", $"{runs[0].PeakHeapGrowth / 1e6:+0.0} MB");
 report.Row("working set growth, highest sampled", $"{runs[0].PeakWorkingSetGrowth / 1e6:+0.0} MB", "aim: under 100 MB");
