@@ -101,6 +101,21 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task Any_api_call_whose_answer_was_lost_is_confirmed_the_same_way()
+        {
+            await using var corp = await TestCorp.StartAsync(OrganisationGenerator.Generate(5, 20));
+            var connection = Connect(corp);
+            corp.Sandbox.Inject("user/delete", SandboxFault.Hung(afterApply: true));
+
+            await connection.InvokeAsync("GET", "user/delete", new Dictionary<string, string> { ["userid"] = "u000003" }, null, CancellationToken.None);
+
+            Assert.Equal(2, corp.Sandbox.CallCount("user/delete"));
+            Assert.Equal(1, corp.Sandbox.SucceededCount("user/delete"));
+            var error = await Assert.ThrowsAsync<WeComException>(() => connection.InvokeAsync("GET", "user/get", new Dictionary<string, string> { ["userid"] = "u000003" }, null, CancellationToken.None));
+            Assert.Equal(60111, error.ErrCode);
+        }
+
+        [Fact]
         public async Task A_refused_retry_that_the_lost_attempt_did_not_cause_stays_an_error()
         {
             await using var corp = await TestCorp.StartAsync(OrganisationGenerator.Generate(5, 20));
