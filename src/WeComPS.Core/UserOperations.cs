@@ -95,11 +95,9 @@ namespace WeComPS
             var completed = 0;
             var calls = Concurrent.OrderedSelectAsync(
                 departments,
-                async (id, ct) =>
-                {
-                    var root = await _connection.Client.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-                    return root.Items("userlist").Select(Parse).ToList();
-                },
+                // The answer is parsed as it streams out, not in the call: a slot is free for the next department as
+                // soon as the answer is in, and a member already seen is never parsed again.
+                (id, ct) => _connection.Client.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct),
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
             await foreach (var (id, result) in calls.ConfigureAwait(false))
@@ -107,15 +105,16 @@ namespace WeComPS
                 progress?.Report(new WeComProgress($"Reading members of department {id}", ++completed, departments.Count));
                 if (Concurrent.FailureOf(result, path) is { } error)
                 {
-                    yield return ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
+                    // A refused secret or IP fails every department alike: one error ends the read.
+                    yield return error.AffectsAllItems ? throw error : ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
                     continue;
                 }
 
-                foreach (var user in result.Result)
+                foreach (var user in result.Result.Items("userlist"))
                 {
-                    if (seen.Add(user.UserId))
+                    if (seen.Add(user.Str("userid") ?? ""))
                     {
-                        yield return ItemResult<WeComUser>.Ok(user);
+                        yield return ItemResult<WeComUser>.Ok(Parse(user));
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Text;
@@ -23,14 +24,16 @@ namespace WeComPS
         private readonly string _secret;
         private readonly string _cacheKey;
         private readonly AccessTokenCache _tokens;
+        private readonly RateLimiter _limiter;
 
-        public WeComClient(HttpClient http, Uri baseUri, string corpId, string secret, string secretFingerprint, AccessTokenCache tokens, RetryPolicy retry)
+        public WeComClient(HttpClient http, Uri baseUri, string corpId, string secret, string secretFingerprint, AccessTokenCache tokens, RetryPolicy retry, RateLimiter limiter)
         {
             _http = http;
             _baseUri = baseUri;
             _corpId = corpId;
             _secret = secret;
             _tokens = tokens;
+            _limiter = limiter;
             _cacheKey = baseUri.AbsoluteUri + "|" + corpId + "|" + secretFingerprint;
             Retry = retry;
         }
@@ -52,11 +55,11 @@ namespace WeComPS
             _tokens.GetAsync(_cacheKey, FetchTokenAsync, cancellationToken);
 
         public Task<JsonElement> CallAsync(HttpMethod method, string path, string? query, string? body, CancellationToken cancellationToken) =>
-            SendAsync(method, path, query, body is null ? null : () => new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+            SendAsync(method, path, query, body, body is null ? null : () => new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
 
         /// <summary>Uploads <paramref name="content"/> as the multipart file field <c>media</c> (media/upload), with the token, refresh and retries of every call.</summary>
         public Task<JsonElement> UploadAsync(string path, string query, string fileName, byte[] content, CancellationToken cancellationToken) =>
-            SendAsync(HttpMethod.Post, path, query, () => Multipart.File("media", fileName, content), cancellationToken);
+            SendAsync(HttpMethod.Post, path, query, null, () => Multipart.File("media", fileName, content), cancellationToken);
 
         /// <summary>
         /// Downloads <paramref name="url"/> (an export file: https, or http on loopback) with the retries of every call
@@ -78,37 +81,66 @@ namespace WeComPS
                     error = WeComException.FromTransport(shown, wrong, transient: true, WeComErrorKind.InvalidResponse);
                 }
 
-                if (!await ShouldRetryAsync(error, shown, attempt, cancellationToken).ConfigureAwait(false))
+                if (error is null)
                 {
                     return bytes!;
                 }
+
+                if (!error.IsTransient)
+                {
+                    throw error;
+                }
+
+                await WaitToRetryAsync(error, shown, attempt, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? query, Func<HttpContent>? body, CancellationToken cancellationToken)
+        /// <summary>
+        /// Sends one call (<paramref name="content"/> makes each attempt's body; <paramref name="json"/> is it as JSON, if it is) with the app's token, refreshing a refused token and retrying transient failures within the
+        /// retry budget. When an attempt may have been applied although its answer was lost (no answer, a broken one,
+        /// HTTP 5xx, -1) and a later attempt is refused because the change is already there (e.g. 60102 for a member
+        /// the lost attempt created), <see cref="ExactlyOnce"/> checks that it is and the call counts as done: a write
+        /// is applied once and reported once, without a spurious error.
+        /// </summary>
+        private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? query, string? json, Func<HttpContent>? content, CancellationToken cancellationToken)
         {
             var refreshed = false;
+            var answerLost = false;
             for (var attempt = 1; ; attempt++)
             {
                 var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 var query2 = "access_token=" + Uri.EscapeDataString(token.Value) + (string.IsNullOrEmpty(query) ? "" : "&" + query);
-                var outcome = await SendOnceAsync(method, path, query2, Shown(path, query), body, cancellationToken).ConfigureAwait(false);
-                if (outcome.Error is { ErrCode: { } code } && WeComErrorCatalog.IsTokenRejected(code) && !refreshed)
+                var outcome = await SendOnceAsync(method, path, query2, Shown(path, query), content, cancellationToken).ConfigureAwait(false);
+                if (outcome.Error is not { } error)
                 {
-                    // WeCom may revoke a token early: fetch a new one once and resend, never in a loop.
-                    refreshed = true;
-                    attempt--;
+                    return outcome.Value;
+                }
+
+                answerLost |= error.OutcomeUnknown;
+                if (error.ErrCode is { } code && WeComErrorCatalog.IsTokenRejected(code))
+                {
+                    // WeCom may revoke a token early: fetch a new one and resend. The first refusal costs no attempt; a
+                    // token refused again counts against the retry budget, so a refusal that persists ends the call.
                     WeComLog.Verbose($"WeCom refused the access token ({code}) on {path}; fetching a new one.");
                     await _tokens.InvalidateAsync(_cacheKey, token, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    if (!refreshed)
+                    {
+                        refreshed = true;
+                        attempt--;
+                        continue;
+                    }
                 }
-
-                if (await ShouldRetryAsync(outcome.Error, path, attempt, cancellationToken).ConfigureAwait(false))
+                else if (!error.IsTransient)
                 {
-                    continue;
+                    if (answerLost && await ExactlyOnce.ConfirmAsync(this, path, query, json, error, cancellationToken).ConfigureAwait(false) is { } done)
+                    {
+                        return done;
+                    }
+
+                    throw error;
                 }
 
-                return outcome.Value;
+                await WaitToRetryAsync(error, path, attempt, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -119,8 +151,14 @@ namespace WeComPS
             for (var attempt = 1; ; attempt++)
             {
                 var outcome = await SendOnceAsync(HttpMethod.Get, TokenPath, query, shown, null, cancellationToken).ConfigureAwait(false);
-                if (await ShouldRetryAsync(outcome.Error, TokenPath, attempt, cancellationToken).ConfigureAwait(false))
+                if (outcome.Error is { } error)
                 {
+                    if (!error.IsTransient)
+                    {
+                        throw error;
+                    }
+
+                    await WaitToRetryAsync(error, TokenPath, attempt, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -137,48 +175,45 @@ namespace WeComPS
             }
         }
 
-        /// <summary>Throws a final failure, waits and answers true for a retryable one, answers false on success.</summary>
-        private async Task<bool> ShouldRetryAsync(WeComException? error, string path, int attempt, CancellationToken cancellationToken)
+        /// <summary>Throws <paramref name="error"/> when attempt <paramref name="attempt"/> was the last, else waits out the backoff.</summary>
+        private async Task WaitToRetryAsync(WeComException error, string path, int attempt, CancellationToken cancellationToken)
         {
-            if (error is null)
-            {
-                return false;
-            }
-
-            if (!error.IsTransient || attempt >= Retry.MaxAttempts)
+            if (attempt >= Retry.MaxAttempts)
             {
                 throw error;
             }
 
             var delay = Retry.DelayAfter(attempt);
-            WeComLog.Verbose($"{path} failed ({error.ErrCode?.ToString() ?? error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
+            WeComLog.Verbose($"{path} failed ({error.ErrCode?.ToString(CultureInfo.InvariantCulture) ?? error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            return true;
         }
 
-        private async Task<Outcome> SendOnceAsync(HttpMethod method, string path, string query, string shown, Func<HttpContent>? body, CancellationToken cancellationToken)
+        private async Task<Outcome> SendOnceAsync(HttpMethod method, string path, string query, string shown, Func<HttpContent>? content, CancellationToken cancellationToken)
         {
+            // Waiting for the rate limit is not part of the attempt's time.
+            await _limiter.WaitAsync(_baseUri.AbsoluteUri + "|" + _corpId + "|" + path, cancellationToken).ConfigureAwait(false);
             var watch = Stopwatch.StartNew();
-            var (bytes, failure) = await ExchangeAsync(method, new Uri(_baseUri, path + "?" + query), body, path, shown, cancellationToken).ConfigureAwait(false);
+            var (answer, failure) = await ExchangeAsync(method, new Uri(_baseUri, path + "?" + query), content, path, shown, cancellationToken).ConfigureAwait(false);
             if (failure != null)
             {
-                return Outcome.Failed(failure);
+                return Outcome.Failed(failure, failure.OutcomeUnknown);
             }
 
             JsonElement root;
             try
             {
-                using var document = JsonDocument.Parse(bytes);
+                using var document = JsonDocument.Parse(answer);
                 root = document.RootElement.Clone();
             }
             catch (JsonException)
             {
-                return Outcome.Failed(WeComException.FromTransport(path, "the answer is not valid JSON", transient: true, WeComErrorKind.InvalidResponse));
+                return Outcome.Failed(WeComException.FromTransport(path, "the answer is not valid JSON", transient: true, WeComErrorKind.InvalidResponse), outcomeUnknown: true);
             }
 
             var code = root.Int("errcode") ?? 0;
             WeComLog.Debug($"{method} {shown} -> errcode {code} in {watch.ElapsedMilliseconds} ms");
-            return code == 0 ? Outcome.Ok(root) : Outcome.Failed(WeComException.FromApi(path, code, Redact(root.Str("errmsg"))));
+            // -1 (system busy) does not say whether the call was applied.
+            return code == 0 ? Outcome.Ok(root) : Outcome.Failed(WeComException.FromApi(path, code, Redact(root.Str("errmsg"))), outcomeUnknown: code == -1);
         }
 
         /// <summary>One HTTP exchange within the attempt timeout: the answer's bytes, or the failure (transient for timeouts, resets and HTTP 5xx/429/408).</summary>
@@ -197,20 +232,28 @@ namespace WeComPS
                 {
                     var status = (int)response.StatusCode;
                     var transient = status >= 500 || response.StatusCode == (HttpStatusCode)429 || response.StatusCode == HttpStatusCode.RequestTimeout;
-                    return (null, WeComException.FromTransport(apiPath, $"HTTP {status} {response.ReasonPhrase}", transient, WeComErrorKind.Connection));
+                    // 5xx: a gateway may have passed the call on before failing, so it may have been applied.
+                    return (null, Lost(WeComException.FromTransport(apiPath, $"HTTP {status} {response.ReasonPhrase}", transient, WeComErrorKind.Connection), status >= 500));
                 }
 
                 return (bytes, null);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return (null, WeComException.FromTransport(apiPath, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0} s", transient: true, WeComErrorKind.Connection));
+                return (null, Lost(WeComException.FromTransport(apiPath, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0.###} s", transient: true, WeComErrorKind.Connection), true));
             }
             catch (HttpRequestException ex)
             {
                 // The inner exception is dropped on purpose: its text may quote the request URI.
-                return (null, WeComException.FromTransport(apiPath, Redact(uri.Query.Length > 0 ? ex.Message.Replace(uri.Query, "") : ex.Message), transient: true, WeComErrorKind.Connection));
+                return (null, Lost(WeComException.FromTransport(apiPath, Redact(uri.Query.Length > 0 ? ex.Message.Replace(uri.Query, "") : ex.Message), transient: true, WeComErrorKind.Connection), true));
             }
+        }
+
+        /// <summary>Marks whether a failed attempt may have been applied although its answer was lost.</summary>
+        private static WeComException Lost(WeComException error, bool outcomeUnknown)
+        {
+            error.OutcomeUnknown = outcomeUnknown;
+            return error;
         }
 
         private static string Shown(string path, string? query) => string.IsNullOrEmpty(query) ? path : path + "?" + query;
@@ -245,7 +288,8 @@ namespace WeComPS
 
             public static Outcome Ok(JsonElement value) => new Outcome(value, null);
 
-            public static Outcome Failed(WeComException error) => new Outcome(default, error);
+            /// <summary>A failed attempt; <paramref name="outcomeUnknown"/> when it may have been applied all the same.</summary>
+            public static Outcome Failed(WeComException error, bool outcomeUnknown = false) => new Outcome(default, Lost(error, outcomeUnknown));
         }
     }
 }

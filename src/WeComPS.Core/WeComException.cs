@@ -52,6 +52,12 @@ namespace WeComPS
         public bool IsTransient { get; private set; }
 
         /// <summary>
+        /// True when the failed attempt may have been applied all the same: it got no answer, a broken one, an HTTP
+        /// 5xx or -1 (system busy). The client then checks a refusal of the retry against what the lost attempt did.
+        /// </summary>
+        internal bool OutcomeUnknown { get; set; }
+
+        /// <summary>
         /// True when no other item of the same command can succeed either (the secret or its token is refused,
         /// the secret may not call the API, the caller's IP is not trusted): the command stops instead of
         /// reporting the same failure for every item.

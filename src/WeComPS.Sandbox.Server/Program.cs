@@ -1,11 +1,11 @@
 using System;
-using System.Globalization;
 using System.Threading;
 using WeComPS.Sandbox;
 
-// Serves the sample corp on loopback until Ctrl+C, for clients other than the module's built-in -Sandbox.
-var port = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 0;
-await using var server = await SandboxServer.StartAsync(WeComSandbox.CreateSample(), port);
+// Serves a sandbox corp on loopback until Ctrl+C, for clients other than the module's built-in -Sandbox: the sample
+// corp, or with --generate a large one, with optional latency and faults (see ServerOptions).
+var options = ServerOptions.Parse(args);
+await using var server = await SandboxServer.StartAsync(options.CreateSandbox(), options.Port);
 Console.WriteLine($"WeCom sandbox listening at {server.BaseUri}");
 Console.WriteLine($"  corp id:                {WeComSandbox.SampleCorpId}");
 Console.WriteLine($"  contacts-sync secret:   {WeComSandbox.SampleContactsSecret}");

@@ -44,6 +44,7 @@ namespace WeComPS.Sandbox
             var app = builder.Build();
             app.Map("/cgi-bin/{**path}", context => Serve(sandbox, context, ""));
             app.Map("/" + WeComSandbox.ExportFileRoute + "/{**path}", context => Serve(sandbox, context, WeComSandbox.ExportFileRoute + "/"));
+            MapDebugEndpoints(app, sandbox);
             await app.StartAsync().ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             sandbox.PublicBaseUri = new Uri(address.TrimEnd('/') + "/");
@@ -88,6 +89,49 @@ namespace WeComPS.Sandbox
             }
 
             await context.Response.WriteAsync(answer.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Lets a test in another process drive and inspect the sandbox (the server listens on loopback only, and its
+        /// tokens are worthless outside it): <c>GET /debug/stats</c> (calls per path, in flight, cancelled, faults
+        /// injected), <c>GET /debug/tokens</c> (every token issued), <c>POST /debug/inject?path=&amp;fault=&amp;times=</c>
+        /// (faults as <see cref="SandboxFault.Parse"/> reads them), <c>POST /debug/latency?ms=</c> and
+        /// <c>POST /debug/reset</c> (statistics and faults).
+        /// </summary>
+        private static void MapDebugEndpoints(WebApplication app, WeComSandbox sandbox)
+        {
+            app.MapGet("/debug/stats", () => Results.Json(new
+            {
+                calls = sandbox.CallCounts,
+                inFlight = sandbox.InFlightCalls,
+                maxInFlight = sandbox.MaxConcurrentCalls,
+                cancelled = sandbox.CancelledCalls,
+                faultsInjected = sandbox.FaultsInjected,
+            }));
+            app.MapGet("/debug/tokens", () => Results.Json(new { tokens = sandbox.IssuedTokens }));
+            app.MapPost("/debug/inject", (string path, string fault, int? times) =>
+            {
+                try
+                {
+                    sandbox.Inject(path, SandboxFault.Parse(fault), times ?? 1);
+                    return Results.Ok();
+                }
+                catch (FormatException ex)
+                {
+                    return Results.BadRequest(ex.Message);
+                }
+            });
+            app.MapPost("/debug/latency", (int ms) =>
+            {
+                sandbox.Latency = TimeSpan.FromMilliseconds(ms);
+                return Results.Ok();
+            });
+            app.MapPost("/debug/reset", () =>
+            {
+                sandbox.ClearFaults();
+                sandbox.ResetStatistics();
+                return Results.Ok();
+            });
         }
 
         public async ValueTask DisposeAsync()

@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
 
 namespace WeComPS.Sandbox
 {
@@ -78,35 +81,93 @@ namespace WeComPS.Sandbox
         public List<int> Departments { get; set; } = new List<int>();
     }
 
-    /// <summary>A failure the sandbox answers with instead of serving a call.</summary>
+    /// <summary>
+    /// A failure the sandbox injects into one call. Most answer instead of serving the call, so nothing is changed;
+    /// the "after apply" kinds serve the call first (a write is applied) and then lose the answer, as a timeout or a
+    /// dropped connection after WeCom did the work does. Slow and hung calls answer late or never.
+    /// </summary>
     public sealed class SandboxFault
     {
-        private SandboxFault(int errCode, int httpStatus, bool reset, bool malformed)
+        private SandboxFault(string name, int errCode = 0, int httpStatus = 200, bool reset = false, bool malformed = false, TimeSpan delay = default, bool afterApply = false)
         {
+            Name = name;
             ErrCode = errCode;
             HttpStatus = httpStatus;
             Reset = reset;
             Malformed = malformed;
+            Delay = delay;
+            AfterApply = afterApply;
         }
 
+        /// <summary>A short description, e.g. "errcode 45009" or "reset after apply".</summary>
+        public string Name { get; }
+        /// <summary>The errcode answered with HTTP 200; 0 for the other kinds.</summary>
         public int ErrCode { get; }
+        /// <summary>The HTTP status answered; 200 unless the fault is an HTTP error.</summary>
         public int HttpStatus { get; }
+        /// <summary>The connection is dropped instead of answering.</summary>
         public bool Reset { get; }
+        /// <summary>The answer is truncated JSON.</summary>
         public bool Malformed { get; }
+        /// <summary>How long the call waits before it is served (or, after apply, before it answers); infinite for a hung call.</summary>
+        public TimeSpan Delay { get; }
+        /// <summary>The call is served, and a write applied, before the answer is lost.</summary>
+        public bool AfterApply { get; }
 
-        /// <summary>HTTP 200 with this errcode (-1, 45009, 45033, 6000, 40014, ...).</summary>
-        public static SandboxFault Error(int errCode) => new SandboxFault(errCode, 200, false, false);
+        /// <summary>True when the fault replaces the answer (an errcode, an HTTP error, a reset, a malformed body).</summary>
+        public bool ReplacesAnswer => ErrCode != 0 || HttpStatus != 200 || Reset || Malformed;
 
-        /// <summary>An HTTP error status such as 502 or 503.</summary>
-        public static SandboxFault Http(int status) => new SandboxFault(0, status, false, false);
+        /// <summary>True when the call never answers: the client has to give up.</summary>
+        public bool Hangs => Delay == Timeout.InfiniteTimeSpan;
 
-        /// <summary>The connection is dropped without an answer.</summary>
-        public static SandboxFault ConnectionReset() => new SandboxFault(0, 200, true, false);
+        /// <summary>HTTP 200 with this errcode (-1, 45009, 45033, 6000, 40014, 42001, ...); nothing is applied.</summary>
+        public static SandboxFault Error(int errCode) => new SandboxFault("errcode " + errCode.ToString(CultureInfo.InvariantCulture), errCode: errCode);
 
-        /// <summary>HTTP 200 with a body that is not JSON.</summary>
-        public static SandboxFault MalformedJson() => new SandboxFault(0, 200, false, true);
+        /// <summary>An HTTP error status such as 502 or 503, before or after the call is applied.</summary>
+        public static SandboxFault Http(int status, bool afterApply = false) =>
+            new SandboxFault("HTTP " + status.ToString(CultureInfo.InvariantCulture) + Suffix(afterApply), httpStatus: status, afterApply: afterApply);
 
-        public override string ToString() => Reset ? "reset" : Malformed ? "malformed JSON" : HttpStatus != 200 ? "HTTP " + HttpStatus : "errcode " + ErrCode;
+        /// <summary>The connection is dropped without an answer, before or after the call is applied.</summary>
+        public static SandboxFault ConnectionReset(bool afterApply = false) => new SandboxFault("reset" + Suffix(afterApply), reset: true, afterApply: afterApply);
+
+        /// <summary>HTTP 200 with a body that is not JSON (a truncated answer), before or after the call is applied.</summary>
+        public static SandboxFault MalformedJson(bool afterApply = false) => new SandboxFault("malformed JSON" + Suffix(afterApply), malformed: true, afterApply: afterApply);
+
+        /// <summary>The call is served normally, but only after <paramref name="delay"/>.</summary>
+        public static SandboxFault Slow(TimeSpan delay) => new SandboxFault("slow", delay: delay);
+
+        /// <summary>The call never answers, before or after it is applied; the client has to time out.</summary>
+        public static SandboxFault Hung(bool afterApply = false) => new SandboxFault("hung" + Suffix(afterApply), delay: Timeout.InfiniteTimeSpan, afterApply: afterApply);
+
+        /// <summary>
+        /// A fault from text, as the sandbox server's options and debug endpoint take it: <c>errcode:45009</c>,
+        /// <c>http:502</c>, <c>reset</c>, <c>malformed</c>, <c>hung</c> (each of these three and http with
+        /// <c>-after-apply</c>, e.g. <c>reset-after-apply</c>, <c>http-after-apply:502</c>) or <c>slow:300</c> (ms).
+        /// </summary>
+        public static SandboxFault Parse(string text)
+        {
+            var parts = text.Trim().Split(new[] { ':' }, 2);
+            var kind = parts[0].ToLowerInvariant();
+            var afterApply = kind.EndsWith("-after-apply", StringComparison.Ordinal);
+            kind = afterApply ? kind.Substring(0, kind.Length - "-after-apply".Length) : kind;
+            int Number() => parts.Length == 2 && int.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                ? n
+                : throw new FormatException($"The fault '{text}' needs a number after ':'.");
+            return (kind, afterApply) switch
+            {
+                ("errcode", false) => Error(Number()),
+                ("http", _) => Http(Number(), afterApply),
+                ("reset", _) => ConnectionReset(afterApply),
+                ("malformed", _) => MalformedJson(afterApply),
+                ("hung", _) => Hung(afterApply),
+                ("slow", false) => Slow(TimeSpan.FromMilliseconds(Number())),
+                _ => throw new FormatException($"Unknown fault '{text}': use errcode:N, http:N, reset, malformed, hung (these with -after-apply) or slow:MS."),
+            };
+        }
+
+        public override string ToString() => Name;
+
+        private static string Suffix(bool afterApply) => afterApply ? " after apply" : "";
     }
 
     /// <summary>The sandbox's answer to one call.</summary>

@@ -286,7 +286,13 @@ namespace WeComPS.Sandbox
         {
             foreach (var job in _jobs.Concat<SandboxTimedJob>(_exportJobs))
             {
+                var done = job.Done;
                 job.Advance(RowsDue(job));
+                if (job.Done != done && job is SandboxJob)
+                {
+                    // An import changed members outside any API call: what reads keep about them is stale.
+                    _membersByDepartment = null;
+                }
             }
         }
 

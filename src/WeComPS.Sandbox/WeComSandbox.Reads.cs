@@ -35,11 +35,31 @@ namespace WeComPS.Sandbox
             return Subtree(root.Id).Where(d => visible.Contains(d.Id));
         }
 
+        /// <summary>
+        /// Members by department, built when first needed and dropped whenever members may have changed: by
+        /// <see cref="AddUser"/>, and by every call to an API that is not a read (see <see cref="ChangedBy"/>). Code that
+        /// changes members outside a call must drop it too. Without it, reading a 50,000-member corp department by
+        /// department would scan every member on every call.
+        /// </summary>
+        private Dictionary<int, List<SandboxUser>>? _membersByDepartment;
+
+        /// <summary>Drops what reads keep about the data after a call to <paramref name="path"/>, unless it only reads.</summary>
+        private void ChangedBy(string path)
+        {
+            if (!_readPaths.Contains(path))
+            {
+                _membersByDepartment = null;
+            }
+        }
+
         private IEnumerable<SandboxUser> DirectMembers(Call c)
         {
             var department = VisibleDepartment(c.App, QueryInt(c, "department_id"));
-            return _users.Values
-                .Where(u => u.Department.Contains(department.Id))
+            _membersByDepartment ??= _users.Values
+                .SelectMany(u => u.Department.Distinct().Select(d => (Department: d, User: u)))
+                .GroupBy(p => p.Department, p => p.User)
+                .ToDictionary(g => g.Key, g => g.ToList());
+            return (_membersByDepartment.TryGetValue(department.Id, out var members) ? members : new List<SandboxUser>())
                 .OrderByDescending(u => u.Order.ElementAtOrDefault(u.Department.IndexOf(department.Id)))
                 .ThenBy(u => u.UserId, StringComparer.Ordinal);
         }

@@ -25,6 +25,7 @@ namespace WeComPS.Sandbox
         private readonly ConcurrentDictionary<string, ConcurrentQueue<SandboxFault>> _faults = new ConcurrentDictionary<string, ConcurrentQueue<SandboxFault>>();
         private readonly ConcurrentDictionary<string, int> _calls = new ConcurrentDictionary<string, int>();
         private readonly Dictionary<string, Func<Call, JsonObject>> _routes;
+        private readonly HashSet<string> _readPaths;
         private int _inFlight;
         private int _maxInFlight;
         private long _tokenSerial;
@@ -33,6 +34,7 @@ namespace WeComPS.Sandbox
         {
             CorpId = corpId;
             _routes = Routes();
+            _readPaths = new HashSet<string>(ReadRoutes().Keys, StringComparer.Ordinal);
         }
 
         public string CorpId { get; }
@@ -55,7 +57,10 @@ namespace WeComPS.Sandbox
         public void ResetStatistics()
         {
             _calls.Clear();
+            _succeeded.Clear();
             Interlocked.Exchange(ref _maxInFlight, 0);
+            Interlocked.Exchange(ref _cancelledCalls, 0);
+            Interlocked.Exchange(ref _faultsInjected, 0);
         }
 
         public void AddApp(SandboxApp app)
@@ -79,6 +84,7 @@ namespace WeComPS.Sandbox
             lock (_gate)
             {
                 _users[user.UserId] = user;
+                _membersByDepartment = null;
             }
         }
 
@@ -109,6 +115,8 @@ namespace WeComPS.Sandbox
         /// <summary>
         /// Serves one call after the configured latency: what the in-process handler and the HTTP host run. A
         /// multipart/form-data request (media/upload) comes as <paramref name="form"/> instead of <paramref name="body"/>.
+        /// An injected fault may delay it, hang it until <paramref name="cancellationToken"/> fires, or replace its
+        /// answer before or after the call is applied.
         /// </summary>
         public async Task<SandboxResponse> HandleAsync(string method, string path, string query, string? body, CancellationToken cancellationToken, SandboxForm? form = null)
         {
@@ -125,7 +133,25 @@ namespace WeComPS.Sandbox
                     await Task.Delay(Latency, cancellationToken).ConfigureAwait(false);
                 }
 
-                return Handle(method, path, query, body, form);
+                path = path.Trim('/');
+                var fault = Arrive(method, path, query, body);
+                if (fault is { AfterApply: false, Delay: var before } && before != TimeSpan.Zero)
+                {
+                    await Task.Delay(before, cancellationToken).ConfigureAwait(false);
+                }
+
+                var answer = Serve(path, query, body, form, fault);
+                if (fault is { AfterApply: true, Delay: var after } && after != TimeSpan.Zero)
+                {
+                    await Task.Delay(after, cancellationToken).ConfigureAwait(false);
+                }
+
+                return answer;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _cancelledCalls);
+                throw;
             }
             finally
             {
@@ -134,45 +160,77 @@ namespace WeComPS.Sandbox
         }
 
         /// <summary>
-        /// Serves one call: <paramref name="path"/> below /cgi-bin/ (or an export file's path), the raw query string,
-        /// the JSON body or the uploaded form.
+        /// Serves one call at once: <paramref name="path"/> below /cgi-bin/ (or an export file's path), the raw query
+        /// string, the JSON body or the uploaded form. Injected faults that replace the answer apply; latency and the
+        /// delays of slow and hung faults do not.
         /// </summary>
         public SandboxResponse Handle(string method, string path, string query, string? body, SandboxForm? form = null)
         {
             path = path.Trim('/');
-            // Export files are counted and faulted as one route, whatever their id.
-            var route = IsExportFile(path) ? ExportFileRoute : path;
+            return Serve(path, query, body, form, Arrive(method, path, query, body));
+        }
+
+        /// <summary>Counts a call that reached <paramref name="path"/> and picks the fault it meets, if any. Export files count as one route, whatever their id.</summary>
+        private SandboxFault? Arrive(string method, string path, string query, string? body)
+        {
+            var route = RouteOf(path);
             _calls.AddOrUpdate(route, 1, (_, n) => n + 1);
-            if (_faults.TryGetValue(route, out var queue) && queue.TryDequeue(out var fault))
+            return NextFault(method, route, query, body);
+        }
+
+        private static string RouteOf(string path) => IsExportFile(path) ? ExportFileRoute : path;
+
+        /// <summary>The call's answer: the fault's instead (nothing applied), or the call served and then, after apply, the fault's.</summary>
+        private SandboxResponse Serve(string path, string query, string? body, SandboxForm? form, SandboxFault? fault)
+        {
+            if (fault is { ReplacesAnswer: true, AfterApply: false })
             {
                 return Answer(fault, path);
             }
 
+            var answer = Execute(path, query, body, form);
+            return fault is { ReplacesAnswer: true } ? Answer(fault, path) : answer;
+        }
+
+        private SandboxResponse Execute(string path, string query, string? body, SandboxForm? form)
+        {
             var args = ParseQuery(query);
             try
             {
+                JsonObject result;
                 lock (_gate)
                 {
                     AdvanceJobs();
-                    if (route == ExportFileRoute)
+                    if (RouteOf(path) == ExportFileRoute)
                     {
                         return ServeExportFile(path, args);
                     }
 
                     if (path == "gettoken")
                     {
-                        return Ok(GetToken(args));
+                        result = GetToken(args);
                     }
-
-                    if (!_routes.TryGetValue(path, out var serve))
+                    else if (_routes.TryGetValue(path, out var route))
+                    {
+                        var app = Authenticate(args);
+                        var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
+                        try
+                        {
+                            result = route(new Call(app, args, json) { Form = form });
+                        }
+                        finally
+                        {
+                            ChangedBy(path);
+                        }
+                    }
+                    else
                     {
                         throw new ApiError(404, $"invalid url: /cgi-bin/{path} is not part of the contacts API sandbox");
                     }
-
-                    var app = Authenticate(args);
-                    var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
-                    return Ok(serve(new Call(app, args, json) { Form = form }));
                 }
+
+                // The answer holds copies of the data, so it is written out of the lock, alongside other calls.
+                return Succeeded(path, result);
             }
             catch (ApiError error)
             {

@@ -11,11 +11,12 @@ function ConvertTo-TestSecret([string] $Text) {
 }
 
 # Starts the sample corp on a free loopback port in its own process; returns the process and its base URI.
-function Start-TestSandboxServer {
+# -Arguments are the server's options, e.g. '--generate', '20000', '--latency-ms', '200'.
+function Start-TestSandboxServer([string[]] $Arguments = @()) {
     $dll = Get-ChildItem (Join-Path $PSScriptRoot '../../src/WeComPS.Sandbox.Server/bin') -Recurse -Filter WeComPS.Sandbox.Server.dll |
         Sort-Object LastWriteTime -Descending | Select-Object -First 1
     if (-not $dll) { throw 'Build the solution first: the sandbox server is not built.' }
-    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet', "`"$($dll.FullName)`" 0")
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet', "`"$($dll.FullName)`" 0 $($Arguments -join ' ')")
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($info)
@@ -41,4 +42,9 @@ function Connect-FreshCorp {
 
 function Connect-Corp([string] $Secret = $SandboxSecret, [string] $Name = $SandboxCorpId) {
     Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $Secret) -BaseUri $script:server.BaseUri -Name $Name
+}
+
+# The server's debug endpoints (loopback only): GET stats and tokens, POST inject, latency and reset.
+function Invoke-TestSandboxDebug($Server, [string] $Path, [string] $Method = 'Get') {
+    Invoke-RestMethod -Method $Method -Uri ([uri]::new($Server.BaseUri, "/debug/$Path"))
 }

@@ -230,7 +230,7 @@ namespace WeComPS.Tests
             string? contentType = null;
             SandboxForm? form = null;
             using var http = new HttpClient(new CapturingHandler(sandbox, (type, f) => (contentType, form) = (type, f)));
-            var connection = new WeComConnection(sandbox.CorpId, TestCorp.Secure(WeComSandbox.SampleContactsSecret), new Uri("https://sandbox.example/cgi-bin/"), null, http, new AccessTokenCache(), new RetryPolicy());
+            var connection = new WeComConnection(sandbox.CorpId, TestCorp.Secure(WeComSandbox.SampleContactsSecret), new Uri("https://sandbox.example/cgi-bin/"), null, http, new AccessTokenCache(), new RetryPolicy(), RateLimiter.Shared);
 
             var answer = await connection.Client.UploadAsync("media/upload", "type=file", "users.csv", Encoding.UTF8.GetBytes("帐号\r\nzhangsan\r\n"), CancellationToken.None);
 

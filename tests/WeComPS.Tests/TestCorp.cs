@@ -23,12 +23,19 @@ namespace WeComPS.Tests
             new TestCorp(await SandboxServer.StartAsync(sandbox ?? WeComSandbox.CreateSample()));
 
         /// <summary>A connection with the contacts-sync secret unless told otherwise.</summary>
-        public WeComConnection Connect(string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4)
+        public WeComConnection Connect(
+            string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4, TimeSpan? attemptTimeout = null, RateLimiter? limiter = null)
         {
             var cache = tokens ?? Own(new AccessTokenCache());
             var http = Own(new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
-            var retry = new RetryPolicy { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(50), AttemptTimeout = TimeSpan.FromSeconds(5) };
-            return new WeComConnection(Sandbox.CorpId, Secure(secret), Server.BaseUri, null, http, cache, retry);
+            var retry = new RetryPolicy
+            {
+                MaxAttempts = maxAttempts,
+                BaseDelay = TimeSpan.FromMilliseconds(5),
+                MaxDelay = TimeSpan.FromMilliseconds(50),
+                AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(5),
+            };
+            return new WeComConnection(Sandbox.CorpId, Secure(secret), Server.BaseUri, null, http, cache, retry, limiter ?? RateLimiter.Shared);
         }
 
         public T Own<T>(T disposable)

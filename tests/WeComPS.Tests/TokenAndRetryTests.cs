@@ -79,18 +79,33 @@ namespace WeComPS.Tests
         }
 
         [Fact]
-        public async Task A_token_refused_again_after_refresh_fails_without_looping()
+        public async Task A_token_refused_again_after_refresh_counts_against_the_retry_budget_and_then_fails()
         {
             await using var corp = await TestCorp.StartAsync();
-            var connection = corp.Connect();
-            corp.Sandbox.Inject("tag/list", SandboxFault.Error(40014), times: 5);
+            var connection = corp.Connect(maxAttempts: 3);
+            corp.Sandbox.Inject("tag/list", SandboxFault.Error(40014), times: 50);
 
             var error = await Assert.ThrowsAsync<WeComException>(() => connection.Tags.GetAllAsync(CancellationToken.None));
 
             Assert.Equal(40014, error.ErrCode);
             Assert.Equal("InvalidAccessToken", error.ErrorId);
-            Assert.Equal(2, corp.Sandbox.CallCount("tag/list"));
-            Assert.Equal(2, corp.Sandbox.CallCount("gettoken"));
+            // The first refusal is refreshed for free, then each of the 3 attempts fetches a token once: no loop.
+            Assert.Equal(4, corp.Sandbox.CallCount("tag/list"));
+            Assert.Equal(4, corp.Sandbox.CallCount("gettoken"));
+        }
+
+        [Fact]
+        public async Task A_token_refused_twice_in_a_row_is_refreshed_again_within_the_budget()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            corp.Sandbox.Inject("tag/list", SandboxFault.Error(40014));
+            corp.Sandbox.Inject("tag/list", SandboxFault.Error(42001));
+
+            var tags = await corp.Connect().Tags.GetAllAsync(CancellationToken.None);
+
+            Assert.Equal(3, tags.Count);
+            Assert.Equal(3, corp.Sandbox.CallCount("tag/list"));
+            Assert.Equal(3, corp.Sandbox.CallCount("gettoken"));
         }
 
         [Fact]

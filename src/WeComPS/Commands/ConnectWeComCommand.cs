@@ -52,7 +52,7 @@ namespace WeComPS.Commands
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
-        /// <summary><para type="description">Requests at once for reads that walk many departments or users (default 4).</para></summary>
+        /// <summary><para type="description">Requests at once for reads that walk many departments or users, and for changes sent one call per item (default 8, at most 32).</para></summary>
         [Parameter]
         [ValidateRange(1, 32)]
         public int MaxConcurrency { get; set; } = WeComConnection.DefaultMaxConcurrency;
