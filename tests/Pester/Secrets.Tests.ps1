@@ -11,7 +11,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
     $script:server = Start-TestSandboxServer
-    $script:vd = @{ Verbose = $true; Debug = $true }
+    # -Debug means Inquire on Windows PowerShell 5.1, which cannot prompt here: there Get-Trace sets $DebugPreference instead.
+    $script:vd = if ($PSVersionTable.PSEdition -eq 'Desktop') { @{ Verbose = $true } } else { @{ Verbose = $true; Debug = $true } }
     $script:wrongSecret = 'wrong-secret-7f3a9c'
     $script:secrets = $SandboxSecret, $SandboxAppSecret, $wrongSecret
 
@@ -71,6 +72,7 @@ BeforeAll {
     # Every text a call leaves: each record of every stream, errors in full (exception text with inner exceptions and
     # stack, details, target, every property), output objects as text, list, table and JSON, and the files they export to.
     function Get-Trace([scriptblock] $Call) {
+        $DebugPreference = 'Continue'
         $global:Error.Clear()
         $records = @(try { & $Call *>&1 } catch { $_ })
         $records += @($global:Error)
