@@ -52,7 +52,7 @@
             Tags         = @('WeCom', 'WeChatWork', 'WorkWeixin', 'Directory', 'Contacts', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/WeComPS/WeComPS/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/WeComPS/WeComPS'
-            ReleaseNotes = 'First release: connect (secret, credential, environment, sandbox); read and change departments, members and tags with -WhatIf/-Confirm, batching and per-item errors; Invoke-WeComApi; en-US and zh-CN help; tab completion of departments and tags. See CHANGELOG.md in the project.'
+            ReleaseNotes = 'First release: connect (secret, credential, environment, sandbox); read and change departments, members and tags with -WhatIf/-Confirm, batching and per-item errors; directory sync and export jobs; rate limiting, retries and exactly-once writes at 50,000-member scale; Invoke-WeComApi; en-US and zh-CN help; tab completion. See CHANGELOG.md in the project.'
         }
     }
 }
