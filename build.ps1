@@ -115,5 +115,13 @@ lin.hai,林海,,lin.hai@example.com,10,测试工程师
         Get-WeComDepartment -Name '邮箱*' | Add-WeComTagUser -TagId 3 -PassThru | Format-Table
         Write-Host "Disable the members of 支付组, and show them:" -ForegroundColor Cyan
         Get-WeComUser -DepartmentId 7 | Disable-WeComUser -PassThru | Format-Table
+        Write-Host "Sync members from an HR export in one async import job, one result per row:" -ForegroundColor Cyan
+        @'
+UserId,Name,Department,Position,Mobile
+SongJiu,宋九,9,iOS 负责人,
+zhou.lan,周岚,9,iOS 工程师,13900000009
+'@ | ConvertFrom-Csv | Sync-WeComUser -Confirm:$false | Format-Table
+        Write-Host "Export the directory back (export job: downloaded, md5-checked, decrypted):" -ForegroundColor Cyan
+        Export-WeComUser | Select-Object -First 5 | Format-Table
     }
 }
