@@ -18,6 +18,14 @@ namespace WeComPS
     {
         private static readonly Regex PathPattern = new Regex("^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant);
         private static readonly string[] ReservedQuery = { "access_token", "corpsecret", "corpid" };
+        private static readonly Regex ReadPattern = new Regex(
+            "(^|/)(get|list|simplelist|list_id|getuserid|get_userid_by_email|convert_to_openid|getresult|get_result)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        /// <summary>
+        /// True for the APIs known to only read (…/get, …/list, look-ups, job results). WeCom also changes data over
+        /// GET (user/delete, tag/delete, user/authsucc), so every other call is treated as a change.
+        /// </summary>
+        public static bool IsRead(string path) => ReadPattern.IsMatch(NormalizePath(path));
 
         /// <summary>
         /// Calls <paramref name="path"/> (below /cgi-bin/, e.g. <c>user/get</c>) with GET or POST. <paramref name="body"/>

@@ -55,10 +55,11 @@ namespace WeComPS
             {
                 done = await write.Confirm(client, new Request(query, body), cancellationToken).ConfigureAwait(false);
             }
-            catch (WeComException)
+            catch (WeComException checkFailure) when (!checkFailure.AffectsAllItems)
             {
-                // The check itself failed: the refusal is all that is known.
-                return null;
+                // The check itself failed (e.g. a contacts-sync IP that may not call user/get): the refusal would
+                // wrongly say the change is not in place, so say that its outcome is unknown instead.
+                throw WeComException.WriteOutcomeUnknown(path, refusal, checkFailure);
             }
 
             if (done != null)

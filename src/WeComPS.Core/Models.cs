@@ -7,6 +7,9 @@ namespace WeComPS
     public sealed class WeComDepartment
     {
         public int Id { get; set; }
+
+        /// <summary>The same as <see cref="Id"/>: departments bind to -DepartmentId by it, where a bare Id column of a CSV row must not.</summary>
+        public int DepartmentId => Id;
         public string? Name { get; set; }
         public string? NameEn { get; set; }
         /// <summary>The parent department id; 0 for the root.</summary>

@@ -34,7 +34,5 @@ namespace WeComPS
             // Full jitter, floored at half the cap so that waits still grow.
             return TimeSpan.FromMilliseconds(cap / 2 + fraction * cap / 2);
         }
-
-        internal Task WaitAsync(int attempt, CancellationToken cancellationToken) => Task.Delay(DelayAfter(attempt), cancellationToken);
     }
 }

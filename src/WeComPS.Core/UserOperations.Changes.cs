@@ -13,6 +13,9 @@ namespace WeComPS
         /// <summary>user/batchdelete takes at most this many userids per call.</summary>
         public const int BatchDeleteLimit = 200;
 
+        /// <summary>Refusals of a batch delete that one id can cause (unknown, invalid, out of scope): the group is split to find it.</summary>
+        private static readonly HashSet<int> SplitsOn = new HashSet<int> { 60111, 46004, 40003, 40031, 60011 };
+
         /// <summary>
         /// Creates members (user/create), several at once. Every change is checked before any request; each created
         /// member comes back as sent, since WeCom answers a create with no record.
@@ -36,10 +39,14 @@ namespace WeComPS
 
         /// <summary>Changes members (user/update): only the fields set in each change. Yields each member's userid as it is now.</summary>
         public IAsyncEnumerable<ItemResult<string>> UpdateAsync(
-            IEnumerable<WeComUserChange> changes, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
-            Concurrent.EachAsync(
+            IEnumerable<WeComUserChange> changes, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default)
+        {
+            // Changes run concurrently, so two for one member would race: the second is refused instead.
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            return Concurrent.EachAsync(
                 changes,
-                u => u.Validate(creating: false) ?? u.CheckChangesSomething(),
+                u => u.Validate(creating: false) ?? u.CheckChangesSomething()
+                    ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", $"User '{u.UserId}' is changed twice in one call: give one change per member.")),
                 async (u, ct) =>
                 {
                     await _connection.Client.PostAsync("user/update", u.ToBody(), ct).ConfigureAwait(false);
@@ -51,6 +58,7 @@ namespace WeComPS
                 progress,
                 "Updating members",
                 cancellationToken);
+        }
 
         /// <summary>Enables or disables members (user/update with <c>enable</c>), each once.</summary>
         public IAsyncEnumerable<ItemResult<string>> SetEnabledAsync(
@@ -100,7 +108,7 @@ namespace WeComPS
                 failure = ex;
             }
 
-            if (failure is null || group.Count == 1 || failure.IsTransient)
+            if (failure is null || group.Count == 1 || !SplitsOn.Contains(failure.ErrCode ?? 0))
             {
                 foreach (var id in group)
                 {

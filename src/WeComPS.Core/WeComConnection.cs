@@ -30,14 +30,7 @@ namespace WeComPS
         /// </summary>
         public const int DefaultMaxConcurrency = 8;
 
-        private static readonly Lazy<HttpClient> SharedHttp = new Lazy<HttpClient>(() => new HttpClient(new HttpClientHandler
-        {
-            MaxConnectionsPerServer = 32,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        });
+        private static readonly Lazy<HttpClient> SharedHttp = new Lazy<HttpClient>(CreateSharedHttp);
 
         private int _maxConcurrency = DefaultMaxConcurrency;
 
@@ -114,6 +107,24 @@ namespace WeComPS
         public void ForgetToken() => Client.ForgetToken();
 
         public override string ToString() => $"{Name} ({CorpId} at {BaseUri.Host})";
+
+        private static HttpClient CreateSharedHttp()
+        {
+            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            {
+                // Windows PowerShell 5.1 may still default to SSL 3 and TLS 1.0, which WeCom and most proxies refuse.
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+            }
+
+            return new HttpClient(new HttpClientHandler
+            {
+                MaxConnectionsPerServer = 32,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            })
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+            };
+        }
 
         /// <summary>Checks the endpoint: HTTPS, except on loopback; the path ends with '/'.</summary>
         public static Uri NormalizeBaseUri(Uri baseUri)

@@ -129,6 +129,15 @@ namespace WeComPS
         public static WeComException Rejected(string errorId, string message, string apiPath, string advice) =>
             WithAdvice(errorId, WeComErrorKind.InvalidArgument, message, apiPath, advice);
 
+        /// <summary>A write whose answer was lost, whose retry was refused, and whose outcome could not be checked.</summary>
+        public static WeComException WriteOutcomeUnknown(string apiPath, WeComException refusal, WeComException checkFailure) =>
+            WithAdvice(
+                "WriteOutcomeUnknown",
+                WeComErrorKind.InvalidResponse,
+                $"WeCom call {apiPath}: an attempt's answer was lost, the retry was refused with {refusal.ErrCode} ({refusal.Meaning}), and checking whether the lost attempt was applied failed ({checkFailure.ErrorId}).",
+                apiPath,
+                "The change may already be in place: check it (for example with Get-WeComUser or Get-WeComDepartment) before running it again.");
+
         /// <summary>Input rejected before any request was sent.</summary>
         public static WeComException InvalidInput(string errorId, string message) =>
             new WeComException(errorId, WeComErrorKind.InvalidArgument, message);

@@ -6,18 +6,29 @@ namespace WeComPS.Commands
 {
     /// <summary>
     /// Lets a value come from a CSV cell: a blank cell means "not given" (null) rather than an empty value or a
-    /// conversion error, so Import-Csv rows with empty columns bind cleanly.
+    /// conversion error, so Import-Csv rows with empty columns bind cleanly. With <see cref="As"/>, text is converted
+    /// here and a cell that does not convert is an error naming it: PowerShell would otherwise drop a piped value it
+    /// cannot convert without a word, and the change would go out without it.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public class BlankAsNullAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>The type a non-blank cell must convert to (an item's type, for lists).</summary>
+        public Type? As { get; set; }
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             return value is string text ? (string.IsNullOrWhiteSpace(text) ? null : TransformText(text.Trim())) : inputData;
         }
 
-        protected virtual object TransformText(string text) => text;
+        protected virtual object TransformText(string text) => Convert(text);
+
+        /// <summary>The text as <see cref="As"/>, or an error naming the text and the type it is not.</summary>
+        protected object Convert(string text) =>
+            As is null ? text
+            : LanguagePrimitives.TryConvertTo(text, As, System.Globalization.CultureInfo.InvariantCulture, out var converted) && converted != null ? converted
+            : throw new ArgumentTransformationMetadataException($"'{text}' is not {(As.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(As)) : "a valid " + As.Name)}.");
     }
 
     /// <summary>
@@ -34,7 +45,7 @@ namespace WeComPS.Commands
         protected override object TransformText(string text)
         {
             var items = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(i => i.Trim()).ToArray();
-            return Flags ? items.Select(ParseFlag).ToArray() : items;
+            return Flags ? items.Select(ParseFlag).ToArray() : items.Select(Convert).ToArray();
         }
 
         /// <summary>A yes/no item: 1/0, true/false, yes/no, y/n.</summary>

@@ -45,6 +45,10 @@ namespace WeComPS.Commands
                 && e.InvocationInfo?.MyCommand?.Name == MyInvocation.MyCommand.Name
                 && e.InvocationInfo.HistoryId == MyInvocation.HistoryId);
 
+        /// <summary>True under -ErrorAction Ignore (or that preference): binding errors are then not recorded.</summary>
+        private bool ErrorsIgnored() =>
+            (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var action) ? action : SessionState.PSVariable.GetValue("ErrorActionPreference")) is ActionPreference.Ignore;
+
         private IEnumerable<object> SessionErrors() =>
             (SessionState.PSVariable.GetValue("Error") as System.Collections.IEnumerable)?.Cast<object>() ?? Enumerable.Empty<object>();
 
@@ -61,6 +65,15 @@ namespace WeComPS.Commands
             bool noWait,
             Func<WeComPlannedChange, bool> listed)
         {
+            if (replaces && ErrorsIgnored())
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSInvalidOperationException($"A replace deletes every {noun} not in the input, so it must see the rows PowerShell could not bind: run it without -ErrorAction Ignore (SilentlyContinue is fine)."),
+                    "ImportErrorsIgnored",
+                    ErrorCategory.InvalidOperation,
+                    null));
+            }
+
             if (replaces && UnboundRows() is var unbound && unbound > 0)
             {
                 ThrowTerminatingError(new ErrorRecord(

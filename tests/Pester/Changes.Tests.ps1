@@ -160,6 +160,18 @@ Describe 'Tags: New-, Set-, Remove-WeComTag, Add- and Remove-WeComTagUser' -Tag 
         (Get-WeComTagMember -TagId 3 -MemberType User).Count | Should -Be 6
     }
 
+    It 'does not take an Id column of a CSV row for a department' {
+        $rows = 'Id,UserId', '5,XiaoLiu' | ConvertFrom-Csv
+        $rows | Add-WeComTagUser -TagId 2 -PassThru | ForEach-Object MemberType | Should -Be 'User'
+    }
+
+    It 'reports a cell that does not convert instead of dropping it' {
+        'UserId,Name,Email,Department', 'typo.dept,错部门,typo@example.com,Sales;5' | ConvertFrom-Csv |
+            New-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Match "'Sales' is not a valid Int32"
+        Get-WeComUser -UserId typo.dept -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'reports the members WeCom rejects and tags the others' {
         $rows = 'UserId', 'LiSi', 'ghost' | ConvertFrom-Csv
         $rows | Add-WeComTagUser -TagId 2 -ErrorVariable err -ErrorAction SilentlyContinue
@@ -240,6 +252,12 @@ Describe 'Invoke-WeComApi' -Tag CI {
     It 'confirms a POST whatever the case of -Method' {
         Invoke-WeComApi tag/create -Method post -Body @{ tagname = '小写' } -WhatIf
         Get-WeComTag -Name 小写 | Should -BeNullOrEmpty
+    }
+
+    It 'confirms a GET that changes data, and sends known reads without asking' {
+        Invoke-WeComApi user/delete -Query @{ userid = 'ZhangSan' } -WhatIf
+        (Get-WeComUser -UserId ZhangSan).Name | Should -BeExactly '张三'
+        (Invoke-WeComApi department/get -Query @{ id = 2 } -WhatIf).department.name | Should -BeExactly '邮箱产品部'
     }
 
     It 'maps WeCom errors like every cmdlet' {

@@ -6,7 +6,7 @@ BeforeAll {
     # What -WhatIf wrote to the host, read back from a transcript.
     function Get-WhatIf([scriptblock] $Command) {
         $path = Join-Path $TestDrive "whatif-$([guid]::NewGuid()).txt"
-        Start-Transcript -Path $path -UseMinimalHeader | Out-Null
+        Start-Transcript -Path $path | Out-Null
         try { & $Command } finally { Stop-Transcript | Out-Null }
         Get-Content $path | Where-Object { $_ -like 'What if:*' }
     }
@@ -104,6 +104,11 @@ Describe 'Sync-WeComUser' -Tag CI {
         $rows = Get-WeComUser | Select-Object UserId, Name | ForEach-Object { if ($_.UserId -eq 'ZhangSan') { [pscustomobject]@{ Name = $_.Name } } else { $_ } }
         { $rows | Sync-WeComUser -Replace -Confirm:$false -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'ImportInputUnbound,WeComPS.Commands.SyncWeComUserCommand'
         (Get-WeComUser -UserId ZhangSan).Name | Should -BeExactly '张三'
+    }
+
+    It 'refuses a replace under -ErrorAction Ignore, which would hide rows that could not be bound' {
+        { Get-WeComUser | Select-Object UserId | Sync-WeComUser -Replace -Confirm:$false -ErrorAction Ignore } |
+            Should -Throw -ErrorId 'ImportErrorsIgnored,WeComPS.Commands.SyncWeComUserCommand'
     }
 
     It 'reports an unknown job id' {

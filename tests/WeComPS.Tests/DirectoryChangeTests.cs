@@ -103,6 +103,21 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task A_create_whose_answer_was_lost_and_cannot_be_checked_is_reported_as_unknown_not_as_taken()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            corp.Sandbox.Inject("user/create", SandboxFault.ConnectionReset(afterApply: true));
+            // The check reads the member back; a contacts-sync IP added since 2022-08-15 may not call user/get.
+            corp.Sandbox.Inject("user/get", SandboxFault.Error(60011));
+
+            var result = (await corp.Connect().Users.CreateAsync(new[] { NewUser("lost.answer") }).ToListAsync()).Single();
+
+            Assert.Equal("WriteOutcomeUnknown", result.Error!.ErrorId);
+            Assert.Contains("60102", result.Error.Message);
+            Assert.Equal(2, corp.Sandbox.CallCount("user/create"));
+        }
+
+        [Fact]
         public async Task Disabling_and_enabling_members_switches_their_status()
         {
             await using var corp = await TestCorp.StartAsync();

@@ -31,13 +31,13 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">Order among its siblings, 0 to 4294967295; larger sorts first.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(long))]
         public long? Order { get; set; }
 
         /// <summary><para type="description">The id to give the department (above 1, unused); WeCom picks one when it is left out.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(int))]
         public int? Id { get; set; }
 
         protected override void ProcessRecord()
@@ -80,13 +80,13 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">Moves the department under this parent; not below itself.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(int))]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int? ParentId { get; set; }
 
         /// <summary><para type="description">A new order among its siblings, 0 to 4294967295; larger sorts first.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(long))]
         public long? Order { get; set; }
 
         /// <summary><para type="description">Writes each changed department, read back from WeCom.</para></summary>
@@ -117,7 +117,7 @@ namespace WeComPS.Commands
     }
 
     /// <summary>
-    /// <para type="synopsis">Removes departments, deepest first, so a department and everything below it can go in one call. Needs the contacts-sync secret.</para>
+    /// <para type="synopsis">Removes departments, deepest first, so a subtree piped from Get-WeComDepartment -Recurse goes in one pipeline. Needs the contacts-sync secret.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "WeComDepartment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     public sealed class RemoveWeComDepartmentCommand : WeComCmdlet

@@ -32,8 +32,8 @@ namespace WeComPS.Commands
         protected override void ProcessRecord()
         {
             var method = Method?.ToUpperInvariant() ?? (Body is null ? "GET" : "POST");
-            // Reads change nothing; any POST may, so it is confirmed and honours -WhatIf.
-            if (method == "POST" && !ShouldProcess(Path, "POST"))
+            // Known reads change nothing; any other call may (WeCom deletes over GET too), so it is confirmed and honours -WhatIf.
+            if (!IsKnownRead() && !ShouldProcess(Path, method))
             {
                 return;
             }
@@ -53,6 +53,19 @@ namespace WeComPS.Commands
                     PostError(ex, Path);
                 }
             });
+        }
+
+        private bool IsKnownRead()
+        {
+            try
+            {
+                return ApiInvocation.IsRead(Path);
+            }
+            catch (WeComException)
+            {
+                // A malformed path is reported by the call itself.
+                return true;
+            }
         }
 
         /// <summary>PowerShell values as plain .NET values for JSON: hashtables and objects as dictionaries, lists as arrays.</summary>

@@ -87,7 +87,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">Order among its siblings, 0 to 4294967295; larger sorts first. Blank or 0 leaves the order as it is.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(long))]
         public long? Order { get; set; }
 
         /// <summary><para type="description">Returns the job as soon as WeCom accepts it instead of waiting for its results.</para></summary>

@@ -21,7 +21,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The id to give the tag (0 or more, unused); WeCom picks one when it is left out.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(int))]
         public int? TagId { get; set; }
 
         protected override void ProcessRecord()
@@ -102,7 +102,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The tag. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(int))]
         [ArgumentCompleter(typeof(TagIdCompleter))]
         public int TagId { get; set; }
 

@@ -39,19 +39,19 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">Male or Female (1 or 2).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(WeComGender))]
         public WeComGender? Gender { get; set; }
 
         /// <summary><para type="description">Department ids, at most 100; replaces the member's departments. In a CSV cell: "2;5".</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
-        [SplitList]
+        [SplitList(As = typeof(int))]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[]? Department { get; set; }
 
         /// <summary><para type="description">Order within each department of -Department, one value each, 0 to 4294967295; larger sorts first.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList]
+        [SplitList(As = typeof(long))]
         public long[]? Order { get; set; }
 
         /// <summary><para type="description">Whether the member leads each department of -Department, one value each.</para></summary>
@@ -104,7 +104,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The main department; one of -Department.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(As = typeof(int))]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int? MainDepartment { get; set; }
 

@@ -110,10 +110,9 @@ namespace WeComPS.Commands
         [SplitList]
         public string[]? UserId { get; set; }
 
-        /// <summary><para type="description">Departments, standing for all their members; departments from Get-WeComDepartment bind by their Id.</para></summary>
+        /// <summary><para type="description">Departments, standing for all their members; departments from Get-WeComDepartment bind by their DepartmentId (an Id column of a CSV row does not).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [SplitList]
+        [SplitList(As = typeof(int))]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[]? DepartmentId { get; set; }
 
