@@ -116,7 +116,7 @@ namespace WeComPS
             CancellationToken cancellationToken) =>
             Concurrent.EachAsync(
                 ids,
-                id => check(id) is { } reason ? WeComException.InvalidInput($"Invalid{noun}Input", $"{noun} {id}: {reason}.") : null,
+                id => Rules.IdError(noun, id, check),
                 async (id, ct) =>
                 {
                     await client.GetAsync(path, key + "=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);

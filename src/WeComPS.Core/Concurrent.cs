@@ -101,17 +101,10 @@ namespace WeComPS
             string activity,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var valid = new List<TItem>();
-            foreach (var item in items)
+            var (valid, invalid) = ItemResults.Split<TItem, TResult>(items, validate, item => describe(item).Target);
+            foreach (var failure in invalid)
             {
-                if (validate(item) is { } invalid)
-                {
-                    yield return ItemResult<TResult>.Failed(invalid, describe(item).Target);
-                }
-                else
-                {
-                    valid.Add(item);
-                }
+                yield return failure;
             }
 
             var completed = 0;

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace WeComPS
 {
     /// <summary>One item of a multi-item read: its value, or the error that names it. One failure never hides the others.</summary>
@@ -38,5 +40,32 @@ namespace WeComPS
         public int Completed { get; }
         public int Total { get; }
         public int Percent => Total == 0 ? 100 : (int)(100L * Completed / Total);
+    }
+
+    internal static class ItemResults
+    {
+        /// <summary>
+        /// <paramref name="items"/> split, in order, into those <paramref name="check"/> passes and a failure for each
+        /// of the others, aimed at its <paramref name="target"/>: input refused before any request.
+        /// </summary>
+        public static (List<TItem> Valid, List<ItemResult<T>> Invalid) Split<TItem, T>(
+            IEnumerable<TItem> items, System.Func<TItem, WeComException?> check, System.Func<TItem, object> target)
+        {
+            var valid = new List<TItem>();
+            var invalid = new List<ItemResult<T>>();
+            foreach (var item in items)
+            {
+                if (check(item) is { } error)
+                {
+                    invalid.Add(ItemResult<T>.Failed(error, target(item)));
+                }
+                else
+                {
+                    valid.Add(item);
+                }
+            }
+
+            return (valid, invalid);
+        }
     }
 }

@@ -46,6 +46,10 @@ namespace WeComPS
 
         public static string? TagId(int value) => value >= 0 ? null : $"{value} is not a tag id";
 
+        /// <summary>The error for an id that <paramref name="check"/> refuses, named "<paramref name="noun"/> id"; null when it passes.</summary>
+        public static WeComException? IdError(string noun, int id, System.Func<int, string?> check) =>
+            check(id) is { } reason ? WeComException.InvalidInput($"Invalid{noun}Input", $"{noun} {id}: {reason}.") : null;
+
         /// <summary>The first reason among <paramref name="checks"/>, or null when all pass.</summary>
         public static string? First(params string?[] checks) => checks.FirstOrDefault(c => c != null);
 

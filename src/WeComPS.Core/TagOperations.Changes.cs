@@ -66,9 +66,9 @@ namespace WeComPS
         private async IAsyncEnumerable<ItemResult<WeComTagMember>> ChangeMembersAsync(
             string path, string outcome, int tagId, IEnumerable<string> userIds, IEnumerable<int> departmentIds, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            if (Rules.TagId(tagId) is { } badTag)
+            if (Rules.IdError("Tag", tagId, Rules.TagId) is { } badTag)
             {
-                throw WeComException.InvalidInput("InvalidTagInput", $"Tag {tagId}: {badTag}.");
+                throw badTag;
             }
 
             var (users, invalidUsers) = UserOperations.CheckUserIds<WeComTagMember>(userIds);
@@ -77,17 +77,10 @@ namespace WeComPS
                 yield return failure;
             }
 
-            var departments = new List<object>();
-            foreach (var id in departmentIds.Distinct())
+            var (departments, invalidDepartments) = ItemResults.Split<int, WeComTagMember>(departmentIds.Distinct(), id => Rules.IdError("Department", id, Rules.DepartmentId), id => id);
+            foreach (var failure in invalidDepartments)
             {
-                if (Rules.DepartmentId(id) is { } reason)
-                {
-                    yield return ItemResult<WeComTagMember>.Failed(WeComException.InvalidInput("InvalidDepartmentInput", $"Department {id}: {reason}."), id);
-                }
-                else
-                {
-                    departments.Add(id);
-                }
+                yield return failure;
             }
 
             if (users.Count == 0 && departments.Count == 0)
@@ -102,7 +95,7 @@ namespace WeComPS
                 new[]
                 {
                     new TargetList("userlist", "invalidlist", UsersPerCall, "User", users),
-                    new TargetList("partylist", "invalidparty", DepartmentsPerCall, "Department", departments),
+                    new TargetList("partylist", "invalidparty", DepartmentsPerCall, "Department", departments.Cast<object>()),
                 },
                 // An unknown tag, or one of another app, fails every call alike: one error for the tag, not one per member.
                 (ex => ex.ErrCode == 40068 || ex.ErrCode == 81011, $"Tag {tagId}"),

@@ -140,24 +140,8 @@ namespace WeComPS
             Rules.UserId(userId) is { } reason ? WeComException.InvalidInput("InvalidUserId", reason + ".") : null;
 
         /// <summary>The distinct ids (case-insensitively), split into well-formed ones and failures for the others.</summary>
-        internal static (List<string> Valid, List<ItemResult<T>> Invalid) CheckUserIds<T>(IEnumerable<string> userIds)
-        {
-            var valid = new List<string>();
-            var invalid = new List<ItemResult<T>>();
-            foreach (var id in userIds.Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                if (CheckUserId(id) is { } error)
-                {
-                    invalid.Add(ItemResult<T>.Failed(error, id));
-                }
-                else
-                {
-                    valid.Add(id);
-                }
-            }
-
-            return (valid, invalid);
-        }
+        internal static (List<string> Valid, List<ItemResult<T>> Invalid) CheckUserIds<T>(IEnumerable<string> userIds) =>
+            ItemResults.Split<string, T>(userIds.Distinct(StringComparer.OrdinalIgnoreCase), CheckUserId, id => id);
 
         internal static WeComUser Parse(JsonElement e) => new WeComUser
         {

@@ -27,19 +27,13 @@ namespace WeComPS.Sandbox
         private Dictionary<string, Func<Call, JsonObject>> JobRoutes()
         {
             // Batch jobs change the directory: contacts-sync secret only. Any secret may upload.
-            static Func<Call, JsonObject> Sync(Func<Call, JsonObject> route) => c =>
-            {
-                RequireContactsSync(c.App);
-                return route(c);
-            };
-
             return new Dictionary<string, Func<Call, JsonObject>>(StringComparer.Ordinal)
             {
                 ["media/upload"] = Upload,
-                ["batch/syncuser"] = Sync(c => StartUserJob(c, replace: false)),
-                ["batch/replaceuser"] = Sync(c => StartUserJob(c, replace: true)),
-                ["batch/replaceparty"] = Sync(StartDepartmentJob),
-                ["batch/getresult"] = Sync(GetJobResult),
+                ["batch/syncuser"] = ContactsSyncOnly(c => StartUserJob(c, replace: false)),
+                ["batch/replaceuser"] = ContactsSyncOnly(c => StartUserJob(c, replace: true)),
+                ["batch/replaceparty"] = ContactsSyncOnly(StartDepartmentJob),
+                ["batch/getresult"] = ContactsSyncOnly(GetJobResult),
             };
         }
 

@@ -104,6 +104,13 @@ namespace WeComPS.Sandbox
         private SandboxTag ExistingTag(int id) =>
             _tags.TryGetValue(id, out var tag) ? tag : throw new ApiError(40068, "invalid tagid");
 
+        /// <summary>The route, for the contacts-sync secret only (48002 for any other).</summary>
+        private static Func<Call, JsonObject> ContactsSyncOnly(Func<Call, JsonObject> route) => c =>
+        {
+            RequireContactsSync(c.App);
+            return route(c);
+        };
+
         private static void RequireContactsSync(SandboxApp app)
         {
             if (!app.IsContactsSync)

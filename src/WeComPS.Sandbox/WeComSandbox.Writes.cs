@@ -30,21 +30,15 @@ namespace WeComPS.Sandbox
         private Dictionary<string, Func<Call, JsonObject>> WriteRoutes()
         {
             // Changing departments and members takes the contacts-sync secret.
-            static Func<Call, JsonObject> Sync(Func<Call, JsonObject> route) => c =>
-            {
-                RequireContactsSync(c.App);
-                return route(c);
-            };
-
             return new Dictionary<string, Func<Call, JsonObject>>(StringComparer.Ordinal)
             {
-                ["department/create"] = Sync(CreateDepartment),
-                ["department/update"] = Sync(UpdateDepartment),
-                ["department/delete"] = Sync(DeleteDepartment),
-                ["user/create"] = Sync(CreateUser),
-                ["user/update"] = Sync(UpdateUser),
-                ["user/delete"] = Sync(c => RemoveUsers(new[] { QueryString(c, "userid") })),
-                ["user/batchdelete"] = Sync(BatchDeleteUsers),
+                ["department/create"] = ContactsSyncOnly(CreateDepartment),
+                ["department/update"] = ContactsSyncOnly(UpdateDepartment),
+                ["department/delete"] = ContactsSyncOnly(DeleteDepartment),
+                ["user/create"] = ContactsSyncOnly(CreateUser),
+                ["user/update"] = ContactsSyncOnly(UpdateUser),
+                ["user/delete"] = ContactsSyncOnly(c => RemoveUsers(new[] { QueryString(c, "userid") })),
+                ["user/batchdelete"] = ContactsSyncOnly(BatchDeleteUsers),
 
                 // Lookups and invitations work for any secret, within its visible scope.
                 ["user/getuserid"] = c => new JsonObject { ["userid"] = FindUserId(c, "mobile", u => u.Mobile, StringComparer.Ordinal) },
