@@ -23,7 +23,11 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $module = Join-Path $PSScriptRoot 'out/WeComPS/WeComPS.psd1'
-$powershell = (Get-Process -Id $PID).Path
+# A fresh process of the PowerShell running this script. $PSHOME names it also under the .NET tool, whose process is dotnet.
+$powershell = Join-Path $PSHOME $(if ($PSVersionTable.PSEdition -eq 'Desktop') { 'powershell.exe' } elseif ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+# Pester as .ci/install-tools installs it, ahead of any other.
+$toolModules = Join-Path $PSScriptRoot '.tools/modules'
+if (Test-Path $toolModules) { $env:PSModulePath = $toolModules + [System.IO.Path]::PathSeparator + $env:PSModulePath }
 
 function Invoke-Native([scriptblock] $Command) {
     & $Command
@@ -36,7 +40,7 @@ function Invoke-Build {
 
 function Invoke-PesterSuite {
     if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0')) {
-        throw 'Pester 5 is not installed: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser'
+        throw 'Pester 5 is not installed: run .ci/install-tools, or Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser'
     }
     # A fresh process, so the suite loads the built module and nothing else.
     $script = "`$c = New-PesterConfiguration; `$c.Run.Path = '$PSScriptRoot/tests/Pester'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
