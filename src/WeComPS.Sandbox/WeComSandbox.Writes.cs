@@ -440,8 +440,8 @@ namespace WeComPS.Sandbox
         private string FindUserId(Call c, string field, Func<SandboxUser, string?> value, StringComparer comparer)
         {
             var wanted = BodyString(c.Body, field) ?? throw InvalidParameter(field);
-            var visible = VisibleDepartments(c.App);
-            return _users.Values.FirstOrDefault(u => CanSee(visible, u) && comparer.Equals(value(u), wanted))?.UserId
+            var visible = ScopeOf(c.App);
+            return _users.Values.FirstOrDefault(u => visible.Sees(u) && comparer.Equals(value(u), wanted))?.UserId
                 ?? throw new ApiError(46004, "user no exist");
         }
 
@@ -501,7 +501,7 @@ namespace WeComPS.Sandbox
                 throw new ApiError(40058, $"invalid Request Parameter, a corp holds at most {MaxTags} tags");
             }
 
-            _tags[(int)id] = new SandboxTag { Id = (int)id, Name = name, OwnerSecret = c.App.Secret };
+            _tags[(int)id] = new SandboxTag { Id = (int)id, Name = name, OwnerSecret = c.App.Identity };
             return new JsonObject { ["tagid"] = id };
         }
 
@@ -531,7 +531,10 @@ namespace WeComPS.Sandbox
         private SandboxTag OwnedTag(Call c, int id)
         {
             var tag = ExistingTag(id);
-            return tag.OwnerSecret == c.App.Secret ? tag : throw new ApiError(81011, "no privilege to access/modify tag: only the app that created it may change it");
+            // The contacts-sync secret may also change the tags the 超级管理组 created.
+            return tag.OwnerSecret == c.App.Identity || (tag.CreatedBySuperAdmin && c.App.IsContactsSync)
+                ? tag
+                : throw new ApiError(81011, "no privilege to access/modify tag: only the app that created it may change it");
         }
 
         /// <summary>addtagusers / deltagusers: the valid targets change the tag, the invalid ones are reported.</summary>
@@ -588,14 +591,14 @@ namespace WeComPS.Sandbox
                 throw new ApiError(tooMany, $"{userField} holds at most 1000 userids and {partyField} at most 100 departments");
             }
 
-            var visible = VisibleDepartments(c.App);
-            var valid = users.Select(id => _users.TryGetValue(id, out var u) && CanSee(visible, u) ? u.UserId : null).ToList();
+            var visible = ScopeOf(c.App);
+            var valid = users.Select(id => _users.TryGetValue(id, out var u) && visible.Sees(u) ? u.UserId : null).ToList();
             return new Targets(
                 users.Count + parties.Count,
                 valid.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
                 users.Where((_, i) => valid[i] is null).Distinct().ToList(),
-                parties.Where(visible.Contains).Distinct().ToList(),
-                parties.Where(p => !visible.Contains(p)).Distinct().ToList());
+                parties.Where(visible.Departments.Contains).Distinct().ToList(),
+                parties.Where(p => !visible.Departments.Contains(p)).Distinct().ToList());
         }
 
         private static void AddIfAny(JsonObject answer, string key, IEnumerable<JsonNode?> items)

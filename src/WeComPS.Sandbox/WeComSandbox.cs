@@ -213,6 +213,7 @@ namespace WeComPS.Sandbox
                     else if (_routes.TryGetValue(path, out var route))
                     {
                         var app = Authenticate(args);
+                        Admit(app, path);
                         var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
                         try
                         {
