@@ -229,13 +229,21 @@ namespace WeComPS
             Address = e.Str("address"),
             OpenUserId = e.Str("open_userid"),
             ExternalPosition = e.Str("external_position"),
-            ExtAttr = e.Prop("extattr") is { } extattr ? ParseAttributes(extattr) : null,
+            ExtAttr = e.Prop("extattr") is { } extattr ? ParseAttributes(extattr.Items("attrs")) : null,
+            ExternalProfile = e.Prop("external_profile") is { } profile ? new WeComExternalProfile
+            {
+                CorpName = profile.Str("external_corp_name"),
+                WeChatChannelsNickname = profile.Prop("wechat_channels")?.Str("nickname"),
+                WeChatChannelsStatus = profile.Prop("wechat_channels")?.Int("status"),
+                Attributes = ParseAttributes(profile.Items("external_attr")),
+            } : null,
         };
 
-        private static IReadOnlyDictionary<string, string?> ParseAttributes(JsonElement extattr)
+        /// <summary>Attributes (extattr.attrs, external_profile.external_attr) by name: a text's value, a web page's url, a mini program's pagepath.</summary>
+        private static IReadOnlyDictionary<string, string?> ParseAttributes(IEnumerable<JsonElement> attrs)
         {
             var result = new Dictionary<string, string?>();
-            foreach (var attr in extattr.Items("attrs"))
+            foreach (var attr in attrs)
             {
                 var value = attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath");
                 result[attr.Str("name") ?? ""] = value;

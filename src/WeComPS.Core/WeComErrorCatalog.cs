@@ -96,7 +96,9 @@ namespace WeComPS
             Add(60124, "InvalidParentDepartment", WeComErrorKind.InvalidArgument, "invalid parent department", null);
             Add(60125, "InvalidDepartmentName", WeComErrorKind.InvalidArgument, "invalid department name", null);
             Add(60129, "MobileAndEmailMissing", WeComErrorKind.InvalidArgument, "mobile and email are both empty", "Give each member a mobile number or an email.");
+            Add(60132, "LeaderFlagsMismatch", WeComErrorKind.InvalidArgument, "is_leader_in_dept has not one flag per department", "Give one leader flag (1 or 0) per department, in the order of the departments.");
             Add(81001, "TooManyNodes", WeComErrorKind.LimitExceeded, "over 30,000 nodes", null);
+            Add(81003, "TagTooLarge", WeComErrorKind.LimitExceeded, "a tag holds at most 30,000 users and departments together", "Split the members over several tags, or tag departments instead of their members.");
             Add(81002, "TooManyLevels", WeComErrorKind.LimitExceeded, "over 15 department levels", null);
             Add(81011, "NoTagPermission", WeComErrorKind.PermissionDenied, "no permission on the tag",
                 "A tag belongs to the app that created it; use that app's secret.");

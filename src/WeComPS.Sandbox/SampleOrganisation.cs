@@ -72,6 +72,7 @@ namespace WeComPS.Sandbox
                     Gender = gender,
                     Position = position,
                     Status = status,
+                    NeverActivated = status == 4,
                     Mobile = "138" + (10000000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Email = userId + "@example.com",
                     BizMail = userId + "@sandbox.wecom.work",
@@ -106,6 +107,13 @@ namespace WeComPS.Sandbox
             User("YuSi", "于四", new[] { 3 }, 1, "产品经理", status: 5);
             User("DongWu", "董五", new[] { 3, 4 }, 2, "产品经理");
             User("XiaoLiu", "萧六", new[] { 2 }, 1, "项目经理");
+
+            var zhangSan = sandbox._users["ZhangSan"];
+            zhangSan.ExternalPosition = "总经理";
+            zhangSan.ExternalProfile = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
+                "{\"external_corp_name\":\"广州研发中心\",\"wechat_channels\":{\"nickname\":\"研发中心视频号\",\"status\":1},\"external_attr\":[" +
+                "{\"type\":0,\"name\":\"对外电话\",\"text\":{\"value\":\"020-88888888\"}}," +
+                "{\"type\":1,\"name\":\"官网\",\"web\":{\"url\":\"https://example.com\",\"title\":\"示例官网\"}}]}")!;
 
             sandbox._departments[1].Leaders.Add("ZhangSan");
             sandbox._departments[2].Leaders.Add("LiSi");

@@ -73,9 +73,19 @@ namespace WeComPS.Sandbox
         public string? Telephone { get; set; }
         public int Gender { get; set; }
         public int Status { get; set; } = 1;
+        /// <summary>The member has never activated (joined): status 4, and 4 again when enabled after a disable.</summary>
+        public bool NeverActivated { get; set; }
+        /// <summary>WeCom generated the userid (the admin gave none): new_userid may change it once.</summary>
+        public bool GeneratedUserId { get; set; }
+        /// <summary>The userid was changed with new_userid.</summary>
+        public bool RenamedOnce { get; set; }
         public string? Address { get; set; }
         public string? Avatar { get; set; }
         public Dictionary<string, string> TextAttributes { get; set; } = new Dictionary<string, string>();
+        /// <summary>对外职务.</summary>
+        public string? ExternalPosition { get; set; }
+        /// <summary>对外信息 as user/get shows it: external_corp_name, wechat_channels, external_attr; null when never set.</summary>
+        public System.Text.Json.Nodes.JsonObject? ExternalProfile { get; set; }
 
         /// <summary>A deep copy: a write is applied to it and checked in full before it replaces the stored member.</summary>
         internal SandboxUser Copy()
@@ -86,6 +96,7 @@ namespace WeComPS.Sandbox
             copy.IsLeaderInDept = new List<int>(IsLeaderInDept);
             copy.DirectLeader = new List<string>(DirectLeader);
             copy.TextAttributes = new Dictionary<string, string>(TextAttributes);
+            copy.ExternalProfile = (System.Text.Json.Nodes.JsonObject?)ExternalProfile?.DeepClone();
             return copy;
         }
     }

@@ -261,6 +261,11 @@ namespace WeComPS.Sandbox
             {
                 ["attrs"] = Array(u.TextAttributes.Select(a => new JsonObject { ["type"] = 0, ["name"] = a.Key, ["text"] = new JsonObject { ["value"] = a.Value } })),
             };
+            json["external_position"] = u.ExternalPosition ?? "";
+            if (u.ExternalProfile != null)
+            {
+                json["external_profile"] = u.ExternalProfile.DeepClone();
+            }
             if (!app.WithholdsSensitiveFields)
             {
                 // Since 2022-06-20 these are simply absent for new apps.

@@ -1,4 +1,4 @@
-# A contacts-sync secret from a new IP (48009 on names and details), alone and with an app secret beside it, against the
+﻿# A contacts-sync secret from a new IP (48009 on names and details), alone and with an app secret beside it, against the
 # sample corp served over loopback HTTP.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')

@@ -82,6 +82,8 @@ namespace WeComPS
                 (nameof(user.MainDepartment), user.MainDepartment != null),
                 (nameof(user.DirectLeader), user.DirectLeader != null),
                 (nameof(user.ExternalPosition), user.ExternalPosition != null),
+                (nameof(user.ExternalCorpName), user.ExternalCorpName != null),
+                (nameof(user.ExternalAttr), user.ExternalAttr != null),
             }.Where(f => f.Set).Select(f => f.Name).ToList();
             var clash = user.ExtAttr?.Keys.FirstOrDefault(k => UserColumns.Contains(k));
             var reason = Rules.First(
