@@ -46,6 +46,14 @@ namespace WeComPS
 
         public override string ToString() => Name is null ? UserId : $"{UserId} ({Name})";
 
+        /// <summary>A copy whose fields can be set without changing this one.</summary>
+        internal WeComUserChange Copy()
+        {
+            var copy = (WeComUserChange)MemberwiseClone();
+            copy.ExtAttr = ExtAttr is null ? new Dictionary<string, string>() : new Dictionary<string, string>(ExtAttr);
+            return copy;
+        }
+
         /// <summary>Why WeCom would refuse this change, or null. <paramref name="creating"/> adds what a new member needs.</summary>
         public WeComException? Validate(bool creating)
         {

@@ -133,6 +133,29 @@ namespace WeComPS.Tests
             Assert.Equal(4, corp.Sandbox.CallCount("tag/list"));
         }
 
+        [Fact]
+        public async Task An_import_never_sends_a_blank_cell_for_an_existing_member()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var rows = new[]
+            {
+                new WeComUserChange { UserId = "WangWu", Position = "后台负责人" },
+                new WeComUserChange { UserId = "new.one", Name = "新人", Mobile = "13900000077", Department = new[] { 5 } },
+            };
+
+            var plan = await corp.Connect().Jobs.PlanUsersAsync(rows, replace: false, null, CancellationToken.None);
+            var limited = await corp.Connect(WeComSandbox.SampleNewIpContactsSecret).Jobs.PlanUsersAsync(rows, replace: false, null, CancellationToken.None);
+
+            Assert.Empty(plan.Invalid);
+            var wangwu = plan.Csv.Split("\r\n").Single(l => l.Contains(",WangWu,"));
+            Assert.Equal("王五,WangWu,13810000003,5,后台负责人", wangwu);
+            Assert.Contains("新人,new.one,13900000077,5,", plan.Csv);
+            var refused = Assert.Single(limited.Invalid);
+            Assert.Equal(("BlankImportCell", "WangWu"), (refused.Error!.ErrorId, refused.Target));
+            Assert.Contains("姓名", refused.Error.Message);
+            Assert.Equal(1, limited.Rows);
+        }
+
         private sealed class Warnings : IWeComLogListener
         {
             public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new System.Collections.Concurrent.ConcurrentQueue<string>();

@@ -50,6 +50,12 @@ namespace WeComPS
                 }
 
                 valid.Add(user);
+            }
+
+            valid = await WithoutBlankCellsAsync(valid, current, invalid, cancellationToken).ConfigureAwait(false);
+            foreach (var user in valid)
+            {
+                var exists = current.TryGetValue(user.UserId, out var now);
                 changes.Add(new WeComPlannedChange { Action = exists ? WeComJobAction.Update : WeComJobAction.Create, UserId = user.UserId, Name = user.Name ?? now?.Name });
             }
 
@@ -265,6 +271,57 @@ namespace WeComPS
 
             progress?.Report(new WeComProgress("Reading every member's userid and departments", 1, 1));
             return members;
+        }
+
+        /// <summary>
+        /// The rows with no blank cell for an existing member. WeCom's docs say a column left out of the file leaves the
+        /// field alone, but not what a blank cell in a column the file has does; WeComPS assumes it may clear the field.
+        /// So where the input gives a column for some members only, each existing member without it gets the value it
+        /// has now (read with user/get); a member whose value cannot be read (withheld from an app, or 48009 without an
+        /// app secret) is refused, with the reason. New members may leave cells blank.
+        /// </summary>
+        private async Task<List<WeComUserChange>> WithoutBlankCellsAsync(List<WeComUserChange> rows, Dictionary<string, WeComUser> current, List<ItemResult<object>> invalid, CancellationToken cancellationToken)
+        {
+            var blanks = rows.Where(u => current.ContainsKey(u.UserId)).Select(u => (User: u, Columns: WeComImportTemplate.BlankCells(rows, u))).Where(b => b.Columns.Count > 0).ToList();
+            if (blanks.Count == 0)
+            {
+                return rows;
+            }
+
+            var now = new Dictionary<string, WeComUser>(StringComparer.OrdinalIgnoreCase);
+            string? unreadable = null;
+            try
+            {
+                await foreach (var result in _connection.Users.GetAsync(blanks.Select(b => b.User.UserId), null, cancellationToken).ConfigureAwait(false))
+                {
+                    if (result.Value is { } user)
+                    {
+                        now[user.UserId] = user;
+                    }
+                }
+            }
+            catch (WeComException error)
+            {
+                unreadable = error.ErrCode is { } code ? $"{error.ErrorId}, WeCom error {code.ToString(CultureInfo.InvariantCulture)}" : error.ErrorId;
+            }
+
+            var filled = new Dictionary<WeComUserChange, WeComUserChange?>();
+            foreach (var (user, columns) in blanks)
+            {
+                string? missing = null;
+                var copy = now.TryGetValue(user.UserId, out var record) ? WeComImportTemplate.Fill(user, record, columns, out missing) : null;
+                if (copy is null)
+                {
+                    var why = unreadable ?? (record is null ? "the member could not be read" : $"this secret is not given its {missing}");
+                    invalid.Add(ItemResult<object>.Failed(
+                        WeComException.InvalidInput("BlankImportCell", $"User '{user.UserId}': the input gives {string.Join(", ", columns)} for other members but not for this one, and the current value could not be read ({why}). WeCom's docs do not say whether a blank cell keeps or clears a field, so WeComPS sends none for an existing member: give the value in this row, or sync this member on its own."),
+                        user.UserId));
+                }
+
+                filled[user] = copy;
+            }
+
+            return rows.Select(u => filled.TryGetValue(u, out var copy) ? copy : u).OfType<WeComUserChange>().ToList();
         }
 
         /// <summary>
