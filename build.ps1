@@ -127,5 +127,13 @@ zhou.lan,周岚,9,iOS 工程师,13900000009
 '@ | ConvertFrom-Csv | Sync-WeComUser -Confirm:$false | Format-Table
         Write-Host "Export the directory back (export job: downloaded, md5-checked, decrypted):" -ForegroundColor Cyan
         Export-WeComUser | Select-Object -First 5 | Format-Table
+        Write-Host "From a new server the contacts-sync secret alone reads no names (48009): one warning says what to add." -ForegroundColor Cyan
+        $newIp = ConvertTo-SecureString 'sandbox-contacts-sync-secret-new-ip' -AsPlainText -Force
+        Connect-WeCom -Sandbox -Name new-ip -Secret $newIp | Out-Null
+        Get-WeComDepartment | Select-Object -First 3 | Format-Table
+        Write-Host "The recommended setup: the contacts-sync secret and an app that sees the whole corp, in one connection:" -ForegroundColor Cyan
+        Connect-WeCom -Sandbox -Name recommended -Secret $newIp -AppSecret (ConvertTo-SecureString 'sandbox-directory-app-secret' -AsPlainText -Force) | Out-Null
+        Get-WeComDepartment | Select-Object -First 3 | Format-Table
+        Get-WeComConnection recommended | Format-List Name, Secrets, LimitedReads
     }
 }

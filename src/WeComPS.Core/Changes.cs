@@ -35,12 +35,24 @@ namespace WeComPS
         public string? ExternalPosition { get; set; }
         /// <summary>Text extended attributes (扩展属性) by name; the names must exist in the admin console.</summary>
         public IDictionary<string, string>? ExtAttr { get; set; }
+        /// <summary>The corp name external contacts see (对外信息: external_profile.external_corp_name).</summary>
+        public string? ExternalCorpName { get; set; }
+        /// <summary>Text external attributes (对外属性: external_profile.external_attr) by name; replaces the current ones.</summary>
+        public IDictionary<string, string>? ExternalAttr { get; set; }
         /// <summary>Enables (true) or disables (false) the member.</summary>
         public bool? Enable { get; set; }
         /// <summary>On create: whether WeCom invites the new member (WeCom's default is yes).</summary>
         public bool? ToInvite { get; set; }
 
         public override string ToString() => Name is null ? UserId : $"{UserId} ({Name})";
+
+        /// <summary>A copy whose fields can be set without changing this one.</summary>
+        internal WeComUserChange Copy()
+        {
+            var copy = (WeComUserChange)MemberwiseClone();
+            copy.ExtAttr = ExtAttr is null ? new Dictionary<string, string>() : new Dictionary<string, string>(ExtAttr);
+            return copy;
+        }
 
         /// <summary>Why WeCom would refuse this change, or null. <paramref name="creating"/> adds what a new member needs.</summary>
         public WeComException? Validate(bool creating)
@@ -60,6 +72,7 @@ namespace WeComPS
                 Rules.Each(Order, Rules.Order),
                 IsLeaderInDept != null && IsLeaderInDept.Length != departments ? $"{IsLeaderInDept.Length} leader flags for {departments} departments: give one per department" : null,
                 MainDepartment is { } main && Department != null && !Department.Contains(main) ? $"the main department {main} is not one of the member's departments" : null,
+                DirectLeader?.Length > 1 ? $"{DirectLeader.Length} direct leaders: WeCom allows at most one" : null,
                 Rules.Each(DirectLeader, Rules.UserId));
             return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': {reason}.");
         }
@@ -92,19 +105,32 @@ namespace WeComPS
             body.Put("to_invite", ToInvite);
             if (ExtAttr != null)
             {
-                body["extattr"] = new Dictionary<string, object>
+                body["extattr"] = new Dictionary<string, object> { ["attrs"] = TextAttributes(ExtAttr) };
+            }
+
+            if (ExternalCorpName != null || ExternalAttr != null)
+            {
+                var profile = new Dictionary<string, object>();
+                profile.Put("external_corp_name", ExternalCorpName);
+                if (ExternalAttr != null)
                 {
-                    ["attrs"] = ExtAttr.Select(a => new Dictionary<string, object>
-                    {
-                        ["type"] = 0,
-                        ["name"] = a.Key,
-                        ["text"] = new Dictionary<string, object> { ["value"] = a.Value ?? "" },
-                    }).ToArray(),
-                };
+                    profile["external_attr"] = TextAttributes(ExternalAttr);
+                }
+
+                body["external_profile"] = profile;
             }
 
             return body;
         }
+
+        /// <summary>Attributes of type 0 (text) as WeCom takes them: [{type, name, text{value}}].</summary>
+        private static object[] TextAttributes(IDictionary<string, string> attributes) =>
+            attributes.Select(a => (object)new Dictionary<string, object>
+            {
+                ["type"] = 0,
+                ["name"] = a.Key,
+                ["text"] = new Dictionary<string, object> { ["value"] = a.Value ?? "" },
+            }).ToArray();
 
         /// <summary>The member as created from this change (WeCom answers a create with no record).</summary>
         internal WeComUser ToCreatedUser() => new WeComUser
@@ -126,6 +152,11 @@ namespace WeComPS
             Address = Address,
             ExternalPosition = ExternalPosition,
             ExtAttr = ExtAttr?.ToDictionary(a => a.Key, a => (string?)a.Value),
+            ExternalProfile = ExternalCorpName is null && ExternalAttr is null ? null : new WeComExternalProfile
+            {
+                CorpName = ExternalCorpName,
+                Attributes = ExternalAttr?.ToDictionary(a => a.Key, a => (string?)a.Value),
+            },
             Status = Enable == false ? WeComUserStatus.Disabled : WeComUserStatus.NotActivated,
         };
     }

@@ -15,13 +15,26 @@ namespace WeComPS
 
         /// <summary>
         /// The whole visible tree in one call (department/list), in tree order (parents first, siblings by
-        /// descending order), each with its full path and depth.
+        /// descending order), each with its full path and depth. Where WeCom refuses names to the connection's
+        /// secret (48009) and it holds no app secret, the tree comes from department/simplelist without names (paths
+        /// of ids), with one warning saying how to read them.
         /// </summary>
         public async Task<IReadOnlyList<WeComDepartment>> GetTreeAsync(CancellationToken cancellationToken)
         {
-            var root = await _connection.Client.GetAsync("department/list", null, cancellationToken).ConfigureAwait(false);
-            return Arrange(root.Items("department").Select(Parse));
+            try
+            {
+                var (_, root) = await _connection.Routing.ReadDetailsAsync(c => c.GetAsync("department/list", null, cancellationToken)).ConfigureAwait(false);
+                return Arrange(root.Items("department").Select(Parse));
+            }
+            catch (WeComException error) when (error.ErrCode == SecretRouting.DetailsForbidden)
+            {
+                WeComLog.Warning("The departments come without names (ids, parents and order from department/simplelist): " + NoDetails);
+                return await GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
+
+        /// <summary>Why names and details are missing, and how to read them: the end of the warning of a limited read.</summary>
+        internal const string NoDetails = "WeCom refuses names and details to this contacts-sync secret from this IP (48009). " + WeComErrorCatalog.DetailsAdvice;
 
         /// <summary>
         /// The ids of the whole visible tree in one light call (department/simplelist), in tree order; names are

@@ -77,8 +77,25 @@ namespace WeComPS
         public string? ExternalPosition { get; set; }
         /// <summary>Extended attributes (扩展属性) by name; text values, or the URL of web attributes.</summary>
         public IReadOnlyDictionary<string, string?>? ExtAttr { get; set; }
+        /// <summary>What external contacts see (对外信息); <c>null</c> when WeCom sends none.</summary>
+        public WeComExternalProfile? ExternalProfile { get; set; }
 
         public override string ToString() => UserId;
+    }
+
+    /// <summary>A member's external profile (对外信息, external_profile): corp name, WeChat channel and external attributes.</summary>
+    public sealed class WeComExternalProfile
+    {
+        /// <summary>The corp name shown to external contacts (企业对外简称, external_corp_name).</summary>
+        public string? CorpName { get; set; }
+        /// <summary>The WeChat channel (视频号) shown, by its name (wechat_channels.nickname).</summary>
+        public string? WeChatChannelsNickname { get; set; }
+        /// <summary>Whether the channel is shown: 1 verified, 0 not (wechat_channels.status; set by WeCom).</summary>
+        public int? WeChatChannelsStatus { get; set; }
+        /// <summary>External attributes (对外属性, external_attr) by name: text values, web URLs, mini program page paths.</summary>
+        public IReadOnlyDictionary<string, string?>? Attributes { get; set; }
+
+        public override string ToString() => CorpName ?? "";
     }
 
     /// <summary>A tag (标签).</summary>

@@ -14,6 +14,8 @@ namespace WeComPS
 
         /// <summary>Attempts in all, the first included.</summary>
         public int MaxAttempts { get; set; } = 5;
+        /// <summary>Retries after WeCom answers -1 (system busy): at most 3, as WeCom's error page advises.</summary>
+        public int MaxBusyRetries { get; set; } = 3;
         /// <summary>The backoff before the second attempt; it doubles each attempt after.</summary>
         public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
         /// <summary>No single wait is longer than this.</summary>

@@ -43,12 +43,19 @@ namespace WeComPS
         {
             // Changes run concurrently, so two for one member would race: the second is refused instead.
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var mobileWarned = 0;
             return Concurrent.EachAsync(
                 changes,
                 u => u.Validate(creating: false) ?? u.CheckChangesSomething()
                     ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", $"User '{u.UserId}' is changed twice in one call: give one change per member.")),
                 async (u, ct) =>
                 {
+                    if (u.Mobile != null && Interlocked.Exchange(ref mobileWarned, 1) == 0)
+                    {
+                        // WeCom answers "updated" all the same, so the change cannot show whether the mobile was taken.
+                        WeComLog.Warning("WeCom ignores a new mobile number for a member who has activated (status Active, or Disabled after activating): such a member changes it in the app.");
+                    }
+
                     await _connection.Client.PostAsync("user/update", u.ToBody(), ct).ConfigureAwait(false);
                     return u.NewUserId ?? u.UserId;
                 },

@@ -31,13 +31,14 @@ namespace WeComPS
 
             var calls = Concurrent.OrderedSelectAsync(
                 wanted,
-                async (id, ct) => Parse(await _connection.Client.GetAsync("user/get", "userid=" + Uri.EscapeDataString(id), ct).ConfigureAwait(false)),
+                async (id, ct) => Parse((await _connection.Routing.ReadDetailsAsync(c => c.GetAsync("user/get", "userid=" + Uri.EscapeDataString(id), ct)).ConfigureAwait(false)).Value),
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
             await foreach (var (id, result) in calls.ConfigureAwait(false))
             {
+                // A refused secret or IP (48009 included: no secret of the connection may read details) fails every id alike: one error ends the read.
                 yield return Concurrent.FailureOf(result, "user/get") is { } error
-                    ? ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id)
+                    ? error.AffectsAllItems ? throw error : ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id)
                     : ItemResult<WeComUser>.Ok(result.Result);
             }
         }
@@ -82,6 +83,46 @@ namespace WeComPS
             }
         }
 
+        /// <summary>
+        /// Every member with the departments they are in, from user/list_id (paged, 10,000 rows a call): no names or
+        /// details, but a contacts-sync secret may call it from any IP. In the order WeCom lists them.
+        /// </summary>
+        public async Task<IReadOnlyList<WeComUser>> ListIdsAsync(CancellationToken cancellationToken)
+        {
+            var members = new Dictionary<string, (WeComUser User, List<int> Departments)>(StringComparer.OrdinalIgnoreCase);
+            var order = new List<WeComUser>();
+            var cursor = "";
+            do
+            {
+                var page = await _connection.Client.PostAsync("user/list_id", new Dictionary<string, object> { ["cursor"] = cursor, ["limit"] = 10000 }, cancellationToken).ConfigureAwait(false);
+                foreach (var row in page.Items("dept_user"))
+                {
+                    var userId = row.Str("userid") ?? "";
+                    if (!members.TryGetValue(userId, out var member))
+                    {
+                        member = (new WeComUser { UserId = userId }, new List<int>());
+                        members[userId] = member;
+                        order.Add(member.User);
+                    }
+
+                    if (row.Int("department") is { } department && !member.Departments.Contains(department))
+                    {
+                        member.Departments.Add(department);
+                    }
+                }
+
+                cursor = page.Str("next_cursor") ?? "";
+            }
+            while (cursor.Length > 0);
+
+            foreach (var (user, departments) in members.Values)
+            {
+                user.Department = departments.ToArray();
+            }
+
+            return order;
+        }
+
         /// <summary>Reads the members of <paramref name="departments"/> concurrently, in their order, each member once.</summary>
         private async IAsyncEnumerable<ItemResult<WeComUser>> ReadDepartmentsAsync(
             List<int> departments,
@@ -97,12 +138,20 @@ namespace WeComPS
                 departments,
                 // The answer is parsed as it streams out, not in the call: a slot is free for the next department as
                 // soon as the answer is in, and a member already seen is never parsed again.
-                (id, ct) => _connection.Client.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct),
+                async (id, ct) => (await _connection.Routing.ReadDetailsAsync(c => c.GetAsync(path, "department_id=" + id.ToString(CultureInfo.InvariantCulture), ct)).ConfigureAwait(false)).Value,
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
+            var idsOnly = false;
             await foreach (var (id, result) in calls.ConfigureAwait(false))
             {
                 progress?.Report(new WeComProgress($"Reading members of department {id}", ++completed, departments.Count));
+                if (Concurrent.FailureOf(result, path) is { ErrCode: SecretRouting.DetailsForbidden })
+                {
+                    // No secret of the connection may read members' details: every member as user/list_id has them.
+                    idsOnly = true;
+                    break;
+                }
+
                 if (Concurrent.FailureOf(result, path) is { } error)
                 {
                     // A refused secret or IP fails every department alike: one error ends the read.
@@ -117,6 +166,19 @@ namespace WeComPS
                         yield return ItemResult<WeComUser>.Ok(Parse(user));
                     }
                 }
+            }
+
+            if (!idsOnly)
+            {
+                yield break;
+            }
+
+            WeComLog.Warning("The members come as userid and departments only (from user/list_id), without names or details: " + DepartmentOperations.NoDetails);
+            var members = await ListIdsAsync(cancellationToken).ConfigureAwait(false);
+            var byDepartment = members.SelectMany(u => u.Department!.Select(d => (Department: d, User: u))).ToLookup(p => p.Department, p => p.User);
+            foreach (var user in departments.SelectMany(d => byDepartment[d]).Where(u => seen.Add(u.UserId)))
+            {
+                yield return ItemResult<WeComUser>.Ok(user);
             }
         }
 
@@ -167,13 +229,21 @@ namespace WeComPS
             Address = e.Str("address"),
             OpenUserId = e.Str("open_userid"),
             ExternalPosition = e.Str("external_position"),
-            ExtAttr = e.Prop("extattr") is { } extattr ? ParseAttributes(extattr) : null,
+            ExtAttr = e.Prop("extattr") is { } extattr ? ParseAttributes(extattr.Items("attrs")) : null,
+            ExternalProfile = e.Prop("external_profile") is { } profile ? new WeComExternalProfile
+            {
+                CorpName = profile.Str("external_corp_name"),
+                WeChatChannelsNickname = profile.Prop("wechat_channels")?.Str("nickname"),
+                WeChatChannelsStatus = profile.Prop("wechat_channels")?.Int("status"),
+                Attributes = ParseAttributes(profile.Items("external_attr")),
+            } : null,
         };
 
-        private static IReadOnlyDictionary<string, string?> ParseAttributes(JsonElement extattr)
+        /// <summary>Attributes (extattr.attrs, external_profile.external_attr) by name: a text's value, a web page's url, a mini program's pagepath.</summary>
+        private static IReadOnlyDictionary<string, string?> ParseAttributes(IEnumerable<JsonElement> attrs)
         {
             var result = new Dictionary<string, string?>();
-            foreach (var attr in extattr.Items("attrs"))
+            foreach (var attr in attrs)
             {
                 var value = attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath");
                 result[attr.Str("name") ?? ""] = value;

@@ -178,7 +178,7 @@ namespace WeComPS
         /// <summary>Throws <paramref name="error"/> when attempt <paramref name="attempt"/> was the last, else waits out the backoff.</summary>
         private async Task WaitToRetryAsync(WeComException error, string path, int attempt, CancellationToken cancellationToken)
         {
-            if (attempt >= Retry.MaxAttempts)
+            if (attempt >= Retry.MaxAttempts || (error.ErrCode == -1 && attempt > Retry.MaxBusyRetries))
             {
                 throw error;
             }

@@ -11,9 +11,11 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>
-    /// One app of one corp: corp id, endpoint and secret. Shows the corp, the endpoint and when the cached token
-    /// expires; never the secret or the token. The token itself lives in a process-wide cache, so every
-    /// connection (and every runspace) using the same app shares one.
+    /// One corp through one secret (the contacts-sync secret, or an app's) and optionally an app secret of the same
+    /// corp that reads names and details where WeCom refuses them to the first (see <see cref="SecretRouting"/>). Shows
+    /// the corp, the endpoint, which secrets it holds (by fingerprint), which reads are limited and when the cached
+    /// token expires; never a secret or a token. Tokens live in a process-wide cache, so every connection (and every
+    /// runspace) using the same secret shares one.
     /// </summary>
     public sealed class WeComConnection
     {
@@ -35,18 +37,18 @@ namespace WeComPS
         private int _maxConcurrency = DefaultMaxConcurrency;
 
         /// <summary>Connects to <paramref name="baseUri"/> (WeCom's endpoint by default) over the shared HTTP client.</summary>
-        public WeComConnection(string corpId, SecureString secret, Uri? baseUri = null, string? name = null)
-            : this(corpId, secret, baseUri, name, SharedHttp.Value, AccessTokenCache.Shared, new RetryPolicy(), RateLimiter.Shared)
+        public WeComConnection(string corpId, SecureString secret, Uri? baseUri = null, string? name = null, SecureString? appSecret = null)
+            : this(corpId, secret, baseUri, name, SharedHttp.Value, AccessTokenCache.Shared, new RetryPolicy(), RateLimiter.Shared, appSecret)
         {
         }
 
         /// <summary>Connects through <paramref name="handler"/>, e.g. the in-process sandbox.</summary>
-        public WeComConnection(string corpId, SecureString secret, Uri baseUri, string? name, HttpMessageHandler handler)
-            : this(corpId, secret, baseUri, name, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, AccessTokenCache.Shared, new RetryPolicy(), RateLimiter.Shared)
+        public WeComConnection(string corpId, SecureString secret, Uri baseUri, string? name, HttpMessageHandler handler, SecureString? appSecret = null)
+            : this(corpId, secret, baseUri, name, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, AccessTokenCache.Shared, new RetryPolicy(), RateLimiter.Shared, appSecret)
         {
         }
 
-        internal WeComConnection(string corpId, SecureString secret, Uri? baseUri, string? name, HttpClient http, AccessTokenCache tokens, RetryPolicy retry, RateLimiter limiter)
+        internal WeComConnection(string corpId, SecureString secret, Uri? baseUri, string? name, HttpClient http, AccessTokenCache tokens, RetryPolicy retry, RateLimiter limiter, SecureString? appSecret = null)
         {
             if (string.IsNullOrWhiteSpace(corpId))
             {
@@ -64,6 +66,14 @@ namespace WeComPS
             var plain = Reveal(secret);
             SecretFingerprint = Fingerprint(CorpId, plain);
             Client = new WeComClient(http, BaseUri, CorpId, plain, SecretFingerprint, tokens, retry, limiter);
+            if (appSecret != null && appSecret.Length > 0)
+            {
+                var plainApp = Reveal(appSecret);
+                AppSecretFingerprint = Fingerprint(CorpId, plainApp);
+                AppClient = new WeComClient(http, BaseUri, CorpId, plainApp, AppSecretFingerprint, tokens, retry, limiter);
+            }
+
+            Routing = new SecretRouting(Client, AppClient);
             Departments = new DepartmentOperations(this);
             Users = new UserOperations(this);
             Tags = new TagOperations(this);
@@ -77,6 +87,22 @@ namespace WeComPS
         public Uri BaseUri { get; }
         /// <summary>A short digest of corp id and secret that tells apps apart without revealing the secret.</summary>
         public string SecretFingerprint { get; }
+        /// <summary>A short digest of corp id and app secret; <c>null</c> when the connection holds no app secret.</summary>
+        public string? AppSecretFingerprint { get; }
+
+        /// <summary>The secrets the connection holds: "Secret", or "Secret, AppSecret".</summary>
+        public string Secrets => AppClient is null ? "Secret" : "Secret, AppSecret";
+
+        /// <summary>
+        /// What the connection knows it cannot read with its secret (learnt from WeCom's answers), and how it reads it
+        /// instead; <c>null</c> while nothing is known to be limited.
+        /// </summary>
+        public string? LimitedReads => !Routing.SecretRefusedDetails
+            ? null
+            : Routing.HasAppSecret
+                ? "Names and details are refused to the secret (48009): read with the app secret."
+                : "Names and details are refused to the secret (48009) and there is no app secret: departments come without names, members as userid and departments only; exports of members and departments are refused.";
+
         /// <summary>When the cached access token expires; <c>null</c> while none is cached.</summary>
         public DateTimeOffset? TokenExpiresOn => Client.TokenExpiresOn;
 
@@ -100,11 +126,27 @@ namespace WeComPS
 
         internal WeComClient Client { get; }
 
-        /// <summary>Fetches the token now (or takes the cached one): proves corp id and secret are right.</summary>
-        public Task ValidateAsync(CancellationToken cancellationToken) => Client.GetTokenAsync(cancellationToken);
+        /// <summary>The app secret's client, when the connection holds one.</summary>
+        internal WeComClient? AppClient { get; }
 
-        /// <summary>Drops the cached token of this app from the process-wide cache.</summary>
-        public void ForgetToken() => Client.ForgetToken();
+        internal SecretRouting Routing { get; }
+
+        /// <summary>Fetches the tokens now (or takes the cached ones): proves corp id and secrets are right.</summary>
+        public async Task ValidateAsync(CancellationToken cancellationToken)
+        {
+            await Client.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            if (AppClient != null)
+            {
+                await AppClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Drops the cached tokens of this connection's secrets from the process-wide cache.</summary>
+        public void ForgetToken()
+        {
+            Client.ForgetToken();
+            AppClient?.ForgetToken();
+        }
 
         public override string ToString() => $"{Name} ({CorpId} at {BaseUri.Host})";
 

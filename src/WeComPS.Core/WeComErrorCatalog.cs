@@ -27,6 +27,12 @@ namespace WeComPS
         private const string SyncSecretAdvice =
             "Writes, batch jobs and user/list_id need the contacts-sync secret (管理工具 > 通讯录同步 > API编辑通讯录); an app secret can only read its visible scope (可见范围).";
 
+        /// <summary>What to do about 48009: WeCom's own advice, a self-built app that sees the whole corp.</summary>
+        internal const string DetailsAdvice =
+            "From an IP added to 通讯录同步 after 2022-08-15 (every new server) the contacts-sync secret still changes the directory, runs imports and reads ids (department/simplelist, user/list_id), " +
+            "but names, details and the exports of members and departments need an app secret: create a self-built app (应用管理 > 自建), set its visible scope (可见范围) to the whole corp, " +
+            "add this machine's public IP to its 企业可信IP, then connect with both: Connect-WeCom -CorpId <corp id> -Secret <contacts-sync secret> -AppSecret <app secret>.";
+
         private static readonly Dictionary<int, Entry> Entries = new Dictionary<int, Entry>();
 
         static WeComErrorCatalog()
@@ -62,6 +68,9 @@ namespace WeComPS
             Add(45033, "ConcurrencyLimited", WeComErrorKind.LimitExceeded, "too many concurrent calls", "Lower -MaxConcurrency.", transient: true);
             Add(46004, "UserNotFound", WeComErrorKind.NotFound, "user does not exist", "Check the userid with Get-WeComUser.");
             Add(48002, "ApiNotPermitted", WeComErrorKind.PermissionDenied, "this secret may not call the API", SyncSecretAdvice);
+            Add(48009, "DetailsForbiddenForSyncSecret", WeComErrorKind.PermissionDenied,
+                "the contacts-sync secret may not read names and details from this IP (added to 通讯录同步 after 2022-08-15)",
+                DetailsAdvice);
             Add(50002, "OutOfVisibleScope", WeComErrorKind.PermissionDenied, "the member is outside the app's visible scope", "Widen the app's visible scope (可见范围) or use the contacts-sync secret.");
             Add(60001, "InvalidDepartmentNameLength", WeComErrorKind.InvalidArgument, "department name length", "Department names are 1 to 64 characters.");
             Add(60003, "DepartmentNotFound", WeComErrorKind.NotFound, "department not found", "Check the id with Get-WeComDepartment.");
@@ -87,7 +96,9 @@ namespace WeComPS
             Add(60124, "InvalidParentDepartment", WeComErrorKind.InvalidArgument, "invalid parent department", null);
             Add(60125, "InvalidDepartmentName", WeComErrorKind.InvalidArgument, "invalid department name", null);
             Add(60129, "MobileAndEmailMissing", WeComErrorKind.InvalidArgument, "mobile and email are both empty", "Give each member a mobile number or an email.");
+            Add(60132, "LeaderFlagsMismatch", WeComErrorKind.InvalidArgument, "is_leader_in_dept has not one flag per department", "Give one leader flag (1 or 0) per department, in the order of the departments.");
             Add(81001, "TooManyNodes", WeComErrorKind.LimitExceeded, "over 30,000 nodes", null);
+            Add(81003, "TagTooLarge", WeComErrorKind.LimitExceeded, "a tag holds at most 30,000 users and departments together", "Split the members over several tags, or tag departments instead of their members.");
             Add(81002, "TooManyLevels", WeComErrorKind.LimitExceeded, "over 15 department levels", null);
             Add(81011, "NoTagPermission", WeComErrorKind.PermissionDenied, "no permission on the tag",
                 "A tag belongs to the app that created it; use that app's secret.");

@@ -59,10 +59,10 @@ namespace WeComPS
 
         /// <summary>
         /// True when no other item of the same command can succeed either (the secret or its token is refused,
-        /// the secret may not call the API, the caller's IP is not trusted): the command stops instead of
-        /// reporting the same failure for every item.
+        /// the secret may not call the API, the caller's IP is not trusted, the contacts-sync secret may not read
+        /// details from this IP): the command stops instead of reporting the same failure for every item.
         /// </summary>
-        public bool AffectsAllItems => Kind == WeComErrorKind.Authentication || ErrCode == 48002 || ErrCode == 60020;
+        public bool AffectsAllItems => Kind == WeComErrorKind.Authentication || ErrCode == 48002 || ErrCode == 48009 || ErrCode == 60020;
 
         /// <summary>Builds the exception for a non-zero errcode, with meaning and advice from the catalogue.</summary>
         public static WeComException FromApi(string apiPath, int errCode, string? errMsg)

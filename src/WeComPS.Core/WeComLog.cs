@@ -24,6 +24,9 @@ namespace WeComPS
 
         internal static void Debug(string message) => Current.Value?.Debug(message);
 
+        /// <summary>Something the admin should know about a result that is still returned (e.g. a read that lacks fields).</summary>
+        internal static void Warning(string message) => Current.Value?.Warning(message);
+
         private sealed class Restore : IDisposable
         {
             private readonly IWeComLogListener? _previous;
@@ -40,5 +43,7 @@ namespace WeComPS
         void Verbose(string message);
 
         void Debug(string message);
+
+        void Warning(string message);
     }
 }

@@ -24,8 +24,7 @@ namespace WeComPS.Sandbox
 
             var random = new Random(seed);
             var sandbox = new WeComSandbox(WeComSandbox.SampleCorpId);
-            sandbox.AddApp(new SandboxApp("通讯录同步", WeComSandbox.SampleContactsSecret) { IsContactsSync = true });
-            sandbox.AddApp(new SandboxApp("邮箱助手", WeComSandbox.SampleAppSecret) { WithholdsSensitiveFields = true, VisibleDepartments = new[] { Math.Min(2, departments) } });
+            WeComSandbox.AddSampleApps(sandbox, Math.Min(2, departments));
 
             // Each department hangs below a random earlier one, so the tree is bushy near the root and deep enough to
             // matter; a parent at the depth limit hands its children to the root.

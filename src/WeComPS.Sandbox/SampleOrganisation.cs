@@ -18,12 +18,30 @@ namespace WeComPS.Sandbox
         /// </summary>
         public const string SampleAppSecret = "sandbox-app-secret";
 
+        /// <summary>
+        /// The contacts-sync secret called from an IP added to 通讯录同步 after 2022-08-15, as from every new server:
+        /// writes, jobs, tags, department/simplelist and user/list_id work; names and details answer 48009.
+        /// </summary>
+        public const string SampleNewIpContactsSecret = "sandbox-contacts-sync-secret-new-ip";
+
+        /// <summary>
+        /// The secret of a self-built app (created after 2022-06-20) whose visible scope is the whole corp and whose
+        /// trusted IPs list the caller: reads every name and detail but the withheld fields. The recommended partner of
+        /// a new-IP contacts-sync secret.
+        /// </summary>
+        public const string SampleDirectoryAppSecret = "sandbox-directory-app-secret";
+
+        /// <summary>A self-built app whose trusted IPs (企业可信IP) do not list the caller: every call answers 60020.</summary>
+        public const string SampleUntrustedAppSecret = "sandbox-untrusted-ip-app-secret";
+
+        /// <summary>An app whose visible scope names a department (支付组, 7), a member (ZhangSan) and a tag (技术委员会, 1).</summary>
+        public const string SampleScopedAppSecret = "sandbox-scoped-app-secret";
+
         /// <summary>A small corp: 10 departments, 24 members (some in two departments), 3 tags.</summary>
         public static WeComSandbox CreateSample()
         {
             var sandbox = new WeComSandbox(SampleCorpId);
-            sandbox.AddApp(new SandboxApp("通讯录同步", SampleContactsSecret) { IsContactsSync = true });
-            sandbox.AddApp(new SandboxApp("邮箱助手", SampleAppSecret) { WithholdsSensitiveFields = true, VisibleDepartments = new[] { 2 } });
+            AddSampleApps(sandbox, 2);
 
             void Department(int id, string name, int parent, long order, string? nameEn = null) =>
                 sandbox.AddDepartment(new SandboxDepartment { Id = id, Name = name, ParentId = parent, Order = order, NameEn = nameEn });
@@ -54,6 +72,7 @@ namespace WeComPS.Sandbox
                     Gender = gender,
                     Position = position,
                     Status = status,
+                    NeverActivated = status == 4,
                     Mobile = "138" + (10000000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Email = userId + "@example.com",
                     BizMail = userId + "@sandbox.wecom.work",
@@ -89,6 +108,13 @@ namespace WeComPS.Sandbox
             User("DongWu", "董五", new[] { 3, 4 }, 2, "产品经理");
             User("XiaoLiu", "萧六", new[] { 2 }, 1, "项目经理");
 
+            var zhangSan = sandbox._users["ZhangSan"];
+            zhangSan.ExternalPosition = "总经理";
+            zhangSan.ExternalProfile = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
+                "{\"external_corp_name\":\"广州研发中心\",\"wechat_channels\":{\"nickname\":\"研发中心视频号\",\"status\":1},\"external_attr\":[" +
+                "{\"type\":0,\"name\":\"对外电话\",\"text\":{\"value\":\"020-88888888\"}}," +
+                "{\"type\":1,\"name\":\"官网\",\"web\":{\"url\":\"https://example.com\",\"title\":\"示例官网\"}}]}")!;
+
             sandbox._departments[1].Leaders.Add("ZhangSan");
             sandbox._departments[2].Leaders.Add("LiSi");
             sandbox._departments[5].Leaders.Add("WangWu");
@@ -97,6 +123,23 @@ namespace WeComPS.Sandbox
             sandbox.AddTag(new SandboxTag { Id = 2, Name = "新员工", OwnerSecret = SampleContactsSecret, Users = { "XiaoLiu", "FengSan", "ZhaoLiu" } });
             sandbox.AddTag(new SandboxTag { Id = 3, Name = "值班", OwnerSecret = SampleContactsSecret });
             return sandbox;
+        }
+
+        /// <summary>The secrets a real corp's admin meets, the narrow app seeing <paramref name="narrowDepartment"/>.</summary>
+        internal static void AddSampleApps(WeComSandbox sandbox, int narrowDepartment)
+        {
+            sandbox.AddApp(new SandboxApp("通讯录同步", SampleContactsSecret) { IsContactsSync = true });
+            sandbox.AddApp(new SandboxApp("通讯录同步 (new IP)", SampleNewIpContactsSecret) { IsContactsSync = true, NewIp = true, SameAppAs = SampleContactsSecret });
+            sandbox.AddApp(new SandboxApp("邮箱助手", SampleAppSecret) { WithholdsSensitiveFields = true, VisibleDepartments = new[] { narrowDepartment } });
+            sandbox.AddApp(new SandboxApp("通讯录读取", SampleDirectoryAppSecret) { WithholdsSensitiveFields = true });
+            sandbox.AddApp(new SandboxApp("外网助手", SampleUntrustedAppSecret) { WithholdsSensitiveFields = true, CallerIpNotTrusted = true });
+            sandbox.AddApp(new SandboxApp("支付助手", SampleScopedAppSecret)
+            {
+                WithholdsSensitiveFields = true,
+                VisibleDepartments = new[] { 7 },
+                VisibleUsers = new[] { "ZhangSan" },
+                VisibleTags = new[] { 1 },
+            });
         }
     }
 }

@@ -20,8 +20,28 @@ namespace WeComPS.Sandbox
         public bool IsContactsSync { get; set; }
         /// <summary>Created after 2022-06-20: user/get and user/list leave out avatar, gender, mobile, email, biz_mail, qr_code, address.</summary>
         public bool WithholdsSensitiveFields { get; set; }
-        /// <summary>The departments whose subtrees the app can see (可见范围); null for the whole corp.</summary>
+        /// <summary>
+        /// The departments whose subtrees the app can see (可见范围). With <see cref="VisibleUsers"/> and
+        /// <see cref="VisibleTags"/> it makes the visible scope; all three null for the whole corp.
+        /// </summary>
         public IReadOnlyList<int>? VisibleDepartments { get; set; }
+        /// <summary>Members the visible scope names one by one.</summary>
+        public IReadOnlyList<string>? VisibleUsers { get; set; }
+        /// <summary>Tags in the visible scope: their members and the subtrees of their departments are visible.</summary>
+        public IReadOnlyList<int>? VisibleTags { get; set; }
+        /// <summary>
+        /// A contacts-sync secret called from an IP added to 通讯录同步 after 2022-08-15: user/get, user/list,
+        /// user/simplelist, department/list, department/get and the exports of members and departments answer 48009.
+        /// </summary>
+        public bool NewIp { get; set; }
+        /// <summary>The app's 企业可信IP do not list the caller: every call but gettoken answers 60020.</summary>
+        public bool CallerIpNotTrusted { get; set; }
+        /// <summary>The secret of the app this one is when it is the same secret called from elsewhere (another IP); null for itself.</summary>
+        public string? SameAppAs { get; set; }
+        /// <summary>Who the app is for what it owns (the tags it created, the exports it started).</summary>
+        public string Identity => SameAppAs ?? Secret;
+        /// <summary>The visible scope is the whole corp.</summary>
+        public bool SeesWholeCorp => VisibleDepartments is null && VisibleUsers is null && VisibleTags is null;
     }
 
     /// <summary>A department as the sandbox stores it.</summary>
@@ -53,9 +73,19 @@ namespace WeComPS.Sandbox
         public string? Telephone { get; set; }
         public int Gender { get; set; }
         public int Status { get; set; } = 1;
+        /// <summary>The member has never activated (joined): status 4, and 4 again when enabled after a disable.</summary>
+        public bool NeverActivated { get; set; }
+        /// <summary>WeCom generated the userid (the admin gave none): new_userid may change it once.</summary>
+        public bool GeneratedUserId { get; set; }
+        /// <summary>The userid was changed with new_userid.</summary>
+        public bool RenamedOnce { get; set; }
         public string? Address { get; set; }
         public string? Avatar { get; set; }
         public Dictionary<string, string> TextAttributes { get; set; } = new Dictionary<string, string>();
+        /// <summary>对外职务.</summary>
+        public string? ExternalPosition { get; set; }
+        /// <summary>对外信息 as user/get shows it: external_corp_name, wechat_channels, external_attr; null when never set.</summary>
+        public System.Text.Json.Nodes.JsonObject? ExternalProfile { get; set; }
 
         /// <summary>A deep copy: a write is applied to it and checked in full before it replaces the stored member.</summary>
         internal SandboxUser Copy()
@@ -66,6 +96,7 @@ namespace WeComPS.Sandbox
             copy.IsLeaderInDept = new List<int>(IsLeaderInDept);
             copy.DirectLeader = new List<string>(DirectLeader);
             copy.TextAttributes = new Dictionary<string, string>(TextAttributes);
+            copy.ExternalProfile = (System.Text.Json.Nodes.JsonObject?)ExternalProfile?.DeepClone();
             return copy;
         }
     }
@@ -77,6 +108,8 @@ namespace WeComPS.Sandbox
         public string Name { get; set; } = "";
         /// <summary>The secret of the app that created the tag: only it may change the tag.</summary>
         public string OwnerSecret { get; set; } = "";
+        /// <summary>Created by the 超级管理组 in the admin console: the contacts-sync secret may change it too.</summary>
+        public bool CreatedBySuperAdmin { get; set; }
         public List<string> Users { get; set; } = new List<string>();
         public List<int> Departments { get; set; } = new List<int>();
     }

@@ -12,11 +12,12 @@ namespace WeComPS.Sandbox
     // are taken when the job starts, within the caller's visible scope, and served as AES-256-CBC encrypted files
     // (PKCS#7 padding to 32 bytes) at PublicBaseUri/export-files/<id>?sign=..., valid 2 hours.
     //
-    // Each file is one UTF-8 JSON object holding at most block_size records:
-    //   export/simple_user  {"userlist":[{"userid","department":[...]}]}
+    // Each file is one UTF-8 JSON object holding at most block_size records (D/94854):
+    //   export/simple_user  {"userlist":[{"userid","name","department":[...],"open_userid"}]}
     //   export/user         {"userlist":[the records of user/get]}
     //   export/department   {"department":[the records of department/list]}
-    //   export/taguser      {"userlist":[{"userid","department":[...]}],"partylist":[...]} (partylist in the first file)
+    //   export/taguser      {"tagname","userlist":[{"userid","name"}],"partylist":[...]} (partylist in the first file)
+    // Only the secret that started an export may read its result.
     public sealed partial class WeComSandbox
     {
         /// <summary>The path export files are served under, outside /cgi-bin/.</summary>
@@ -45,7 +46,7 @@ namespace WeComPS.Sandbox
 
         private Dictionary<string, Func<Call, JsonObject>> ExportRoutes() => new Dictionary<string, Func<Call, JsonObject>>(StringComparer.Ordinal)
         {
-            ["export/simple_user"] = c => StartExport(c, ExportUsers(c, u => new JsonObject { ["userid"] = u.UserId, ["department"] = Array(u.Department.Select(d => (JsonNode)d)) }), "userlist", null),
+            ["export/simple_user"] = c => StartExport(c, ExportUsers(c, SimpleUserRecord), "userlist", null),
             ["export/user"] = c => StartExport(c, ExportUsers(c, u => UserJson(u, c.App, full: true)), "userlist", null),
             ["export/department"] = c => StartExport(c, VisibleSubtree(c).Select(d => DepartmentJson(d, full: true)).ToList(), "department", null),
             ["export/taguser"] = ExportTagUsers,
@@ -54,27 +55,39 @@ namespace WeComPS.Sandbox
 
         private List<JsonObject> ExportUsers(Call c, Func<SandboxUser, JsonObject> record)
         {
-            var visible = VisibleDepartments(c.App);
-            return _users.Values.Where(u => CanSee(visible, u)).OrderBy(u => u.UserId, StringComparer.Ordinal).Select(record).ToList();
+            var visible = ScopeOf(c.App);
+            return _users.Values.Where(visible.Sees).OrderBy(u => u.UserId, StringComparer.Ordinal).Select(record).ToList();
         }
 
         private JsonObject ExportTagUsers(Call c)
         {
             var tag = ExistingTag(BodyInt(c.Body, "tagid") ?? throw new ApiError(40068, "invalid tagid"));
-            var visible = VisibleDepartments(c.App);
-            var users = tag.Users.Select(id => _users.TryGetValue(id, out var u) ? u : null).OfType<SandboxUser>().Where(u => CanSee(visible, u));
-            var records = users.Select(u => new JsonObject { ["userid"] = u.UserId, ["department"] = Array(u.Department.Select(d => (JsonNode)d)) }).ToList();
-            var parties = Array(tag.Departments.Where(visible.Contains).Select(d => (JsonNode)d));
-            return StartExport(c, records, "userlist", parties);
+            var visible = ScopeOf(c.App);
+            var users = tag.Users.Select(id => _users.TryGetValue(id, out var u) ? u : null).OfType<SandboxUser>().Where(visible.Sees);
+            var records = users.Select(u => new JsonObject { ["userid"] = u.UserId, ["name"] = u.Name }).ToList();
+            var parties = Array(tag.Departments.Where(visible.Departments.Contains).Select(d => (JsonNode)d));
+            return StartExport(c, records, "userlist", parties, tag.Name);
         }
 
-        private JsonObject StartExport(Call c, List<JsonObject> records, string listName, JsonArray? partyList)
+        private static bool IsAsciiLetterOrDigit(char ch) => (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+
+        /// <summary>A row of export/simple_user, as user/simplelist shows a member, with the member's open_userid.</summary>
+        private static JsonObject SimpleUserRecord(SandboxUser u) => new JsonObject
+        {
+            ["userid"] = u.UserId,
+            ["name"] = u.Name,
+            ["department"] = Array(u.Department.Select(d => (JsonNode)d)),
+            ["open_userid"] = "wosbx" + u.UserId.ToLowerInvariant(),
+        };
+
+        private JsonObject StartExport(Call c, List<JsonObject> records, string listName, JsonArray? partyList, string? tagName = null)
         {
             var aesKey = BodyString(c.Body, "encoding_aeskey");
             byte[]? key = null;
             try
             {
-                key = aesKey?.Length == 43 ? Convert.FromBase64String(aesKey + "=") : null;
+                // 43 characters from the 62 letters and digits: no '+' or '/'.
+                key = aesKey?.Length == 43 && aesKey.All(IsAsciiLetterOrDigit) ? Convert.FromBase64String(aesKey + "=") : null;
             }
             catch (FormatException)
             {
@@ -82,7 +95,7 @@ namespace WeComPS.Sandbox
 
             if (key?.Length != 32)
             {
-                throw new ApiError(40058, "invalid Request Parameter, encoding_aeskey must be 43 Base64 characters of a 32-byte key");
+                throw new ApiError(40058, "invalid Request Parameter, encoding_aeskey must be 43 characters from a-z, A-Z, 0-9");
             }
 
             var blockSize = BodyLong(c.Body, "block_size") ?? 1000000;
@@ -95,7 +108,13 @@ namespace WeComPS.Sandbox
             var files = new List<JsonObject>();
             for (var start = 0; start == 0 || start < records.Count; start += perFile)
             {
-                var part = new JsonObject { [listName] = new JsonArray(records.Skip(start).Take(perFile).Select(r => (JsonNode?)r).ToArray()) };
+                var part = new JsonObject();
+                if (tagName != null)
+                {
+                    part["tagname"] = tagName;
+                }
+
+                part[listName] = new JsonArray(records.Skip(start).Take(perFile).Select(r => (JsonNode?)r).ToArray());
                 if (partyList != null && start == 0)
                 {
                     part["partylist"] = partyList;
@@ -104,12 +123,17 @@ namespace WeComPS.Sandbox
                 files.Add(Publish(Encrypt(Encoding.UTF8.GetBytes(part.ToJsonString()), key)));
             }
 
-            return new JsonObject { ["jobid"] = Keep(_exportJobs, new SandboxExportJob("sbxexport" + Guid.NewGuid().ToString("N"), _clock.Elapsed, records.Count, files)) };
+            return new JsonObject { ["jobid"] = Keep(_exportJobs, new SandboxExportJob("sbxexport" + Guid.NewGuid().ToString("N"), _clock.Elapsed, records.Count, files, c.App.Identity)) };
         }
 
         private JsonObject GetExportResult(Call c)
         {
             var job = FindJob(_exportJobs, c);
+            if (job.Owner != c.App.Identity)
+            {
+                // "获取任务结果的调用身份需要与提交任务的一致": to any other secret the job does not exist.
+                throw new ApiError(40088, "invalid jobid: the export was started with another secret");
+            }
 
             // 0 pending, 1 running, 2 done (3, failed, does not happen here).
             var answer = new JsonObject { ["status"] = job.Finished ? 2 : job.Done == 0 ? 0 : 1 };
@@ -191,12 +215,16 @@ namespace WeComPS.Sandbox
         /// <summary>An export whose files are ready when its records have been "processed".</summary>
         private sealed class SandboxExportJob : SandboxTimedJob
         {
-            public SandboxExportJob(string id, TimeSpan startedAt, int records, List<JsonObject> files)
+            public SandboxExportJob(string id, TimeSpan startedAt, int records, List<JsonObject> files, string owner)
                 : base(id, startedAt)
             {
                 Total = records;
                 Files = files;
+                Owner = owner;
             }
+
+            /// <summary>The identity of the app that started the export.</summary>
+            public string Owner { get; }
 
             public override int Total { get; }
             public List<JsonObject> Files { get; }

@@ -115,10 +115,10 @@ namespace WeComPS.Sandbox
         private static bool IsTokenRefusal(int errCode) => errCode == 40014 || errCode == 42001 || errCode == 40001;
 
         /// <summary>A successful answer, counted for <see cref="SucceededCount"/>.</summary>
-        private SandboxResponse Succeeded(string path, JsonObject result)
+        private SandboxResponse Succeeded(string path, JsonObject result, string message = "ok")
         {
             _succeeded.AddOrUpdate(path, 1, (_, n) => n + 1);
-            return Ok(result);
+            return Ok(result, message);
         }
     }
 

@@ -23,9 +23,34 @@ namespace WeComPS.Sandbox
             ["tag/get"] = GetTag,
         };
 
+        /// <summary>
+        /// What a contacts-sync secret may not call from an IP added to 通讯录同步 after 2022-08-15 (48009, D/90313):
+        /// the reads of names and details and the exports of members and departments. department/simplelist,
+        /// user/list_id, the writes, the jobs, the tags and export/taguser still work.
+        /// </summary>
+        private static readonly HashSet<string> DetailPaths = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "user/get", "user/list", "user/simplelist", "department/list", "department/get",
+            "export/simple_user", "export/user", "export/department",
+        };
+
+        /// <summary>Refuses a call the caller's IP may not make: 60020 for an app whose trusted IPs leave it out, 48009 as above.</summary>
+        private static void Admit(SandboxApp app, string path)
+        {
+            if (app.CallerIpNotTrusted)
+            {
+                throw new ApiError(60020, "not allow to access from your ip");
+            }
+
+            if (app.IsContactsSync && app.NewIp && DetailPaths.Contains(path))
+            {
+                throw new ApiError(48009, "api forbidden for contact assistant");
+            }
+        }
+
         private IEnumerable<SandboxDepartment> VisibleSubtree(Call c)
         {
-            var visible = VisibleDepartments(c.App);
+            var visible = ScopeOf(c.App).Departments;
             if (!c.Query.TryGetValue("id", out var raw) || raw.Length == 0)
             {
                 return _departments.Values.Where(d => visible.Contains(d.Id));
@@ -91,13 +116,13 @@ namespace WeComPS.Sandbox
         private JsonObject GetTag(Call c)
         {
             var tag = ExistingTag(QueryInt(c, "tagid"));
-            var visible = VisibleDepartments(c.App);
-            var users = tag.Users.Select(id => _users.TryGetValue(id, out var u) ? u : null).Where(u => u != null && CanSee(visible, u));
+            var visible = ScopeOf(c.App);
+            var users = tag.Users.Select(id => _users.TryGetValue(id, out var u) ? u : null).OfType<SandboxUser>().Where(visible.Sees);
             return new JsonObject
             {
                 ["tagname"] = tag.Name,
-                ["userlist"] = Array(users.Select(u => new JsonObject { ["userid"] = u!.UserId, ["name"] = u.Name })),
-                ["partylist"] = Array(tag.Departments.Where(visible.Contains).Select(d => (JsonNode)d)),
+                ["userlist"] = Array(users.Select(u => new JsonObject { ["userid"] = u.UserId, ["name"] = u.Name })),
+                ["partylist"] = Array(tag.Departments.Where(visible.Departments.Contains).Select(d => (JsonNode)d)),
             };
         }
 
@@ -126,7 +151,7 @@ namespace WeComPS.Sandbox
                 throw new ApiError(60003, "department not found");
             }
 
-            return VisibleDepartments(app).Contains(id) ? department : throw new ApiError(60011, "no privilege to access/modify contact/party/agent");
+            return ScopeOf(app).Departments.Contains(id) ? department : throw new ApiError(60011, "no privilege to access/modify contact/party/agent");
         }
 
         private SandboxUser VisibleUser(SandboxApp app, string userId)
@@ -136,15 +161,41 @@ namespace WeComPS.Sandbox
                 throw new ApiError(60111, "userid not found");
             }
 
-            return CanSee(VisibleDepartments(app), user) ? user : throw new ApiError(60011, "no privilege to access/modify contact/party/agent");
+            return ScopeOf(app).Sees(user) ? user : throw new ApiError(60011, "no privilege to access/modify contact/party/agent");
         }
 
-        private static bool CanSee(HashSet<int> visible, SandboxUser user) => user.Department.Any(visible.Contains);
+        /// <summary>
+        /// What <paramref name="app"/> can see (可见范围): the subtrees of its departments and of its tags' departments,
+        /// and the members named one by one or through its tags.
+        /// </summary>
+        private Scope ScopeOf(SandboxApp app)
+        {
+            if (app.SeesWholeCorp)
+            {
+                return new Scope(new HashSet<int>(_departments.Keys), null);
+            }
 
-        private HashSet<int> VisibleDepartments(SandboxApp app) =>
-            app.VisibleDepartments is null
-                ? new HashSet<int>(_departments.Keys)
-                : new HashSet<int>(app.VisibleDepartments.SelectMany(id => Subtree(id)).Select(d => d.Id));
+            var tags = (app.VisibleTags ?? new int[0]).Select(id => _tags.TryGetValue(id, out var t) ? t : null).OfType<SandboxTag>().ToList();
+            var roots = (app.VisibleDepartments ?? new int[0]).Concat(tags.SelectMany(t => t.Departments));
+            var users = (app.VisibleUsers ?? new string[0]).Concat(tags.SelectMany(t => t.Users));
+            return new Scope(new HashSet<int>(roots.SelectMany(id => Subtree(id)).Select(d => d.Id)), new HashSet<string>(users, StringComparer.OrdinalIgnoreCase));
+        }
+
+        /// <summary>A visible scope: departments, and members seen although none of their departments is.</summary>
+        private sealed class Scope
+        {
+            private readonly HashSet<string>? _users;
+
+            public Scope(HashSet<int> departments, HashSet<string>? users)
+            {
+                Departments = departments;
+                _users = users;
+            }
+
+            public HashSet<int> Departments { get; }
+
+            public bool Sees(SandboxUser user) => _users is null || user.Department.Any(Departments.Contains) || _users.Contains(user.UserId);
+        }
 
         private IEnumerable<SandboxDepartment> Subtree(int id)
         {
@@ -210,6 +261,11 @@ namespace WeComPS.Sandbox
             {
                 ["attrs"] = Array(u.TextAttributes.Select(a => new JsonObject { ["type"] = 0, ["name"] = a.Key, ["text"] = new JsonObject { ["value"] = a.Value } })),
             };
+            json["external_position"] = u.ExternalPosition ?? "";
+            if (u.ExternalProfile != null)
+            {
+                json["external_profile"] = u.ExternalProfile.DeepClone();
+            }
             if (!app.WithholdsSensitiveFields)
             {
                 // Since 2022-06-20 these are simply absent for new apps.

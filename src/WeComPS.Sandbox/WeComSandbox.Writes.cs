@@ -55,6 +55,17 @@ namespace WeComPS.Sandbox
             };
         }
 
+        /// <summary>The errmsg of a successful write: WeCom answers "created", "updated" or "deleted" where its pages say so.</summary>
+        private static string SuccessMessage(string path) => path switch
+        {
+            "user/create" or "department/create" => "created",
+            "user/update" or "department/update" => "updated",
+            "user/delete" or "user/batchdelete" or "department/delete" or "tag/delete" => "deleted",
+            "tag/create" => "created",
+            "tag/update" => "updated",
+            _ => "ok",
+        };
+
         private JsonObject CreateDepartment(Call c)
         {
             if (_departments.Count >= MaxDepartments)
@@ -208,7 +219,7 @@ namespace WeComPS.Sandbox
         {
             var userId = BodyString(c.Body, "userid") ?? "";
             CheckUserId(userId, null);
-            var draft = new SandboxUser { UserId = userId, Department = { RootDepartmentId }, Order = { 0 }, IsLeaderInDept = { 0 }, Status = 4 };
+            var draft = new SandboxUser { UserId = userId, Department = { RootDepartmentId }, Order = { 0 }, IsLeaderInDept = { 0 }, Status = 4, NeverActivated = true };
             ReadUser(c.Body, draft, null);
             _users[draft.UserId] = draft;
             SyncLeadership(draft);
@@ -221,8 +232,15 @@ namespace WeComPS.Sandbox
             var draft = current.Copy();
             if (BodyString(c.Body, "new_userid") is { } newUserId && newUserId != current.UserId)
             {
+                // A userid WeCom generated may be changed once (D/90197); one the corp chose, as often as it likes.
+                if (current.GeneratedUserId && current.RenamedOnce)
+                {
+                    throw new ApiError(40058, "invalid Request Parameter, new_userid: a userid WeCom generated can be changed only once");
+                }
+
                 CheckUserId(newUserId, current);
                 draft.UserId = newUserId;
+                draft.RenamedOnce = true;
             }
 
             ReadUser(c.Body, draft, current);
@@ -273,7 +291,8 @@ namespace WeComPS.Sandbox
             draft.Name = BodyString(body, "name") ?? draft.Name;
             draft.Alias = Replace(body, "alias", draft.Alias);
             draft.Position = Replace(body, "position", draft.Position);
-            draft.Mobile = Replace(body, "mobile", draft.Mobile);
+            // Once a member has activated, WeCom ignores a new mobile (the member changes it in the app).
+            draft.Mobile = current is { NeverActivated: false } ? draft.Mobile : Replace(body, "mobile", draft.Mobile);
             draft.Email = Replace(body, "email", draft.Email);
             draft.BizMail = Replace(body, "biz_mail", draft.BizMail);
             draft.Telephone = Replace(body, "telephone", draft.Telephone);
@@ -287,12 +306,12 @@ namespace WeComPS.Sandbox
                 _ => throw InvalidParameter("gender"),
             };
 
-            // Enabling brings back a disabled member; one who never activated stays not activated.
+            // Enabling brings back a disabled member; one who never activated is not activated again (4), disabled or not.
             draft.Status = BodyLong(body, "enable") switch
             {
                 null => draft.Status,
                 0 => 2,
-                1 => draft.Status == 2 ? 1 : draft.Status,
+                1 => draft.Status == 2 ? (draft.NeverActivated ? 4 : 1) : draft.Status,
                 _ => throw InvalidParameter("enable"),
             };
             if (BodyList(body, "department", ToInt) is { } departments)
@@ -308,9 +327,42 @@ namespace WeComPS.Sandbox
             draft.Order = BodyList(body, "order", ToLong) ?? draft.Order;
             draft.IsLeaderInDept = BodyList(body, "is_leader_in_dept", ToInt) ?? draft.IsLeaderInDept;
             draft.MainDepartment = BodyInt(body, "main_department") ?? draft.MainDepartment;
-            draft.DirectLeader = BodyList(body, "direct_leader", ToText)?
+            var leaders = BodyList(body, "direct_leader", ToText);
+            if (leaders?.Count > 1)
+            {
+                throw new ApiError(40058, "invalid Request Parameter, direct_leader: at most 1 direct leader");
+            }
+
+            draft.DirectLeader = leaders?
                 .Select(id => _users.TryGetValue(id, out var leader) ? leader.UserId : throw new ApiError(60111, $"userid not found: direct_leader {id}"))
                 .ToList() ?? draft.DirectLeader;
+            draft.ExternalPosition = Replace(body, "external_position", draft.ExternalPosition);
+            if (body["external_profile"] != null)
+            {
+                var profile = body["external_profile"] as JsonObject ?? throw InvalidParameter("external_profile");
+                var merged = draft.ExternalProfile ?? new JsonObject();
+                foreach (var field in new[] { "external_corp_name", "wechat_channels", "external_attr" })
+                {
+                    if (profile[field] != null)
+                    {
+                        merged[field] = profile[field]!.DeepClone();
+                    }
+                }
+
+                // The channel's status is WeCom's to say (1 verified); a caller only names the channel.
+                if (merged["wechat_channels"] is JsonObject channels)
+                {
+                    channels["status"] = 1;
+                }
+
+                if (merged["external_attr"] is not (null or JsonArray))
+                {
+                    throw InvalidParameter("external_profile");
+                }
+
+                draft.ExternalProfile = merged;
+            }
+
             if (body["extattr"] != null)
             {
                 var attrs = (body["extattr"] as JsonObject)?["attrs"] as JsonArray ?? throw InvalidParameter("extattr");
@@ -349,7 +401,12 @@ namespace WeComPS.Sandbox
                 throw new ApiError(40058, "invalid Request Parameter, order needs one value in [0, 2^32) per department");
             }
 
-            if (user.IsLeaderInDept.Count != user.Department.Count || user.IsLeaderInDept.Any(l => l != 0 && l != 1))
+            if (user.IsLeaderInDept.Count != user.Department.Count)
+            {
+                throw new ApiError(60132, "is_leader_in_dept length not equal to department length");
+            }
+
+            if (user.IsLeaderInDept.Any(l => l != 0 && l != 1))
             {
                 throw new ApiError(40058, "invalid Request Parameter, is_leader_in_dept needs one 0 or 1 per department");
             }
@@ -440,8 +497,8 @@ namespace WeComPS.Sandbox
         private string FindUserId(Call c, string field, Func<SandboxUser, string?> value, StringComparer comparer)
         {
             var wanted = BodyString(c.Body, field) ?? throw InvalidParameter(field);
-            var visible = VisibleDepartments(c.App);
-            return _users.Values.FirstOrDefault(u => CanSee(visible, u) && comparer.Equals(value(u), wanted))?.UserId
+            var visible = ScopeOf(c.App);
+            return _users.Values.FirstOrDefault(u => visible.Sees(u) && comparer.Equals(value(u), wanted))?.UserId
                 ?? throw new ApiError(46004, "user no exist");
         }
 
@@ -501,7 +558,7 @@ namespace WeComPS.Sandbox
                 throw new ApiError(40058, $"invalid Request Parameter, a corp holds at most {MaxTags} tags");
             }
 
-            _tags[(int)id] = new SandboxTag { Id = (int)id, Name = name, OwnerSecret = c.App.Secret };
+            _tags[(int)id] = new SandboxTag { Id = (int)id, Name = name, OwnerSecret = c.App.Identity };
             return new JsonObject { ["tagid"] = id };
         }
 
@@ -531,7 +588,10 @@ namespace WeComPS.Sandbox
         private SandboxTag OwnedTag(Call c, int id)
         {
             var tag = ExistingTag(id);
-            return tag.OwnerSecret == c.App.Secret ? tag : throw new ApiError(81011, "no privilege to access/modify tag: only the app that created it may change it");
+            // The contacts-sync secret may also change the tags the 超级管理组 created.
+            return tag.OwnerSecret == c.App.Identity || (tag.CreatedBySuperAdmin && c.App.IsContactsSync)
+                ? tag
+                : throw new ApiError(81011, "no privilege to access/modify tag: only the app that created it may change it");
         }
 
         /// <summary>addtagusers / deltagusers: the valid targets change the tag, the invalid ones are reported.</summary>
@@ -555,7 +615,7 @@ namespace WeComPS.Sandbox
                 var parties = targets.Parties.Except(tag.Departments).ToList();
                 if (tag.Users.Count + tag.Departments.Count + users.Count + parties.Count > MaxTagMembers)
                 {
-                    throw new ApiError(81014, $"a tag holds at most {MaxTagMembers} users and departments");
+                    throw new ApiError(81003, $"a tag holds at most {MaxTagMembers} users and departments");
                 }
 
                 tag.Users.AddRange(users);
@@ -588,14 +648,14 @@ namespace WeComPS.Sandbox
                 throw new ApiError(tooMany, $"{userField} holds at most 1000 userids and {partyField} at most 100 departments");
             }
 
-            var visible = VisibleDepartments(c.App);
-            var valid = users.Select(id => _users.TryGetValue(id, out var u) && CanSee(visible, u) ? u.UserId : null).ToList();
+            var visible = ScopeOf(c.App);
+            var valid = users.Select(id => _users.TryGetValue(id, out var u) && visible.Sees(u) ? u.UserId : null).ToList();
             return new Targets(
                 users.Count + parties.Count,
                 valid.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
                 users.Where((_, i) => valid[i] is null).Distinct().ToList(),
-                parties.Where(visible.Contains).Distinct().ToList(),
-                parties.Where(p => !visible.Contains(p)).Distinct().ToList());
+                parties.Where(visible.Departments.Contains).Distinct().ToList(),
+                parties.Where(p => !visible.Departments.Contains(p)).Distinct().ToList());
         }
 
         private static void AddIfAny(JsonObject answer, string key, IEnumerable<JsonNode?> items)

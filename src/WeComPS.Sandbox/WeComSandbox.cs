@@ -213,6 +213,7 @@ namespace WeComPS.Sandbox
                     else if (_routes.TryGetValue(path, out var route))
                     {
                         var app = Authenticate(args);
+                        Admit(app, path);
                         var json = string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body!) as JsonObject ?? throw new ApiError(47001, "data format error");
                         try
                         {
@@ -230,7 +231,7 @@ namespace WeComPS.Sandbox
                 }
 
                 // The answer holds copies of the data, so it is written out of the lock, alongside other calls.
-                return Succeeded(path, result);
+                return Succeeded(path, result, SuccessMessage(path));
             }
             catch (ApiError error)
             {
@@ -353,9 +354,9 @@ namespace WeComPS.Sandbox
         private static string ErrMsg(string message, int code) =>
             $"{message}, hint: [{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}-sandbox-{code}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e={code}";
 
-        private static SandboxResponse Ok(JsonObject result)
+        private static SandboxResponse Ok(JsonObject result, string message = "ok")
         {
-            var answer = new JsonObject { ["errcode"] = 0, ["errmsg"] = "ok" };
+            var answer = new JsonObject { ["errcode"] = 0, ["errmsg"] = message };
             foreach (var property in result.ToList())
             {
                 result.Remove(property.Key);

@@ -189,6 +189,8 @@ namespace WeComPS.Commands
 
             public void Debug(string message) => Forward(() => _cmdlet.WriteDebug(message));
 
+            public void Warning(string message) => Forward(() => _cmdlet.WriteWarning(message));
+
             // A message from a request abandoned after the command ended has nowhere to go.
             private void Forward(Action write)
             {

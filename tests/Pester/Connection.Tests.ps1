@@ -78,6 +78,7 @@ Describe 'Connect-WeCom' -Tag CI {
         $connection = Connect-WeCom -Sandbox -Verbose 4>&1 5>&1
         $text = ($connection | Format-List * -Force | Out-String) + ($connection | Out-String)
         $text | Should -Not -Match $SandboxSecret
+        $text | Should -Not -Match 'sandbox-directory-app-secret'
         $text | Should -Not -Match 'access_token='
         $text | Should -Not -Match 'sbx[0-9a-f]{20}'
     }

@@ -98,6 +98,8 @@ namespace WeComPS.Tests
             }
 
             public void Debug(string message) => Verbose(message);
+
+            public void Warning(string message) => Verbose(message);
         }
     }
 }

@@ -37,15 +37,17 @@ namespace WeComPS.Tests
         }
 
         [Fact]
-        public async Task Simple_export_has_userids_and_departments_only()
+        public async Task Simple_export_has_userids_names_departments_and_open_userids_only()
         {
             await using var corp = await TestCorp.StartAsync();
             var users = await Connect(corp).Exports.ExportUsersAsync(simple: true, null, CancellationToken.None).ToListAsync();
 
             var hanyi = users.Single(u => u.UserId == "HanYi");
             Assert.Equal(new[] { 9, 6 }, hanyi.Department);
-            Assert.Null(hanyi.Name);
+            Assert.Equal("韩一", hanyi.Name);
+            Assert.NotNull(hanyi.OpenUserId);
             Assert.Null(hanyi.Mobile);
+            Assert.Null(hanyi.Position);
             Assert.Equal(1, corp.Sandbox.CallCount("export/simple_user"));
         }
 
@@ -79,7 +81,8 @@ namespace WeComPS.Tests
 
             var users = members.OfType<WeComTagUser>().ToList();
             Assert.Equal(new[] { "HanYi", "SunQi", "WangWu" }, users.Select(u => u.UserId).OrderBy(s => s, StringComparer.Ordinal));
-            Assert.Equal(new[] { 5, 8 }, users.Single(u => u.UserId == "SunQi").Department);
+            Assert.Equal("孙七", users.Single(u => u.UserId == "SunQi").Name);
+            Assert.All(members, m => Assert.Equal("技术委员会", m.TagName));
             Assert.Equal(8, members.OfType<WeComTagDepartment>().Single().DepartmentId);
             Assert.All(members, m => Assert.Equal(1, m.TagId));
             var unknown = await Assert.ThrowsAsync<WeComException>(() => Connect(corp).Exports.ExportTagMembersAsync(99, null, CancellationToken.None).ToListAsync());
@@ -138,6 +141,8 @@ namespace WeComPS.Tests
             public void Verbose(string message) => Lines.Enqueue(message);
 
             public void Debug(string message) => Lines.Enqueue(message);
+
+            public void Warning(string message) => Lines.Enqueue(message);
         }
     }
 }

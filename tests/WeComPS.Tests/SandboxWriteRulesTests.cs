@@ -189,7 +189,7 @@ namespace WeComPS.Tests
             { "{'department':[2,5],'order':[1,4294967296]}", 40058 },
             { "{'department':[2,5],'order':[1,4294967295]}", 0 },
             { "{'order':[-1]}", 40058 },
-            { "{'department':[2],'is_leader_in_dept':[1,0]}", 40058 },
+            { "{'department':[2],'is_leader_in_dept':[1,0]}", 60132 },
             { "{'department':[2],'main_department':3}", 40058 },
             { "{'gender':'3'}", 40058 },
             { "{'enable':2}", 40058 },
@@ -205,12 +205,13 @@ namespace WeComPS.Tests
             { "{'userid':'LiSi','new_userid':'wangwu'}", 60102 },
             { "{'userid':'LiSi','new_userid':'lisi'}", 0 },
             { "{'userid':'LiSi','name':''}", 60112 },
-            { "{'userid':'LiSi','mobile':'13810000001'}", 60104 },
+            // A mobile is taken only while the member has not activated (ZhengShi); an activated member's is ignored.
+            { "{'userid':'ZhengShi','mobile':'13810000001'}", 60104 },
             { "{'userid':'LiSi','mobile':'13810000002','email':'LISI@example.com'}", 0 },
-            { "{'userid':'LiSi','mobile':'x'}", 60103 },
+            { "{'userid':'ZhengShi','mobile':'x'}", 60103 },
             { "{'userid':'LiSi','email':'x'}", 60105 },
             { "{'userid':'LiSi','email':'wangwu@example.com'}", 60106 },
-            { "{'userid':'LiSi','mobile':'','email':''}", 60129 },
+            { "{'userid':'ZhengShi','mobile':'','email':''}", 60129 },
             { "{'userid':'LiSi','department':[99]}", 40066 },
             { "{'userid':'LiSi','order':[1]}", 40058 },
             { "{'userid':'LiSi','order':[1,2]}", 0 },
@@ -645,7 +646,7 @@ namespace WeComPS.Tests
             sandbox.AddTag(tag);
 
             await using var corp = await TestCorp.StartAsync(sandbox);
-            Expect(81014, await PostAsync(corp, "tag/addtagusers", "{'tagid':9,'userlist':['LiSi','WangWu']}"));
+            Expect(81003, await PostAsync(corp, "tag/addtagusers", "{'tagid':9,'userlist':['LiSi','WangWu']}"));
             Expect(0, await PostAsync(corp, "tag/addtagusers", "{'tagid':9,'userlist':['LiSi']}"));
         }
 

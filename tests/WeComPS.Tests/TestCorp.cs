@@ -24,7 +24,7 @@ namespace WeComPS.Tests
 
         /// <summary>A connection with the contacts-sync secret unless told otherwise.</summary>
         public WeComConnection Connect(
-            string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4, TimeSpan? attemptTimeout = null, RateLimiter? limiter = null)
+            string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4, TimeSpan? attemptTimeout = null, RateLimiter? limiter = null, string? appSecret = null)
         {
             var cache = tokens ?? Own(new AccessTokenCache());
             var http = Own(new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
@@ -35,7 +35,17 @@ namespace WeComPS.Tests
                 MaxDelay = TimeSpan.FromMilliseconds(50),
                 AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(5),
             };
-            return new WeComConnection(Sandbox.CorpId, Secure(secret), Server.BaseUri, null, http, cache, retry, limiter ?? RateLimiter.Shared);
+            return new WeComConnection(Sandbox.CorpId, Secure(secret), Server.BaseUri, null, http, cache, retry, limiter ?? RateLimiter.Shared, appSecret is null ? null : Secure(appSecret));
+        }
+
+        /// <summary>One raw call with <paramref name="secret"/>'s token: GET, or POST with <paramref name="body"/>; WeCom's whole answer.</summary>
+        public async Task<System.Text.Json.Nodes.JsonObject> CallAsync(string pathAndQuery, string? body = null, string secret = WeComSandbox.SampleContactsSecret)
+        {
+            var http = Own(new HttpClient());
+            var token = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(new Uri(Server.BaseUri, $"gettoken?corpid={Sandbox.CorpId}&corpsecret={Uri.EscapeDataString(secret)}")))!;
+            var uri = new Uri(Server.BaseUri, pathAndQuery + (pathAndQuery.Contains('?') ? "&" : "?") + "access_token=" + (string?)token["access_token"]);
+            using var response = body is null ? await http.GetAsync(uri) : await http.PostAsync(uri, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         }
 
         public T Own<T>(T disposable)

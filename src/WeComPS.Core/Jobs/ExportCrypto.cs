@@ -13,16 +13,30 @@ namespace WeComPS
     {
         private const int PadBlock = 32;
 
-        /// <summary>A new random encoding_aeskey: 43 characters.</summary>
+        private const string KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+        /// <summary>
+        /// A new random encoding_aeskey: 43 characters chosen from the 62 letters and digits, as WeCom requires (D/94849);
+        /// its Base64 with '=' appended decodes to the 32-byte AES key.
+        /// </summary>
         public static string NewKey()
         {
-            var key = new byte[32];
+            var chars = new char[43];
+            var bytes = new byte[1];
             using (var random = RandomNumberGenerator.Create())
             {
-                random.GetBytes(key);
+                for (var i = 0; i < chars.Length;)
+                {
+                    random.GetBytes(bytes);
+                    // 248 = 4 * 62: rejecting the rest keeps every character equally likely.
+                    if (bytes[0] < 248)
+                    {
+                        chars[i++] = KeyAlphabet[bytes[0] % 62];
+                    }
+                }
             }
 
-            return Convert.ToBase64String(key).TrimEnd('=');
+            return new string(chars);
         }
 
         /// <summary>The 32-byte AES key of an encoding_aeskey.</summary>

@@ -14,9 +14,10 @@ namespace WeComPS
     /// WeCom's export jobs (D/94849): export/simple_user, export/user, export/department and export/taguser, polled with
     /// export/get_result. WeComPS makes a new key for each export, downloads every file of data_list, checks its size and
     /// md5, decrypts it (see <see cref="WeComExportCrypto"/>) and reads its records.
-    /// <para>Each decrypted file is one UTF-8 JSON object with the records of its block: <c>userlist</c> (the fields of
-    /// user/get; userid and department for export/simple_user and export/taguser), <c>department</c> (the fields of
-    /// department/list), and for export/taguser <c>partylist</c>, the tagged department ids.</para>
+    /// <para>Each decrypted file is one UTF-8 JSON object with the records of its block (D/94854): <c>userlist</c> (the
+    /// fields of user/get for export/user; userid, name, department and open_userid, as user/simplelist, for
+    /// export/simple_user), <c>department</c> (the fields of department/list), and for export/taguser <c>tagname</c>,
+    /// <c>userlist</c> (userid and name) and <c>partylist</c>, the tagged department ids.</para>
     /// </summary>
     public sealed class ExportOperations
     {
@@ -58,11 +59,13 @@ namespace WeComPS
         public async IAsyncEnumerable<WeComTagMember> ExportTagMembersAsync(int tagId, IProgress<WeComProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             var departments = new List<int>();
+            string? tagName = null;
             await foreach (var file in ExportAsync("export/taguser", tagId, progress, cancellationToken).ConfigureAwait(false))
             {
+                tagName = file.Str("tagname") ?? tagName;
                 foreach (var user in file.Items("userlist"))
                 {
-                    yield return new WeComTagUser { TagId = tagId, UserId = user.Str("userid") ?? "", Department = user.IntArray("department") };
+                    yield return new WeComTagUser { TagId = tagId, TagName = tagName, UserId = user.Str("userid") ?? "", Name = user.Str("name"), Department = user.IntArray("department") };
                 }
 
                 departments.AddRange(file.IntArray("partylist") ?? new int[0]);
@@ -70,7 +73,7 @@ namespace WeComPS
 
             foreach (var id in departments.Distinct())
             {
-                yield return new WeComTagDepartment { TagId = tagId, DepartmentId = id };
+                yield return new WeComTagDepartment { TagId = tagId, TagName = tagName, DepartmentId = id };
             }
         }
 
@@ -84,9 +87,14 @@ namespace WeComPS
                 body["tagid"] = tag;
             }
 
-            var started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+            // Members and departments are exported with a secret that may read them (the app secret where WeCom refuses
+            // them to the contacts-sync secret, 48009); a tag's members with the connection's secret. The result is read
+            // with the secret that started the export, as WeCom requires.
+            var (client, started) = tagId is null
+                ? await _connection.Routing.ReadDetailsAsync(c => c.PostAsync(path, body, cancellationToken)).ConfigureAwait(false)
+                : (_connection.Client, await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false));
             var jobId = started.Str("jobid") ?? throw WeComException.FromTransport(path, "the answer has no jobid", transient: false, WeComErrorKind.InvalidResponse);
-            var files = (await WaitAsync(path, jobId, progress, cancellationToken).ConfigureAwait(false)).Items("data_list").ToList();
+            var files = (await WaitAsync(client, path, jobId, progress, cancellationToken).ConfigureAwait(false)).Items("data_list").ToList();
             for (var i = 0; i < files.Count; i++)
             {
                 var shown = $"export file {i + 1} of {files.Count} of job {jobId}";
@@ -94,7 +102,7 @@ namespace WeComPS
                 var url = Uri.TryCreate(files[i].Str("url"), UriKind.Absolute, out var u) ? u : throw WeComException.FromTransport(ResultPath, $"{shown} has no valid url", transient: false, WeComErrorKind.InvalidResponse);
                 var size = files[i].Long("size");
                 var md5 = files[i].Str("md5");
-                var cipher = await _connection.Client.DownloadAsync(url, shown, bytes => Check(bytes, size, md5), cancellationToken).ConfigureAwait(false);
+                var cipher = await client.DownloadAsync(url, shown, bytes => Check(bytes, size, md5), cancellationToken).ConfigureAwait(false);
                 using var document = JsonDocument.Parse(WeComExportCrypto.Decrypt(cipher, key));
                 yield return document.RootElement.Clone();
             }
@@ -103,11 +111,11 @@ namespace WeComPS
         }
 
         /// <summary>Polls export/get_result until the export is done (status 2); a failed export (3) is an error.</summary>
-        private Task<JsonElement> WaitAsync(string path, string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken) =>
+        private Task<JsonElement> WaitAsync(WeComClient client, string path, string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken) =>
             Polling.UntilDoneAsync(
                 async (polls, ct) =>
                 {
-                    var root = await _connection.Client.GetAsync(ResultPath, "jobid=" + Uri.EscapeDataString(jobId), ct).ConfigureAwait(false);
+                    var root = await client.GetAsync(ResultPath, "jobid=" + Uri.EscapeDataString(jobId), ct).ConfigureAwait(false);
                     var status = root.Int("status");
                     if (status == 3)
                     {

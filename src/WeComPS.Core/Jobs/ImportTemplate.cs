@@ -12,8 +12,9 @@ namespace WeComPS
     /// <para>Members (batch/syncuser, batch/replaceuser), the columns of WeCom's template in its order:
     /// 姓名, 帐号, 手机号, 邮箱, 所在部门, 职位, 性别, 是否部门内领导, 排序, 别名, 地址, 座机, 禁用, then one column per
     /// extended attribute (扩展属性) by its name. 帐号 (the userid) is always written; any other column only when at
-    /// least one member gives it a value, because WeCom leaves a field alone when its column is absent. A member
-    /// without a value for a written column gets a blank cell, which WeCom's import also leaves alone. Lists
+    /// least one member gives it a value, because WeCom leaves a field alone when its column is absent (D/91130). What
+    /// a blank cell does WeCom does not say: WeComPS assumes it may clear the field, so the plan gives an existing
+    /// member its current value for such a cell (<see cref="Fill"/>) and only new members get blank cells. Lists
     /// (所在部门, 是否部门内领导, 排序) are separated by ';'; 性别 is 男 or 女; 是否部门内领导 is 1 or 0 per department;
     /// 禁用 is 1 (disabled) or 0 (enabled).</para>
     /// <para>Departments (batch/replaceparty): 部门名称, 部门ID, 父部门ID, 排序, parents before children; a blank 排序
@@ -72,6 +73,67 @@ namespace WeComPS
             return text.ToString();
         }
 
+        /// <summary>The columns <paramref name="rows"/> write (帐号 aside) that <paramref name="user"/> gives no value for: its blank cells.</summary>
+        internal static IReadOnlyList<string> BlankCells(IReadOnlyCollection<WeComUserChange> rows, WeComUserChange user)
+        {
+            var fields = UserFields.Where(f => f.Header != "帐号" && f.Value(user) is null && rows.Any(u => f.Value(u) != null)).Select(f => f.Header);
+            var attributes = rows.SelectMany(u => u.ExtAttr?.Keys ?? Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal)
+                .Where(a => user.ExtAttr is null || !user.ExtAttr.ContainsKey(a));
+            return fields.Concat(attributes).ToList();
+        }
+
+        /// <summary>
+        /// A copy of <paramref name="user"/> with the member's current value (from <paramref name="now"/>, as user/get
+        /// shows it) in each of <paramref name="columns"/>; null, with the first column read as absent in
+        /// <paramref name="missing"/>, when one cannot be filled.
+        /// </summary>
+        internal static WeComUserChange? Fill(WeComUserChange user, WeComUser now, IReadOnlyList<string> columns, out string? missing)
+        {
+            var copy = user.Copy();
+            foreach (var column in columns)
+            {
+                bool known;
+                switch (column)
+                {
+                    case "姓名": known = (copy.Name = now.Name) != null; break;
+                    case "手机号": known = (copy.Mobile = now.Mobile) != null; break;
+                    case "邮箱": known = (copy.Email = now.Email) != null; break;
+                    case "所在部门": known = (copy.Department = now.Department) != null; break;
+                    case "职位": known = (copy.Position = now.Position) != null; break;
+                    case "性别": known = (copy.Gender = now.Gender) != null; break;
+                    case "是否部门内领导": known = (copy.IsLeaderInDept = Realign(now.IsLeaderInDept, now.Department, copy.Department ?? now.Department)) != null; break;
+                    case "排序": known = (copy.Order = Realign(now.Order, now.Department, copy.Department ?? now.Department)) != null; break;
+                    case "别名": known = (copy.Alias = now.Alias) != null; break;
+                    case "地址": known = (copy.Address = now.Address) != null; break;
+                    case "座机": known = (copy.Telephone = now.Telephone) != null; break;
+                    case "禁用": known = (copy.Enable = now.Status is { } status ? status != WeComUserStatus.Disabled : (bool?)null) != null; break;
+                    default:
+                        known = now.ExtAttr != null && now.ExtAttr.TryGetValue(column, out var value) && value != null;
+                        if (known)
+                        {
+                            copy.ExtAttr![column] = now.ExtAttr![column]!;
+                        }
+
+                        break;
+                }
+
+                if (!known)
+                {
+                    missing = column;
+                    return null;
+                }
+            }
+
+            missing = null;
+            return copy;
+        }
+
+        /// <summary>Per-department values for <paramref name="departments"/>: those of the departments kept, the default for new ones.</summary>
+        private static T[]? Realign<T>(T[]? values, int[]? was, int[]? departments) =>
+            values is null || was is null || departments is null || values.Length != was.Length
+                ? null
+                : departments.Select(d => Array.IndexOf(was, d) is var i && i >= 0 ? values[i] : default!).ToArray();
+
         /// <summary>Why a member cannot go into an import, or null: the fields the template has no column for.</summary>
         public static WeComException? CheckUser(WeComUserChange user)
         {
@@ -82,6 +144,8 @@ namespace WeComPS
                 (nameof(user.MainDepartment), user.MainDepartment != null),
                 (nameof(user.DirectLeader), user.DirectLeader != null),
                 (nameof(user.ExternalPosition), user.ExternalPosition != null),
+                (nameof(user.ExternalCorpName), user.ExternalCorpName != null),
+                (nameof(user.ExternalAttr), user.ExternalAttr != null),
             }.Where(f => f.Set).Select(f => f.Name).ToList();
             var clash = user.ExtAttr?.Keys.FirstOrDefault(k => UserColumns.Contains(k));
             var reason = Rules.First(

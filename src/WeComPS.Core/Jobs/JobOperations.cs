@@ -50,13 +50,21 @@ namespace WeComPS
                 }
 
                 valid.Add(user);
+            }
+
+            valid = await WithoutBlankCellsAsync(valid, current, invalid, cancellationToken).ConfigureAwait(false);
+            foreach (var user in valid)
+            {
+                var exists = current.TryGetValue(user.UserId, out var now);
                 changes.Add(new WeComPlannedChange { Action = exists ? WeComJobAction.Update : WeComJobAction.Create, UserId = user.UserId, Name = user.Name ?? now?.Name });
             }
 
             WeComException? protection = null;
             if (replace)
             {
-                var deletes = current.Values.Where(u => !seen.Contains(u.UserId)).Select(u => new WeComPlannedChange { Action = WeComJobAction.Delete, UserId = u.UserId, Name = u.Name }).ToList();
+                var gone = current.Values.Where(u => !seen.Contains(u.UserId)).ToList();
+                var names = await NamesAsync(gone.Select(u => u.UserId), cancellationToken).ConfigureAwait(false);
+                var deletes = gone.Select(u => new WeComPlannedChange { Action = WeComJobAction.Delete, UserId = u.UserId, Name = names.TryGetValue(u.UserId, out var name) ? name : null }).ToList();
                 changes.AddRange(deletes);
                 if (deletes.Count > 50 ? deletes.Count * 5 > current.Count : deletes.Count * 5 > current.Count * 4)
                 {
@@ -71,6 +79,7 @@ namespace WeComPS
         /// <summary>
         /// Compares <paramref name="departments"/> with the tree WeCom has now: each is created, renamed, moved or
         /// reordered, and every department not among them (the root aside) is deleted once it has no members or sub-departments.
+        /// Renames are told only where the connection may read names; ids, parents and order come from department/simplelist otherwise.
         /// </summary>
         public async Task<WeComImportPlan> PlanDepartmentsAsync(IEnumerable<WeComDepartmentChange> departments, CancellationToken cancellationToken)
         {
@@ -247,21 +256,98 @@ namespace WeComPS
                 : "still in the directory after the replace",
         };
 
-        /// <summary>Every member by userid (user id, name and departments), from one read of the whole tree.</summary>
+        /// <summary>
+        /// Every member by userid, with their departments, from user/list_id: what every contacts-sync secret may read,
+        /// from any IP, so a plan never needs names or details.
+        /// </summary>
         private async Task<Dictionary<string, WeComUser>> ReadMembersAsync(IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
         {
+            progress?.Report(new WeComProgress("Reading every member's userid and departments", 0, 1));
             var members = new Dictionary<string, WeComUser>(StringComparer.OrdinalIgnoreCase);
-            await foreach (var result in _connection.Users.GetAllAsync(simple: true, progress, null, cancellationToken).ConfigureAwait(false))
+            foreach (var user in await _connection.Users.ListIdsAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (result.Error != null)
-                {
-                    throw result.Error.About("Reading the directory to compare it with the input");
-                }
-
-                members[result.Value!.UserId] = result.Value;
+                members[user.UserId] = user;
             }
 
+            progress?.Report(new WeComProgress("Reading every member's userid and departments", 1, 1));
             return members;
+        }
+
+        /// <summary>
+        /// The rows with no blank cell for an existing member. WeCom's docs say a column left out of the file leaves the
+        /// field alone, but not what a blank cell in a column the file has does; WeComPS assumes it may clear the field.
+        /// So where the input gives a column for some members only, each existing member without it gets the value it
+        /// has now (read with user/get); a member whose value cannot be read (withheld from an app, or 48009 without an
+        /// app secret) is refused, with the reason. New members may leave cells blank.
+        /// </summary>
+        private async Task<List<WeComUserChange>> WithoutBlankCellsAsync(List<WeComUserChange> rows, Dictionary<string, WeComUser> current, List<ItemResult<object>> invalid, CancellationToken cancellationToken)
+        {
+            var blanks = rows.Where(u => current.ContainsKey(u.UserId)).Select(u => (User: u, Columns: WeComImportTemplate.BlankCells(rows, u))).Where(b => b.Columns.Count > 0).ToList();
+            if (blanks.Count == 0)
+            {
+                return rows;
+            }
+
+            var now = new Dictionary<string, WeComUser>(StringComparer.OrdinalIgnoreCase);
+            string? unreadable = null;
+            try
+            {
+                await foreach (var result in _connection.Users.GetAsync(blanks.Select(b => b.User.UserId), null, cancellationToken).ConfigureAwait(false))
+                {
+                    if (result.Value is { } user)
+                    {
+                        now[user.UserId] = user;
+                    }
+                }
+            }
+            catch (WeComException error)
+            {
+                unreadable = error.ErrCode is { } code ? $"{error.ErrorId}, WeCom error {code.ToString(CultureInfo.InvariantCulture)}" : error.ErrorId;
+            }
+
+            var filled = new Dictionary<WeComUserChange, WeComUserChange?>();
+            foreach (var (user, columns) in blanks)
+            {
+                string? missing = null;
+                var copy = now.TryGetValue(user.UserId, out var record) ? WeComImportTemplate.Fill(user, record, columns, out missing) : null;
+                if (copy is null)
+                {
+                    var why = unreadable ?? (record is null ? "the member could not be read" : $"this secret is not given its {missing}");
+                    invalid.Add(ItemResult<object>.Failed(
+                        WeComException.InvalidInput("BlankImportCell", $"User '{user.UserId}': the input gives {string.Join(", ", columns)} for other members but not for this one, and the current value could not be read ({why}). WeCom's docs do not say whether a blank cell keeps or clears a field, so WeComPS sends none for an existing member: give the value in this row, or sync this member on its own."),
+                        user.UserId));
+                }
+
+                filled[user] = copy;
+            }
+
+            return rows.Select(u => filled.TryGetValue(u, out var copy) ? copy : u).OfType<WeComUserChange>().ToList();
+        }
+
+        /// <summary>
+        /// The names of <paramref name="userIds"/> where the connection may read them (user/get), to show whom a replace
+        /// deletes. Names only make the plan easier to read: where they cannot be read (48009 without an app secret, an
+        /// app secret refused), the plan goes on without them.
+        /// </summary>
+        private async Task<Dictionary<string, string?>> NamesAsync(IEnumerable<string> userIds, CancellationToken cancellationToken)
+        {
+            var names = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                await foreach (var result in _connection.Users.GetAsync(userIds, null, cancellationToken).ConfigureAwait(false))
+                {
+                    if (result.Value is { } user)
+                    {
+                        names[user.UserId] = user.Name;
+                    }
+                }
+            }
+            catch (WeComException error)
+            {
+                WeComLog.Verbose($"The names of the members a replace deletes cannot be read ({error.ErrorId}); the plan names them by userid.");
+            }
+
+            return names;
         }
 
         /// <summary>Compares a department of the input with the one WeCom has: create, or which of rename, move, reorder.</summary>
@@ -276,7 +362,8 @@ namespace WeComPS
             }
 
             var details = new List<string>();
-            if (now.Name != d.Name)
+            // Without names (48009 and no app secret) a rename cannot be told; the import sets the name all the same.
+            if (now.Name != null && now.Name != d.Name)
             {
                 change.Action |= WeComJobAction.Rename;
                 details.Add($"rename from {now.Name}");

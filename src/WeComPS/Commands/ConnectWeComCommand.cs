@@ -36,6 +36,20 @@ namespace WeComPS.Commands
         [ValidateNotNull]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>
+        /// <para type="description">The secret of a self-built app of the same corp whose visible scope is the whole corp and whose trusted IPs list this machine: reads names and details where WeCom refuses them to the contacts-sync secret (48009, from an IP added after 2022-08-15).</para>
+        /// </summary>
+        [Parameter(ParameterSetName = SecretSet)]
+        [Parameter(ParameterSetName = SandboxSet)]
+        [ValidateNotNull]
+        public SecureString? AppSecret { get; set; }
+
+        /// <summary><para type="description">The app secret as the password of a credential whose user name is the same corp id as -Credential's.</para></summary>
+        [Parameter(ParameterSetName = CredentialSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? AppCredential { get; set; }
+
         /// <summary><para type="description">Connects to the built-in sandbox: a sample corp served in-process, no tenant needed.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = SandboxSet)]
         public SwitchParameter Sandbox { get; set; }
@@ -73,12 +87,19 @@ namespace WeComPS.Commands
                 switch (ParameterSetName)
                 {
                     case SandboxSet:
+                        // By default the setup recommended for a real tenant: the contacts-sync secret and an app that sees the whole corp.
                         var secret = Secret ?? Secure(WeComSandbox.SampleContactsSecret);
-                        return new WeComConnection(WeComSandbox.SampleCorpId, secret, ConnectionRegistry.SandboxUri, Name ?? "Sandbox", new SandboxHandler(ConnectionRegistry.Sandbox));
+                        var appSecret = AppSecret ?? (Secret is null ? Secure(WeComSandbox.SampleDirectoryAppSecret) : null);
+                        return new WeComConnection(WeComSandbox.SampleCorpId, secret, ConnectionRegistry.SandboxUri, Name ?? "Sandbox", new SandboxHandler(ConnectionRegistry.Sandbox), appSecret);
                     case SecretSet:
-                        return new WeComConnection(CorpId, Secret!, BaseUri, Name);
+                        return new WeComConnection(CorpId, Secret!, BaseUri, Name, AppSecret);
                     case CredentialSet:
-                        return new WeComConnection(Credential!.UserName, Credential.Password, BaseUri, Name);
+                        if (AppCredential != null && !string.Equals(AppCredential.UserName.Trim(), Credential!.UserName.Trim(), StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw WeComException.InvalidInput("AppCredentialOfAnotherCorp", $"-AppCredential names corp '{AppCredential.UserName}', -Credential corp '{Credential.UserName}': both secrets must be of the same corp.");
+                        }
+
+                        return new WeComConnection(Credential!.UserName, Credential.Password, BaseUri, Name, AppCredential?.Password);
                     default:
                         return FromEnvironment();
                 }
@@ -90,7 +111,7 @@ namespace WeComPS.Commands
             }
         }
 
-        /// <summary>WECOM_CORP_ID, WECOM_CORP_SECRET and optional WECOM_BASE_URI: for runbooks, never a prompt.</summary>
+        /// <summary>WECOM_CORP_ID, WECOM_CORP_SECRET, optional WECOM_APP_SECRET and WECOM_BASE_URI: for runbooks, never a prompt.</summary>
         private WeComConnection FromEnvironment()
         {
             var corpId = Environment.GetEnvironmentVariable("WECOM_CORP_ID");
@@ -99,7 +120,7 @@ namespace WeComPS.Commands
             {
                 throw WeComException.InvalidInput(
                     "NoCredentials",
-                    "No credentials: pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_BASE_URI).");
+                    "No credentials: pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_APP_SECRET and WECOM_BASE_URI).");
             }
 
             var baseUri = BaseUri;
@@ -111,7 +132,8 @@ namespace WeComPS.Commands
                     : throw WeComException.InvalidInput("InvalidBaseUri", $"WECOM_BASE_URI '{fromEnvironment}' is not an absolute URI.");
             }
 
-            return new WeComConnection(corpId!, Secure(secret!), baseUri, Name);
+            var app = Environment.GetEnvironmentVariable("WECOM_APP_SECRET");
+            return new WeComConnection(corpId!, Secure(secret!), baseUri, Name, string.IsNullOrEmpty(app) ? null : Secure(app!));
         }
 
         private static SecureString Secure(string text)

@@ -122,6 +122,15 @@ namespace WeComPS.Commands
         [Parameter]
         public IDictionary? ExtAttr { get; set; }
 
+        /// <summary><para type="description">The corp name external contacts see (对外信息: 企业对外简称).</para></summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [BlankAsNull]
+        public string? ExternalCorpName { get; set; }
+
+        /// <summary><para type="description">Text external attributes (对外信息: 对外属性) by name, e.g. @{ 对外电话 = '020-88888888' }; replaces the member's external attributes.</para></summary>
+        [Parameter]
+        public IDictionary? ExternalAttr { get; set; }
+
         /// <summary>The change these parameters describe for <paramref name="userId"/>.</summary>
         protected WeComUserChange ToChange(string userId, string? name)
         {
@@ -131,6 +140,8 @@ namespace WeComPS.Commands
             change.DirectLeader = DirectLeader;
             change.ExternalPosition = ExternalPosition;
             change.ExtAttr = ExtAttr?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
+            change.ExternalCorpName = ExternalCorpName;
+            change.ExternalAttr = ExternalAttr?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
             return change;
         }
     }
