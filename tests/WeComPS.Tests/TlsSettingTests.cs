@@ -9,7 +9,7 @@ namespace WeComPS.Tests
 
         [Fact]
         public void AddsTls12ToOldDefaults() =>
-            Assert.Equal(SecurityProtocolType.Ssl3 | SecurityProtocolType.Tls | SecurityProtocolType.Tls12, WeComConnection.WithTls12(SecurityProtocolType.Ssl3 | SecurityProtocolType.Tls));
+            Assert.Equal(SecurityProtocolType.Tls | SecurityProtocolType.Tls11 | SecurityProtocolType.Tls12, WeComConnection.WithTls12(SecurityProtocolType.Tls | SecurityProtocolType.Tls11));
 
         [Fact]
         public void KeepsWhatIsAllowed() =>
