@@ -18,6 +18,7 @@ namespace NeighbourModule
             result.Properties.Add(new PSNoteProperty("CacheVersion", typeof(MemoryCache).Assembly.GetName().Version!.ToString()));
             result.Properties.Add(new PSNoteProperty("CachePath", typeof(MemoryCache).Assembly.Location));
             result.Properties.Add(new PSNoteProperty("JsonVersion", typeof(JsonSerializer).Assembly.GetName().Version!.ToString()));
+            result.Properties.Add(new PSNoteProperty("JsonPath", typeof(JsonSerializer).Assembly.Location));
             WriteObject(result);
         }
 

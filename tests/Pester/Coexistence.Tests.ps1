@@ -1,4 +1,4 @@
-# WeComPS beside another module that carries its own, older, Microsoft.Extensions.Caching.Memory and System.Text.Json
+﻿# WeComPS beside another module that carries its own, older, Microsoft.Extensions.Caching.Memory and System.Text.Json
 # (tests/NeighbourModule, built with the solution) and resolves them itself: each process loads both, in either order.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
@@ -19,7 +19,7 @@ BeforeAll {
     function Invoke-InFreshProcess([string[]] $Steps) {
         $code = @{
             WeComPS   = "Import-Module '$ModulePath'; Connect-WeCom -Sandbox | Out-Null; `$r = Get-WeComUser -UserId ZhangSan; [pscustomobject]@{ Step = 'WeComPS'; Value = `$r.Name; Connections = @(Get-WeComConnection).Count }"
-            Neighbour = "Import-Module '$neighbourManifest'; `$n = Get-NeighbourCache; [pscustomobject]@{ Step = 'Neighbour'; Value = `$n.Value; CacheVersion = `$n.CacheVersion; CachePath = `$n.CachePath }"
+            Neighbour = "Import-Module '$neighbourManifest'; `$n = Get-NeighbourCache; [pscustomobject]@{ Step = 'Neighbour'; Value = `$n.Value; CacheVersion = `$n.CacheVersion; CachePath = `$n.CachePath; JsonPath = `$n.JsonPath }"
         }
         $script = '$ErrorActionPreference = "Stop"; @(' + (($Steps | ForEach-Object { $code[$_] }) -join '; ') + ') | ConvertTo-Json -Compress'
         $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
@@ -44,6 +44,8 @@ Describe 'WeComPS beside a module with its own Microsoft.Extensions.* and System
             # Its own, older, version from its own folder: never the one WeComPS ships.
             $result.CacheVersion | Should -Be '8.0.0.0'
             $result.CachePath | Should -BeLike (Join-Path $TestDrive '*')
+            # Its System.Text.Json is its own (Windows PowerShell) or the runtime's (PowerShell 7), never the one WeComPS ships.
+            $result.JsonPath | Should -Not -BeLike (Join-Path (Split-Path $ModulePath) '*')
         }
     }
 }
