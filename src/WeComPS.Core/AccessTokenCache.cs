@@ -29,7 +29,7 @@ namespace WeComPS
         public static readonly AccessTokenCache Shared = new AccessTokenCache();
 
         // Each token with the moment it is renewed. A dictionary rather than a cache library: a process holds a token or two.
-        private readonly ConcurrentDictionary<string, (AccessToken Token, DateTimeOffset RefreshAt)> _cache = new ConcurrentDictionary<string, (AccessToken, DateTimeOffset)>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Entry> _cache = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new ConcurrentDictionary<string, SemaphoreSlim>();
 
         /// <summary>The cached token, without fetching.</summary>
@@ -52,7 +52,7 @@ namespace WeComPS
                 }
 
                 var token = await fetch(cancellationToken).ConfigureAwait(false);
-                _cache[key] = (token, RefreshAt(token));
+                _cache[key] = new Entry(token, RefreshAt(token));
                 return token;
             }
             finally
@@ -82,6 +82,18 @@ namespace WeComPS
         public void Remove(string key) => _cache.TryRemove(key, out _);
 
         public void Dispose() => _cache.Clear();
+
+        private sealed class Entry
+        {
+            public Entry(AccessToken token, DateTimeOffset refreshAt)
+            {
+                Token = token;
+                RefreshAt = refreshAt;
+            }
+
+            public AccessToken Token { get; }
+            public DateTimeOffset RefreshAt { get; }
+        }
 
         /// <summary>Tokens are renewed a little before WeCom's expiry: 5 minutes, or a tenth of short lifetimes.</summary>
         private static DateTimeOffset RefreshAt(AccessToken token)

@@ -404,30 +404,21 @@ namespace WeComPS.Sandbox
         /// How many stored members have each mobile, email and biz_mail (emails without regard to case), kept by
         /// <see cref="StoreUser"/> and <see cref="UnstoreUser"/>, so a uniqueness check needs no scan of every member.
         /// </summary>
-        private readonly Dictionary<(ContactKey, string), int> _contactCounts = new Dictionary<(ContactKey, string), int>();
+        private readonly Dictionary<string, int> _contactCounts = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        private static IEnumerable<(ContactKey, string)> ContactKeys(SandboxUser user)
-        {
-            if (user.Mobile != null)
-            {
-                yield return (ContactKey.Mobile, user.Mobile);
-            }
+        private static IEnumerable<string> ContactKeys(SandboxUser user) =>
+            new[] { Contact(ContactKey.Mobile, user.Mobile), Contact(ContactKey.Email, user.Email), Contact(ContactKey.BizMail, user.BizMail) }.OfType<string>();
 
-            if (user.Email != null)
-            {
-                yield return (ContactKey.Email, user.Email.ToUpperInvariant());
-            }
-
-            if (user.BizMail != null)
-            {
-                yield return (ContactKey.BizMail, user.BizMail.ToUpperInvariant());
-            }
-        }
+        /// <summary>A field's value as <see cref="_contactCounts"/> keys it (emails in upper case), or null.</summary>
+        private static string? Contact(ContactKey key, string? value) =>
+            value is null ? null
+            : key == ContactKey.Mobile ? "mobile:" + value
+            : (key == ContactKey.Email ? "email:" : "biz_mail:") + value.ToUpperInvariant();
 
         /// <summary>Whether a stored member other than <paramref name="current"/> has <paramref name="value"/>.</summary>
         private bool TakenByOther(ContactKey key, string value, SandboxUser? current)
         {
-            var entry = (key, key == ContactKey.Mobile ? value : value.ToUpperInvariant());
+            var entry = Contact(key, value)!;
             var own = current != null && ContactKeys(current).Contains(entry) ? 1 : 0;
             return _contactCounts.TryGetValue(entry, out var count) && count > own;
         }
