@@ -10,11 +10,11 @@ BeforeAll {
     $script:powershell = Join-Path $PSHOME $(if ($PSVersionTable.PSEdition -eq 'Desktop') { 'powershell.exe' } elseif ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
     $script:version = (Import-PowerShellDataFile $ModulePath).ModuleVersion
 
-    # Packs in a fresh process, as a developer would run it.
+    # Packs the built module in a fresh process, as a developer would (without rebuilding it: this process has it loaded).
     $root = Join-Path $PSScriptRoot '../..'
     $package = Join-Path $root "out/WeComPS.$version.nupkg"
     Remove-Item $package -ErrorAction SilentlyContinue
-    & $powershell -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1') -Task Package | Out-Null
+    & $powershell -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1') -Task Package -NoBuild | Out-Null
     if ($LASTEXITCODE) { throw "build.ps1 -Task Package failed with exit code $LASTEXITCODE." }
 
     $feed = Join-Path $TestDrive 'feed'
