@@ -1,6 +1,7 @@
 # The sandbox server as a process: its debug endpoints only when asked for and only to a loopback Host, and a clean stop on a signal.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Add-Type -AssemblyName System.Net.Http  # loaded already on PowerShell 7, not on Windows PowerShell
 
     # The status code of GET /debug/stats, sent with -HostHeader as the request's Host when given.
     function Get-DebugStatus($Server, [string] $HostHeader) {
