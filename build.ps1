@@ -9,6 +9,7 @@
     Demo    - Build, then reads the built-in sandbox corp with the module, as an admin would.
     Package - Build, validate the manifest, then pack out/WeComPS into out/WeComPS.<version>.nupkg, ready
               for the PowerShell Gallery, with PSResourceGet (or PowerShellGet 2) and a temporary local repository.
+              -NoBuild packs out/WeComPS as it is built (the Pester suite does, while the module is loaded).
 .EXAMPLE
     ./build.ps1 Demo
 #>
@@ -18,7 +19,9 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -55,7 +58,7 @@ function Invoke-Package {
         throw 'Packaging needs Microsoft.PowerShell.PSResourceGet (in PowerShell 7.4+, or Install-Module Microsoft.PowerShell.PSResourceGet) or PowerShellGet 2 (Install-Module PowerShellGet -MinimumVersion 2.0).'
     }
 
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
     $manifest = Test-ModuleManifest $module -ErrorAction Stop
     $moduleFolder = Split-Path $module
     $feed = Join-Path ([System.IO.Path]::GetTempPath()) "WeComPS-package-$([guid]::NewGuid().ToString('N'))"

@@ -154,8 +154,7 @@ namespace WeComPS
         {
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
-                // Windows PowerShell 5.1 may still default to SSL 3 and TLS 1.0, which WeCom and most proxies refuse.
-                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+                ServicePointManager.SecurityProtocol = WithTls12(ServicePointManager.SecurityProtocol);
             }
 
             return new HttpClient(new HttpClientHandler
@@ -167,6 +166,14 @@ namespace WeComPS
                 Timeout = Timeout.InfiniteTimeSpan,
             };
         }
+
+        /// <summary>
+        /// The protocols with TLS 1.2 among them: Windows PowerShell 5.1 may still default to SSL 3 and TLS 1.0, which
+        /// WeCom and most proxies refuse. The process's setting is shared by everyone in it, so nothing is taken away,
+        /// and SystemDefault (the operating system chooses, TLS 1.2 and later included) is left as it is.
+        /// </summary>
+        internal static SecurityProtocolType WithTls12(SecurityProtocolType protocols) =>
+            protocols == 0 ? protocols : protocols | SecurityProtocolType.Tls12;
 
         /// <summary>Checks the endpoint: HTTPS, except on loopback; the path ends with '/'.</summary>
         public static Uri NormalizeBaseUri(Uri baseUri)

@@ -31,8 +31,11 @@ namespace WeComPS.Sandbox
         /// <summary>The endpoint to pass to Connect-WeCom -BaseUri, ending in /cgi-bin/.</summary>
         public Uri BaseUri { get; }
 
-        /// <summary>Starts serving on 127.0.0.1; port 0 takes a free one.</summary>
-        public static async Task<SandboxServer> StartAsync(WeComSandbox sandbox, int port = 0)
+        /// <summary>
+        /// Starts serving on 127.0.0.1; port 0 takes a free one. With <paramref name="debugEndpoints"/> it also serves
+        /// /debug/ (see <see cref="MapDebugEndpoints"/>) to requests whose Host is loopback.
+        /// </summary>
+        public static async Task<SandboxServer> StartAsync(WeComSandbox sandbox, int port = 0, bool debugEndpoints = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
@@ -44,7 +47,11 @@ namespace WeComPS.Sandbox
             var app = builder.Build();
             app.Map("/cgi-bin/{**path}", context => Serve(sandbox, context, ""));
             app.Map("/" + WeComSandbox.ExportFileRoute + "/{**path}", context => Serve(sandbox, context, WeComSandbox.ExportFileRoute + "/"));
-            MapDebugEndpoints(app, sandbox);
+            if (debugEndpoints)
+            {
+                MapDebugEndpoints(app, sandbox);
+            }
+
             await app.StartAsync().ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             sandbox.PublicBaseUri = new Uri(address.TrimEnd('/') + "/");
@@ -100,7 +107,10 @@ namespace WeComPS.Sandbox
         /// </summary>
         private static void MapDebugEndpoints(WebApplication app, WeComSandbox sandbox)
         {
-            app.MapGet("/debug/stats", () => Results.Json(new
+            // A page of another site (DNS rebinding) reaches loopback with its own name as Host: refused.
+            var debug = app.MapGroup("/debug").AddEndpointFilter(async (context, next) =>
+                IsLoopback(context.HttpContext.Request.Host.Host) ? await next(context).ConfigureAwait(false) : Results.StatusCode(StatusCodes.Status403Forbidden));
+            debug.MapGet("/stats", () => Results.Json(new
             {
                 calls = sandbox.CallCounts,
                 inFlight = sandbox.InFlightCalls,
@@ -108,8 +118,8 @@ namespace WeComPS.Sandbox
                 cancelled = sandbox.CancelledCalls,
                 faultsInjected = sandbox.FaultsInjected,
             }));
-            app.MapGet("/debug/tokens", () => Results.Json(new { tokens = sandbox.IssuedTokens }));
-            app.MapPost("/debug/inject", (string path, string fault, int? times) =>
+            debug.MapGet("/tokens", () => Results.Json(new { tokens = sandbox.IssuedTokens }));
+            debug.MapPost("/inject", (string path, string fault, int? times) =>
             {
                 try
                 {
@@ -121,18 +131,22 @@ namespace WeComPS.Sandbox
                     return Results.BadRequest(ex.Message);
                 }
             });
-            app.MapPost("/debug/latency", (int ms) =>
+            debug.MapPost("/latency", (int ms) =>
             {
                 sandbox.Latency = TimeSpan.FromMilliseconds(ms);
                 return Results.Ok();
             });
-            app.MapPost("/debug/reset", () =>
+            debug.MapPost("/reset", () =>
             {
                 sandbox.ClearFaults();
                 sandbox.ResetStatistics();
                 return Results.Ok();
             });
         }
+
+        private static bool IsLoopback(string host) =>
+            host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
         public async ValueTask DisposeAsync()
         {

@@ -7,7 +7,8 @@ namespace WeComPS.Sandbox
 {
     /// <summary>
     /// The sandbox server's command line: <c>[port] [--port N] [--latency-ms N] [--generate MEMBERS [--departments N]]
-    /// [--seed N] [--faults KIND,KIND --fault-rate R]</c>. Without --generate it serves the sample corp.
+    /// [--seed N] [--faults KIND,KIND --fault-rate R] [--job-rows-per-second N] [--debug-endpoints]</c>. Without --generate it
+    /// serves the sample corp; without --debug-endpoints it serves no /debug/ endpoint.
     /// </summary>
     internal sealed class ServerOptions
     {
@@ -19,6 +20,10 @@ namespace WeComPS.Sandbox
         public int Seed { get; private set; } = 1;
         public IReadOnlyList<SandboxFault> Faults { get; private set; } = new SandboxFault[0];
         public double FaultRate { get; private set; } = 0.1;
+        /// <summary>How fast import and export jobs run; null for the sandbox's own pace.</summary>
+        public double? JobRowsPerSecond { get; private set; }
+        /// <summary>Serves /debug/ (statistics, fault injection, latency, reset) to requests whose Host is loopback.</summary>
+        public bool DebugEndpoints { get; private set; }
 
         public static ServerOptions Parse(string[] args)
         {
@@ -36,10 +41,12 @@ namespace WeComPS.Sandbox
                     case "--seed": options.Seed = Number(); break;
                     case "--faults": options.Faults = Value().Split(',').Select(SandboxFault.Parse).ToList(); break;
                     case "--fault-rate": options.FaultRate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture); break;
+                    case "--job-rows-per-second": options.JobRowsPerSecond = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture); break;
+                    case "--debug-endpoints": options.DebugEndpoints = true; break;
                     default:
                         options.Port = int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
                             ? port
-                            : throw new ArgumentException($"Unknown option '{args[i]}'. Options: [port] --port N --latency-ms N --generate MEMBERS --departments N --seed N --faults KIND,KIND --fault-rate R");
+                            : throw new ArgumentException($"Unknown option '{args[i]}'. Options: [port] --port N --latency-ms N --generate MEMBERS --departments N --seed N --faults KIND,KIND --fault-rate R --job-rows-per-second N --debug-endpoints");
                         break;
                 }
             }
@@ -54,6 +61,11 @@ namespace WeComPS.Sandbox
                 ? OrganisationGenerator.Generate(Departments ?? Math.Max(1, members / 50), members, Seed)
                 : WeComSandbox.CreateSample();
             sandbox.Latency = Latency;
+            if (JobRowsPerSecond is { } rate)
+            {
+                sandbox.JobRowsPerSecond = rate;
+            }
+
             if (Faults.Count > 0)
             {
                 sandbox.AddFaults(new FaultSchedule(Seed, FaultRate, Faults.ToArray()));

@@ -22,7 +22,7 @@ namespace WeComPS.Sandbox
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
         /// <summary>How many rows a job (import or export) gets through per second; WeCom gives no figure.</summary>
-        public double JobRowsPerSecond { get; set; } = 2000;
+        public double JobRowsPerSecond { get; set; } = 20000;
 
         private Dictionary<string, Func<Call, JsonObject>> JobRoutes()
         {

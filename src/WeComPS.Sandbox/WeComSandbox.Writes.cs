@@ -221,8 +221,8 @@ namespace WeComPS.Sandbox
             CheckUserId(userId, null);
             var draft = new SandboxUser { UserId = userId, Department = { RootDepartmentId }, Order = { 0 }, IsLeaderInDept = { 0 }, Status = 4, NeverActivated = true };
             ReadUser(c.Body, draft, null);
-            _users[draft.UserId] = draft;
-            SyncLeadership(draft);
+            StoreUser(draft);
+            SyncLeadership(draft, null);
             return new JsonObject();
         }
 
@@ -244,8 +244,8 @@ namespace WeComPS.Sandbox
             }
 
             ReadUser(c.Body, draft, current);
-            _users.Remove(current.UserId);
-            _users[draft.UserId] = draft;
+            UnstoreUser(current);
+            StoreUser(draft);
             if (draft.UserId != current.UserId)
             {
                 ForEachReference(ids =>
@@ -257,7 +257,7 @@ namespace WeComPS.Sandbox
                 });
             }
 
-            SyncLeadership(draft);
+            SyncLeadership(draft, current);
             return new JsonObject();
         }
 
@@ -276,11 +276,13 @@ namespace WeComPS.Sandbox
         private JsonObject RemoveUsers(IReadOnlyCollection<string> userIds)
         {
             var users = userIds.Select(ExistingUser).Distinct().ToList();
+            var removed = new HashSet<string>(users.Select(u => u.UserId), StringComparer.OrdinalIgnoreCase);
             foreach (var user in users)
             {
-                _users.Remove(user.UserId);
-                ForEachReference(ids => ids.RemoveAll(id => SameUser(id, user.UserId)));
+                UnstoreUser(user);
             }
+
+            ForEachReference(ids => ids.RemoveAll(removed.Contains));
 
             return new JsonObject();
         }
@@ -421,31 +423,91 @@ namespace WeComPS.Sandbox
                 throw new ApiError(60129, "mobile and email can not be both empty");
             }
 
-            var others = _users.Values.Where(u => u != current).ToList();
             if (user.Mobile != null && !MobilePattern.IsMatch(user.Mobile))
             {
                 throw new ApiError(60103, "mobile invalid");
             }
 
-            if (user.Mobile != null && others.Any(u => u.Mobile == user.Mobile))
+            if (user.Mobile != null && TakenByOther(ContactKey.Mobile, user.Mobile, current))
             {
                 throw new ApiError(60104, "mobile existed");
             }
 
-            CheckEmail(user.Email, "email", others.Select(u => u.Email));
-            CheckEmail(user.BizMail, "biz_mail", others.Select(u => u.BizMail));
+            CheckEmail(user.Email, ContactKey.Email, "email", current);
+            CheckEmail(user.BizMail, ContactKey.BizMail, "biz_mail", current);
         }
 
-        private static void CheckEmail(string? email, string field, IEnumerable<string?> taken)
+        private void CheckEmail(string? email, ContactKey key, string field, SandboxUser? current)
         {
             if (email != null && (email.Length > 64 || !EmailPattern.IsMatch(email)))
             {
                 throw new ApiError(60105, $"{field} invalid");
             }
 
-            if (email != null && taken.Contains(email, StringComparer.OrdinalIgnoreCase))
+            if (email != null && TakenByOther(key, email, current))
             {
                 throw new ApiError(60106, $"{field} existed");
+            }
+        }
+
+        private enum ContactKey
+        {
+            Mobile,
+            Email,
+            BizMail,
+        }
+
+        /// <summary>
+        /// How many stored members have each mobile, email and biz_mail (emails without regard to case), kept by
+        /// <see cref="StoreUser"/> and <see cref="UnstoreUser"/>, so a uniqueness check needs no scan of every member.
+        /// </summary>
+        private readonly Dictionary<string, int> _contactCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        private static IEnumerable<string> ContactKeys(SandboxUser user) =>
+            new[] { Contact(ContactKey.Mobile, user.Mobile), Contact(ContactKey.Email, user.Email), Contact(ContactKey.BizMail, user.BizMail) }.OfType<string>();
+
+        /// <summary>A field's value as <see cref="_contactCounts"/> keys it (emails in upper case), or null.</summary>
+        private static string? Contact(ContactKey key, string? value) =>
+            value is null ? null
+            : key == ContactKey.Mobile ? "mobile:" + value
+            : (key == ContactKey.Email ? "email:" : "biz_mail:") + value.ToUpperInvariant();
+
+        /// <summary>Whether a stored member other than <paramref name="current"/> has <paramref name="value"/>.</summary>
+        private bool TakenByOther(ContactKey key, string value, SandboxUser? current)
+        {
+            var entry = Contact(key, value)!;
+            var own = current != null && ContactKeys(current).Contains(entry) ? 1 : 0;
+            return _contactCounts.TryGetValue(entry, out var count) && count > own;
+        }
+
+        /// <summary>Stores <paramref name="user"/> under its userid, in place of any member stored there.</summary>
+        private void StoreUser(SandboxUser user)
+        {
+            if (_users.TryGetValue(user.UserId, out var previous))
+            {
+                UnstoreUser(previous);
+            }
+
+            _users[user.UserId] = user;
+            foreach (var entry in ContactKeys(user))
+            {
+                _contactCounts[entry] = (_contactCounts.TryGetValue(entry, out var count) ? count : 0) + 1;
+            }
+        }
+
+        private void UnstoreUser(SandboxUser user)
+        {
+            _users.Remove(user.UserId);
+            foreach (var entry in ContactKeys(user))
+            {
+                if (_contactCounts.TryGetValue(entry, out var count) && count > 1)
+                {
+                    _contactCounts[entry] = count - 1;
+                }
+                else
+                {
+                    _contactCounts.Remove(entry);
+                }
             }
         }
 
@@ -476,10 +538,11 @@ namespace WeComPS.Sandbox
             }
         }
 
-        /// <summary>A department's leaders are the members who lead it (is_leader_in_dept).</summary>
-        private void SyncLeadership(SandboxUser user)
+        /// <summary>A department's leaders are the members who lead it (is_leader_in_dept): the member's departments before and after a change.</summary>
+        private void SyncLeadership(SandboxUser user, SandboxUser? before)
         {
-            foreach (var department in _departments.Values)
+            var touched = user.Department.Concat(before?.Department ?? Enumerable.Empty<int>()).Distinct();
+            foreach (var department in touched.Select(id => _departments.TryGetValue(id, out var d) ? d : null).OfType<SandboxDepartment>())
             {
                 var index = user.Department.IndexOf(department.Id);
                 var leads = index >= 0 && user.IsLeaderInDept[index] == 1;

@@ -83,7 +83,7 @@ namespace WeComPS.Sandbox
         {
             lock (_gate)
             {
-                _users[user.UserId] = user;
+                StoreUser(user);
                 _membersByDepartment = null;
             }
         }

@@ -10,9 +10,10 @@ function ConvertTo-TestSecret([string] $Text) {
     $secure
 }
 
-# Starts the sample corp on a free loopback port in its own process; returns the process and its base URI.
-# -Arguments are the server's options, e.g. '--generate', '20000', '--latency-ms', '200'.
-function Start-TestSandboxServer([string[]] $Arguments = @()) {
+# Starts the sample corp on a free loopback port in its own process, its debug endpoints on unless -NoDebugEndpoints;
+# returns the process and its base URI. -Arguments are the server's options, e.g. '--generate', '20000', '--latency-ms', '200'.
+function Start-TestSandboxServer([string[]] $Arguments = @(), [switch] $NoDebugEndpoints) {
+    if (-not $NoDebugEndpoints) { $Arguments += '--debug-endpoints' }
     $dll = Get-ChildItem (Join-Path $PSScriptRoot '../../src/WeComPS.Sandbox.Server/bin') -Recurse -Filter WeComPS.Sandbox.Server.dll |
         Sort-Object LastWriteTime -Descending | Select-Object -First 1
     if (-not $dll) { throw 'Build the solution first: the sandbox server is not built.' }

@@ -13,7 +13,14 @@ using WeComPS.Sandbox;
 // Drives the Core operations, as the cmdlets do, against the sandbox served on loopback HTTP with a fixed latency per
 // call, on a generated corp. Prints wall times against the sequential walk and the lower bound, the calls made, and
 // memory while streaming. Options: --latency-ms N (20) --departments N (1000) --members N (50000) --runs N (3).
+// With --sync, times whole-directory member syncs of 5,000 and 50,000 rows instead (SyncBenchmark).
 var options = Options.Parse(args);
+if (options.Sync)
+{
+    await SyncBenchmark.RunAsync(Secure(WeComSandbox.SampleContactsSecret));
+    return;
+}
+
 var latency = TimeSpan.FromMilliseconds(options.LatencyMs);
 var concurrency = WeComConnection.DefaultMaxConcurrency;
 var report = new Report();

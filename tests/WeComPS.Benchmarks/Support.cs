@@ -12,20 +12,28 @@ namespace WeComPS.Benchmarks
         public int Departments { get; private set; } = 1000;
         public int Members { get; private set; } = 50000;
         public int Runs { get; private set; } = 3;
+        /// <summary>--sync: time whole-directory member syncs of 5,000 and 50,000 rows instead of the reads.</summary>
+        public bool Sync { get; private set; }
 
         public static Options Parse(string[] args)
         {
             var options = new Options();
-            for (var i = 0; i + 1 < args.Length; i += 2)
+            for (var i = 0; i < args.Length; i++)
             {
-                var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-                switch (args[i])
+                if (args[i] == "--sync")
+                {
+                    options.Sync = true;
+                    continue;
+                }
+
+                var value = i + 1 < args.Length ? int.Parse(args[++i], CultureInfo.InvariantCulture) : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i - 1])
                 {
                     case "--latency-ms": options.LatencyMs = value; break;
                     case "--departments": options.Departments = value; break;
                     case "--members": options.Members = value; break;
                     case "--runs": options.Runs = Math.Max(1, value); break;
-                    default: throw new ArgumentException($"Unknown option {args[i]}: use --latency-ms, --departments, --members, --runs.");
+                    default: throw new ArgumentException($"Unknown option {args[i - 1]}: use --sync, --latency-ms, --departments, --members, --runs.");
                 }
             }
 

@@ -228,6 +228,22 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task A_mobile_or_email_is_free_again_once_its_member_changed_it_or_was_deleted()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            // ZhangSan's (13810000001, zhangsan@example.com) and LiSi's (13810000002) contacts are taken...
+            Expect(60104, await PostAsync(corp, "user/create", Merge(NewHire, "{'mobile':'13810000001'}")));
+            Expect(60106, await PostAsync(corp, "user/create", Merge(NewHire, "{'email':'ZHANGSAN@example.com'}")));
+            // ...until ZhangSan takes another mobile and LiSi is deleted.
+            Expect(0, await PostAsync(corp, "user/update", "{'userid':'ZhangSan','mobile':'13900000099'}"));
+            Expect(0, await GetAsync(corp, "user/delete?userid=LiSi"));
+            Expect(0, await PostAsync(corp, "user/create", Merge(NewHire, "{'mobile':'13810000001','email':'lisi@example.com'}")));
+            Expect(60104, await PostAsync(corp, "user/create", Merge(NewHire, "{'userid':'Other','mobile':'13900000099'}")));
+            // A member's own values are no clash.
+            Expect(0, await PostAsync(corp, "user/update", "{'userid':'ZhangSan','mobile':'13900000099','email':'zhangsan@example.com'}"));
+        }
+
+        [Fact]
         public async Task User_create_stores_every_field_read_back()
         {
             await using var corp = await TestCorp.StartAsync();

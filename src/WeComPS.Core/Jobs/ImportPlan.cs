@@ -55,7 +55,18 @@ namespace WeComPS
                 : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", "There is nothing to import: no valid member or department in the input.")
                 : null;
 
-        internal WeComPlannedChange? Find(WeComJobResult row) =>
-            Changes.FirstOrDefault(c => c.Action != WeComJobAction.Delete && (row.UserId != null ? string.Equals(c.UserId, row.UserId, System.StringComparison.OrdinalIgnoreCase) : c.DepartmentId == row.DepartmentId));
+        /// <summary>The planned change (not a deletion) of a job's row, by userid or department id.</summary>
+        internal WeComPlannedChange? Find(WeComJobResult row)
+        {
+            _byItem ??= Changes.Where(c => c.Action != WeComJobAction.Delete)
+                .GroupBy(c => Key(c.UserId, c.DepartmentId), System.StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.First(), System.StringComparer.OrdinalIgnoreCase);
+            return _byItem.TryGetValue(Key(row.UserId, row.DepartmentId), out var change) ? change : null;
+        }
+
+        private Dictionary<string, WeComPlannedChange>? _byItem;
+
+        private static string Key(string? userId, int? departmentId) =>
+            userId != null ? "u:" + userId : "d:" + departmentId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

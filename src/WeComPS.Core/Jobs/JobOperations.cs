@@ -229,7 +229,8 @@ namespace WeComPS
             {
                 var tree = await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
                 var left = tree.ToDictionary(d => d.Id);
-                results.AddRange(deletes.Select(d => Deleted(job, d, !left.ContainsKey(d.DepartmentId!.Value), tree.Any(c => c.ParentId == d.DepartmentId) ? 60006 : 60005)));
+                var parents = new HashSet<int>(tree.Select(d => d.ParentId));
+                results.AddRange(deletes.Select(d => Deleted(job, d, !left.ContainsKey(d.DepartmentId!.Value), parents.Contains(d.DepartmentId!.Value) ? 60006 : 60005)));
             }
             else
             {
