@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace WeComPS
 {
@@ -28,12 +29,11 @@ namespace WeComPS
     {
         public static readonly AccessTokenCache Shared = new AccessTokenCache();
 
-        // Each token with the moment it is renewed. A dictionary rather than a cache library: a process holds a token or two.
-        private readonly ConcurrentDictionary<string, Entry> _cache = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
+        private readonly MemoryCache _cache = new MemoryCache(new MemoryCacheOptions());
         private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new ConcurrentDictionary<string, SemaphoreSlim>();
 
         /// <summary>The cached token, without fetching.</summary>
-        public AccessToken? Peek(string key) => _cache.TryGetValue(key, out var entry) && DateTimeOffset.UtcNow < entry.RefreshAt ? entry.Token : null;
+        public AccessToken? Peek(string key) => _cache.TryGetValue(key, out AccessToken? token) ? token : null;
 
         public async Task<AccessToken> GetAsync(string key, Func<CancellationToken, Task<AccessToken>> fetch, CancellationToken cancellationToken)
         {
@@ -52,7 +52,7 @@ namespace WeComPS
                 }
 
                 var token = await fetch(cancellationToken).ConfigureAwait(false);
-                _cache[key] = new Entry(token, RefreshAt(token));
+                _cache.Set(key, token, RefreshAt(token));
                 return token;
             }
             finally
@@ -70,7 +70,7 @@ namespace WeComPS
             {
                 if (ReferenceEquals(Peek(key), refused))
                 {
-                    _cache.TryRemove(key, out _);
+                    _cache.Remove(key);
                 }
             }
             finally
@@ -79,21 +79,9 @@ namespace WeComPS
             }
         }
 
-        public void Remove(string key) => _cache.TryRemove(key, out _);
+        public void Remove(string key) => _cache.Remove(key);
 
-        public void Dispose() => _cache.Clear();
-
-        private sealed class Entry
-        {
-            public Entry(AccessToken token, DateTimeOffset refreshAt)
-            {
-                Token = token;
-                RefreshAt = refreshAt;
-            }
-
-            public AccessToken Token { get; }
-            public DateTimeOffset RefreshAt { get; }
-        }
+        public void Dispose() => _cache.Dispose();
 
         /// <summary>Tokens are renewed a little before WeCom's expiry: 5 minutes, or a tenth of short lifetimes.</summary>
         private static DateTimeOffset RefreshAt(AccessToken token)

@@ -49,7 +49,7 @@ Describe 'WeComPS installed from its package' -Tag CI -Skip:$noPSResourceGet {
     It 'installs as WeComPS <version> with its DLLs, dependencies, format file and help' {
         $installed = Join-Path $modules "WeComPS/$version"
         foreach ($file in 'WeComPS.psd1', 'WeComPS.dll', 'WeComPS.Core.dll', 'WeComPS.Sandbox.dll', 'WeComPS.format.ps1xml', 'LICENSE',
-            'en-US/WeComPS.dll-Help.xml', 'en-US/about_WeComPS.help.txt', 'zh-CN/WeComPS.dll-Help.xml', 'dependencies/System.Text.Json.dll') {
+            'en-US/WeComPS.dll-Help.xml', 'en-US/about_WeComPS.help.txt', 'zh-CN/WeComPS.dll-Help.xml', 'dependencies/System.Text.Json.dll', 'dependencies/Microsoft.Extensions.Caching.Memory.dll') {
             Join-Path $installed $file | Should -Exist
         }
         # The help's sources stay in the repository.
