@@ -22,6 +22,11 @@ namespace WeComPS
         public string? Path { get; set; }
         /// <summary>Depth below the top visible department (the top is 0).</summary>
         public int Depth { get; set; }
+        /// <summary>
+        /// True when a create did not create it but found it in WeCom as asked: the create's answer was lost, so that
+        /// attempt created it or it was there before. The object then is what WeCom holds.
+        /// </summary>
+        public bool FoundInPlace { get; set; }
 
         public override string ToString() => Path ?? Name ?? Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -77,6 +82,11 @@ namespace WeComPS
         public string? ExternalPosition { get; set; }
         /// <summary>Extended attributes (扩展属性) by name; text values, or the URL of web attributes.</summary>
         public IReadOnlyDictionary<string, string?>? ExtAttr { get; set; }
+        /// <summary>
+        /// True when a create did not create it but found it in WeCom as asked: the create's answer was lost, so that
+        /// attempt created it or it was there before. The object then is what WeCom holds.
+        /// </summary>
+        public bool FoundInPlace { get; set; }
 
         public override string ToString() => UserId;
     }
@@ -86,6 +96,11 @@ namespace WeComPS
     {
         public int TagId { get; set; }
         public string TagName { get; set; } = "";
+        /// <summary>
+        /// True when a create did not create it but found it in WeCom as asked: the create's answer was lost, so that
+        /// attempt created it or it was there before. The object then is what WeCom holds.
+        /// </summary>
+        public bool FoundInPlace { get; set; }
 
         public override string ToString() => TagName;
     }

@@ -34,11 +34,22 @@ namespace WeComPS
                 async (id, ct) => Parse(await _connection.Client.GetAsync("user/get", "userid=" + Uri.EscapeDataString(id), ct).ConfigureAwait(false)),
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
+            var policy = new FailurePolicy();
+            var read = 0;
             await foreach (var (id, result) in calls.ConfigureAwait(false))
             {
-                yield return Concurrent.FailureOf(result, "user/get") is { } error
-                    ? ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id)
-                    : ItemResult<WeComUser>.Ok(result.Result);
+                if (Concurrent.FailureOf(result, "user/get") is not { } error)
+                {
+                    policy.Succeeded();
+                    read++;
+                    yield return ItemResult<WeComUser>.Ok(result.Result);
+                }
+                else
+                {
+                    yield return policy.Ends(error)
+                        ? throw Concurrent.Stopped(error, $"{read} of {wanted.Count} members read; the result is incomplete")
+                        : ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id);
+                }
             }
         }
 
@@ -93,6 +104,8 @@ namespace WeComPS
             var path = simple ? "user/simplelist" : "user/list";
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var completed = 0;
+            var read = 0;
+            var policy = new FailurePolicy();
             var calls = Concurrent.OrderedSelectAsync(
                 departments,
                 // The answer is parsed as it streams out, not in the call: a slot is free for the next department as
@@ -105,10 +118,16 @@ namespace WeComPS
                 progress?.Report(new WeComProgress($"Reading members of department {id}", ++completed, departments.Count));
                 if (Concurrent.FailureOf(result, path) is { } error)
                 {
-                    // A refused secret or IP fails every department alike: one error ends the read.
-                    yield return error.AffectsAllItems ? throw error : ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
+                    // A refused secret or IP, or an endpoint that stopped answering, fails every department alike: one
+                    // error ends the read and says how far it got, so a partial result never looks complete.
+                    yield return policy.Ends(error)
+                        ? throw Concurrent.Stopped(error, $"{read} of {departments.Count} departments read, {seen.Count} members returned; the result is incomplete")
+                        : ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
                     continue;
                 }
+
+                policy.Succeeded();
+                read++;
 
                 foreach (var user in result.Result.Items("userlist"))
                 {

@@ -56,12 +56,14 @@ namespace WeComPS
             Add(41004, "SecretMissing", WeComErrorKind.Authentication, "secret missing", "Pass a secret to Connect-WeCom.");
             Add(42001, "AccessTokenExpired", WeComErrorKind.Authentication, "access_token expired", "The token was refused again after new ones were fetched; run Connect-WeCom again.");
             Add(43004, "UserNotBoundToWeChat", WeComErrorKind.InvalidArgument, "the member has not bound WeChat", null);
-            Add(45009, "RateLimited", WeComErrorKind.LimitExceeded, "API frequency limit reached", "WeCom blocks the API for 60 s (per-minute limit) or 60 min (per-hour limit); lower -MaxConcurrency or run later.", transient: true);
+            Add(45009, "RateLimited", WeComErrorKind.LimitExceeded, "API frequency limit reached", "WeCom blocks the API for 60 s (per-minute limit) or 60 min (per-hour limit): run the command after the block, or let it wait longer (the connection's Retry.MaxBlockWait).");
             Add(45024, "AccountLimitReached", WeComErrorKind.LimitExceeded, "member account cap reached", "Buy more seats or remove members who have left.");
             Add(45026, "ReplaceDeleteProtection", WeComErrorKind.LimitExceeded, "replace would delete too many members", "WeCom refuses a replace that deletes more than 50 members and over 20% of them, or up to 50 but over 80%: nothing was changed. Check that the input is complete (run with -WhatIf to see who would go), or delete in smaller steps with Remove-WeComUser.");
             Add(45033, "ConcurrencyLimited", WeComErrorKind.LimitExceeded, "too many concurrent calls", "Lower -MaxConcurrency.", transient: true);
             Add(46004, "UserNotFound", WeComErrorKind.NotFound, "user does not exist", "Check the userid with Get-WeComUser.");
             Add(48002, "ApiNotPermitted", WeComErrorKind.PermissionDenied, "this secret may not call the API", SyncSecretAdvice);
+            Add(48009, "ContactsSyncReadForbidden", WeComErrorKind.PermissionDenied, "the contacts-sync secret may not read details from this IP",
+                "IPs added to the contacts-sync tool after 2022-08-15 cannot read names and details: read with a self-built app (自建应用) whose visible scope is the whole corp and whose trusted IPs (企业可信IP) include this machine.");
             Add(50002, "OutOfVisibleScope", WeComErrorKind.PermissionDenied, "the member is outside the app's visible scope", "Widen the app's visible scope (可见范围) or use the contacts-sync secret.");
             Add(60001, "InvalidDepartmentNameLength", WeComErrorKind.InvalidArgument, "department name length", "Department names are 1 to 64 characters.");
             Add(60003, "DepartmentNotFound", WeComErrorKind.NotFound, "department not found", "Check the id with Get-WeComDepartment.");
@@ -103,6 +105,13 @@ namespace WeComPS
             Entries.TryGetValue(errCode, out var entry)
                 ? entry
                 : new Entry("WeComApiError", WeComErrorKind.Unspecified, "see https://open.work.weixin.qq.com/devtool/query?e=" + errCode, null, false);
+
+        /// <summary>
+        /// True for the codes no other item of the same command can escape: the corp or secret is wrong, the secret may
+        /// not call the API or read details from this IP, the caller's IP is not trusted.
+        /// </summary>
+        internal static bool AffectsAllItems(int errCode) =>
+            errCode == 40013 || errCode == 40091 || errCode == 41001 || errCode == 41004 || errCode == 48002 || errCode == 48009 || errCode == 60020;
 
         /// <summary>True for the codes that the client refreshes the token on, once.</summary>
         internal static bool IsTokenRejected(int errCode) => errCode == 40014 || errCode == 42001 || errCode == 40001;

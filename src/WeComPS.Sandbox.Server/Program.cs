@@ -6,7 +6,9 @@ using WeComPS.Sandbox;
 // corp, or with --generate a large one, with optional latency and faults (see ServerOptions).
 var options = ServerOptions.Parse(args);
 await using var server = await SandboxServer.StartAsync(options.CreateSandbox(), options.Port);
-Console.WriteLine($"WeCom sandbox listening at {server.BaseUri}");
+// With --proxy, clients reach the sandbox through a fault injector (FaultProxy), which forwards everything else too.
+await using var proxy = options.Proxy ? await FaultProxy.StartAsync(server.BaseUri) : null;
+Console.WriteLine($"WeCom sandbox listening at {proxy?.BaseUri ?? server.BaseUri}");
 Console.WriteLine($"  corp id:                {WeComSandbox.SampleCorpId}");
 Console.WriteLine($"  contacts-sync secret:   {WeComSandbox.SampleContactsSecret}");
 Console.WriteLine($"  app secret (邮箱产品部): {WeComSandbox.SampleAppSecret}");

@@ -7,7 +7,7 @@ namespace WeComPS.Sandbox
 {
     /// <summary>
     /// The sandbox server's command line: <c>[port] [--port N] [--latency-ms N] [--generate MEMBERS [--departments N]]
-    /// [--seed N] [--faults KIND,KIND --fault-rate R]</c>. Without --generate it serves the sample corp.
+    /// [--seed N] [--faults KIND,KIND --fault-rate R] [--proxy]</c>. Without --generate it serves the sample corp.
     /// </summary>
     internal sealed class ServerOptions
     {
@@ -19,6 +19,8 @@ namespace WeComPS.Sandbox
         public int Seed { get; private set; } = 1;
         public IReadOnlyList<SandboxFault> Faults { get; private set; } = new SandboxFault[0];
         public double FaultRate { get; private set; } = 0.1;
+        /// <summary>Serve through a <see cref="FaultProxy"/> (<c>--proxy</c>).</summary>
+        public bool Proxy { get; private set; }
 
         public static ServerOptions Parse(string[] args)
         {
@@ -30,6 +32,7 @@ namespace WeComPS.Sandbox
                 switch (args[i])
                 {
                     case "--port": options.Port = Number(); break;
+                    case "--proxy": options.Proxy = true; break;
                     case "--latency-ms": options.Latency = TimeSpan.FromMilliseconds(Number()); break;
                     case "--generate": options.Members = Number(); break;
                     case "--departments": options.Departments = Number(); break;

@@ -12,7 +12,7 @@ namespace WeComPS.Commands
     {
         /// <summary>
         /// Runs <paramref name="work"/> for each distinct item in turn; a failure is written as an error naming the item
-        /// (<paramref name="describe"/>) and the next item goes on, except one no item can escape, which ends the command.
+        /// (<paramref name="describe"/>) and the next item goes on, unless it ends the command (see PostItemError).
         /// </summary>
         protected async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, string> describe, Func<T, CancellationToken, Task> work, CancellationToken cancellationToken)
         {
@@ -21,10 +21,11 @@ namespace WeComPS.Commands
                 try
                 {
                     await work(item, cancellationToken).ConfigureAwait(false);
+                    ItemSucceeded();
                 }
-                catch (WeComException ex) when (!ex.AffectsAllItems)
+                catch (WeComException ex)
                 {
-                    PostError(ex.About(describe(item)), item);
+                    PostItemError(ex.About(describe(item)), item);
                 }
             }
         }

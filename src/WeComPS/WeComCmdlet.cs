@@ -15,6 +15,7 @@ namespace WeComPS.Commands
     public abstract class WeComAsyncCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly FailurePolicy _failures = new FailurePolicy();
         private BlockingCollection<Action>? _pending;
 
         protected override void StopProcessing() => _stopping.Cancel();
@@ -99,6 +100,20 @@ namespace WeComPS.Commands
         protected void PostObject(object item) => Post(() => WriteObject(item));
 
         protected void PostError(WeComException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
+
+        /// <summary>An item's failure: written as an error naming its target, unless it ends the command (<see cref="FailurePolicy"/>): then thrown.</summary>
+        protected void PostItemError(WeComException error, object? target)
+        {
+            if (_failures.Ends(error))
+            {
+                throw error;
+            }
+
+            PostError(error, target);
+        }
+
+        /// <summary>An item went through: the endpoint answers.</summary>
+        protected void ItemSucceeded() => _failures.Succeeded();
 
         protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
         {
@@ -253,6 +268,11 @@ namespace WeComPS.Commands
                 await EmitAsync(change(connection, cancellationToken), value =>
                 {
                     changed.Add(value);
+                    if (FoundInPlace(value) is { } found)
+                    {
+                        Post(() => WriteWarning($"{found} was already in WeCom as asked: the create's answer was lost, so that attempt created it or it was there before. The object written is what WeCom holds."));
+                    }
+
                     if (writeEach)
                     {
                         PostObject(value!);
@@ -264,6 +284,14 @@ namespace WeComPS.Commands
                 }
             });
         }
+
+        private static string? FoundInPlace(object? value) => value switch
+        {
+            WeComUser { FoundInPlace: true } user => $"User '{user.UserId}'",
+            WeComDepartment { FoundInPlace: true } department => $"Department {department.Id} ({department.Name})",
+            WeComTag { FoundInPlace: true } tag => $"Tag {tag.TagId} ({tag.TagName})",
+            _ => null,
+        };
 
         /// <summary>For -PassThru of member changes: writes the changed members as WeCom now has them.</summary>
         protected Func<WeComConnection, List<string>, CancellationToken, Task>? ReadBackUsers(bool passThru) =>

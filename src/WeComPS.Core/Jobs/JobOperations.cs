@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -132,7 +133,19 @@ namespace WeComPS
                 body["to_invite"] = invite;
             }
 
-            var started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+            JsonElement started;
+            try
+            {
+                started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (ex.ErrorId == "WriteOutcomeUnknown")
+            {
+                // A job may be running whose id is unknown: name what to look at before anything is sent again.
+                var look = plan.Changes.Where(c => c.Action != WeComJobAction.None).Select(c => c.UserId ?? c.DepartmentId?.ToString(CultureInfo.InvariantCulture)).Take(10).ToList();
+                var more = plan.Changes.Count(c => c.Action != WeComJobAction.None) - look.Count;
+                throw ex.Copy(ex.Message + $" Look at: {string.Join(", ", look)}{(more > 0 ? $" and {more} more" : "")}.");
+            }
+
             var jobId = started.Str("jobid") ?? throw WeComException.FromTransport(path, "the answer has no jobid", transient: false, WeComErrorKind.InvalidResponse);
             WeComLog.Verbose($"Started {path} job {jobId} with {plan.Rows} rows.");
             return new WeComJob { JobId = jobId, Type = plan.Type, Status = WeComJobStatus.Started, Total = plan.Rows, Plan = plan };
