@@ -16,7 +16,7 @@ namespace WeComPS
     /// </summary>
     public static class ApiInvocation
     {
-        private static readonly Regex PathPattern = new Regex("^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant);
+        private static readonly Regex PathPattern = new Regex(@"\A[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*\z", RegexOptions.CultureInvariant);
         private static readonly string[] ReservedQuery = { "access_token", "corpsecret", "corpid" };
 
         /// <summary>

@@ -28,7 +28,7 @@ namespace WeComPS
     internal static class Deliveries
     {
         private static readonly Regex ReadPattern = new Regex(
-            "(^|/)(gettoken|get|list|simplelist|list_id|getuserid|get_userid_by_email|convert_to_openid|getresult|get_result)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+            @"(\A|/)(gettoken|get|list|simplelist|list_id|getuserid|get_userid_by_email|convert_to_openid|getresult|get_result)\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         /// <summary>The writes the client knows: sending them again sets the same state, or <see cref="ExactlyOnce"/> checks the refusal.</summary>
         private static readonly HashSet<string> Confirmable = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

@@ -59,13 +59,19 @@ namespace WeComPS
         /// <summary>
         /// Deletes departments (department/delete), deepest first, so a department and everything below it can be
         /// removed in one go. WeCom refuses a department that still has members (60005) or sub-departments left; an id
-        /// that is not in the tree is reported without a request.
+        /// that is not in the tree is reported without a request. More than <paramref name="limit"/> deletions end the
+        /// command before anything is sent.
         /// </summary>
         public async IAsyncEnumerable<ItemResult<int>> DeleteAsync(
-            IEnumerable<int> ids, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            IEnumerable<int> ids, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default, DeleteLimit? limit = null)
         {
             var depth = (await GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(d => d.Id, d => d.Depth);
             var wanted = ids.Distinct().OrderByDescending(id => depth.TryGetValue(id, out var level) ? level : -1).ToList();
+            if (limit?.Check(wanted.Count(depth.ContainsKey), depth.Count, "department") is { } tooMany)
+            {
+                throw tooMany;
+            }
+
             var results = Batches.DeleteEachAsync(_connection.Client, wanted, depth.Keys, "department/delete", "id", "Department", Rules.DepartmentId, progress, cancellationToken);
             await foreach (var result in results.ConfigureAwait(false))
             {

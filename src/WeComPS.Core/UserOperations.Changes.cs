@@ -73,10 +73,11 @@ namespace WeComPS
         /// <summary>
         /// Deletes members with user/batchdelete, up to <see cref="BatchDeleteLimit"/> per call, each id once. WeCom
         /// rejects a whole call for one bad id without naming it: a rejected group is split until every bad id stands
-        /// alone, so each is reported and all the others are still deleted.
+        /// alone, so each is reported and all the others are still deleted. More than <paramref name="limit"/> deletions
+        /// end the command before anything is sent.
         /// </summary>
         public async IAsyncEnumerable<ItemResult<string>> DeleteAsync(
-            IEnumerable<string> userIds, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            IEnumerable<string> userIds, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default, DeleteLimit? limit = null)
         {
             var (valid, invalid) = CheckUserIds<string>(userIds);
             foreach (var failure in invalid)
@@ -98,6 +99,11 @@ namespace WeComPS
             }
 
             valid = valid.Where(existing.Contains).ToList();
+            if (limit?.Check(valid.Count, existing.Count, "member") is { } tooMany)
+            {
+                throw tooMany;
+            }
+
             var done = 0;
             var policy = new FailurePolicy();
             foreach (var group in Batches.Chunk(valid, BatchDeleteLimit))

@@ -50,6 +50,11 @@ namespace WeComPS.Commands
         private bool ErrorsIgnored() =>
             (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var action) ? action : SessionState.PSVariable.GetValue("ErrorActionPreference")) is ActionPreference.Ignore;
 
+        /// <summary>True under -WhatIf (or $WhatIfPreference): changes are shown, not made.</summary>
+        protected bool WhatIfMode() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
         private IEnumerable<object> SessionErrors() =>
             (SessionState.PSVariable.GetValue("Error") as System.Collections.IEnumerable)?.Cast<object>() ?? Enumerable.Empty<object>();
 
@@ -64,7 +69,8 @@ namespace WeComPS.Commands
             Func<WeComConnection, CancellationToken, Task<WeComImportPlan>> plan,
             bool? toInvite,
             bool noWait,
-            Func<WeComPlannedChange, bool> listed)
+            Func<WeComPlannedChange, bool> listed,
+            DeleteLimit? maxDelete = null)
         {
             if (replaces && ErrorsIgnored())
             {
@@ -102,7 +108,19 @@ namespace WeComPS.Commands
                 WriteWarning(planned.DeleteProtection.Message + " " + planned.DeleteProtection.RecommendedAction);
             }
 
-            if (!ConfirmImport(planned, noun, listed))
+            // Deletions need consent in proportion: over the limit, nothing is sent unless the admin raises it.
+            var limit = replaces ? maxDelete ?? DeleteLimit.Default : null;
+            if (limit?.Check(planned.Count(WeComJobAction.Delete), planned.Existing, noun) is { } tooMany)
+            {
+                if (!WhatIfMode())
+                {
+                    ThrowTerminatingError(ToErrorRecord(tooMany, null));
+                }
+
+                WriteWarning(tooMany.Message);
+            }
+
+            if (!ConfirmImport(planned, noun, listed, limit))
             {
                 return;
             }
@@ -110,6 +128,8 @@ namespace WeComPS.Commands
             RunAsync(async cancellationToken =>
             {
                 var job = await connection.Jobs.StartAsync(planned, toInvite, cancellationToken).ConfigureAwait(false);
+                // Where the admin sees it without -Verbose: a wait cut short by Ctrl+C is picked up with Wait-WeComJob.
+                Post(() => WriteInformation(new HostInformationMessage { Message = $"WeCom accepted {job.Type} job {job.JobId} ({planned.Rows} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {job.JobId}" }, new[] { "PSHOST" }));
                 if (noWait)
                 {
                     PostObject(job);
@@ -142,10 +162,11 @@ namespace WeComPS.Commands
         }
 
         /// <summary>One confirmation for the whole import; under -WhatIf, one line per listed change after the summary.</summary>
-        private bool ConfirmImport(WeComImportPlan plan, string noun, Func<WeComPlannedChange, bool> listed)
+        private bool ConfirmImport(WeComImportPlan plan, string noun, Func<WeComPlannedChange, bool> listed, DeleteLimit? limit)
         {
             var deletes = plan.Changes.Where(c => c.Action == WeComJobAction.Delete).Select(c => c.Describe()).ToList();
             var what = $"{plan.Type} with {plan.Rows} {noun}(s): {plan.Summary()}"
+                + (limit is null ? "" : $" (deletes {limit.Describe(deletes.Count, plan.Existing)})")
                 + (deletes.Count == 0 ? "" : $"; deletes {string.Join(", ", deletes.Take(20))}{(deletes.Count > 20 ? $" and {deletes.Count - 20} more" : "")}");
             if (ShouldProcess(what, $"Run the {what}?", $"Import {noun}s", out var reason))
             {

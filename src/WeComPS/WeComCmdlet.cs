@@ -229,6 +229,35 @@ namespace WeComPS.Commands
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
         public WeComConnection? Connection { get; set; }
 
+        /// <summary>
+        /// True when the command was piped to but <paramref name="received"/> nothing usable: an empty pipeline, or input
+        /// that failed to bind. A read of "everything" then reads nothing.
+        /// </summary>
+        protected bool PipedNothing(int received) => MyInvocation.ExpectingInput && received == 0;
+
+        /// <summary>-MaxDelete as a <see cref="DeleteLimit"/>; a value that is none ends the command before anything is read.</summary>
+        protected DeleteLimit ParseDeleteLimit(string? maxDelete)
+        {
+            try
+            {
+                return DeleteLimit.Parse(maxDelete);
+            }
+            catch (WeComException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, maxDelete));
+                throw;
+            }
+        }
+
+        /// <summary>Under -WhatIf, how many <paramref name="noun"/>s a removal would delete against <paramref name="limit"/>.</summary>
+        protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
+        {
+            if (deletes > 0 && WhatIfMode())
+            {
+                ShouldProcess($"{deletes} {noun}(s), against the delete limit -MaxDelete {limit} of the {noun}s (over it, nothing is sent)", $"Remove {noun}s");
+            }
+        }
+
         /// <summary>The connection this call uses: -Connection, else the current one.</summary>
         protected WeComConnection ResolveConnection()
         {

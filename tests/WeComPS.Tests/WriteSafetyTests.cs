@@ -280,6 +280,48 @@ namespace WeComPS.Tests
             Assert.Equal(RateLimiter.HourBlock, clock.Waits.Last());
         }
 
+        [Theory]
+        [InlineData("zhangsan\n")]
+        [InlineData("zhang san")]
+        [InlineData("zhangsan\r")]
+        public void A_userid_with_a_trailing_line_break_or_blank_is_refused(string userId) =>
+            Assert.NotNull(new WeComUserChange { UserId = userId, Name = "张三", Email = "z@example.com" }.Validate(creating: true));
+
+        [Fact]
+        public void Mobiles_emails_and_names_match_exactly_to_their_end()
+        {
+            Assert.NotNull(new WeComUserChange { UserId = "z", Name = "张三", Mobile = "13800000000\n" }.Validate(creating: true));
+            Assert.NotNull(new WeComUserChange { UserId = "z", Name = "张三", Email = "z@example.com\n" }.Validate(creating: true));
+            Assert.Contains("control character", new WeComUserChange { UserId = "z", Name = "张\t三", Email = "z@example.com" }.Validate(creating: true)!.Message);
+            Assert.NotNull(new WeComDepartmentChange { Name = "部\u0007门", ParentId = 1 }.Validate(creating: true));
+            Assert.NotNull(new WeComTagChange { TagName = "标\n签" }.Validate(creating: true));
+            Assert.Null(new WeComUserChange { UserId = "z", Name = "张三", Mobile = "+86 13800000000", Email = "z@example.com" }.Validate(creating: true));
+        }
+
+        [Fact]
+        public async Task A_bulk_delete_over_the_limit_sends_nothing()
+        {
+            Assert.Equal(5, DeleteLimit.Default.Of(24));
+            Assert.Equal(5000, DeleteLimit.Default.Of(50000));
+            Assert.Equal(9500, DeleteLimit.Parse("19%").Of(50000));
+            Assert.Equal(200, DeleteLimit.Parse("200").Of(50000));
+            Assert.Throws<WeComException>(() => DeleteLimit.Parse("lots"));
+
+            var (corp, proxy, connection) = await StartAsync();
+            await using var _ = corp;
+            await using var __ = proxy;
+            var six = new[] { "WuJiu", "ZhengShi", "GuoWu", "MaLiu", "LuoQi", "LiangBa" };
+            var error = await Assert.ThrowsAsync<WeComException>(() => connection.Users.DeleteAsync(six, null, CancellationToken.None, DeleteLimit.Default).ToListAsync());
+            Assert.Equal("DeleteLimitExceeded", error.ErrorId);
+            Assert.Contains("6 of 24", error.Message);
+            Assert.Equal(0, proxy.Received("user/batchdelete"));
+            var departments = await Assert.ThrowsAsync<WeComException>(() => connection.Departments.DeleteAsync(new[] { 3, 4, 6, 7, 8, 9 }, null, CancellationToken.None, DeleteLimit.Parse("50%")).ToListAsync());
+            Assert.Equal("DeleteLimitExceeded", departments.ErrorId);
+            Assert.Equal(0, proxy.Received("department/delete"));
+
+            Assert.Equal(6, (await connection.Users.DeleteAsync(six, null, CancellationToken.None, DeleteLimit.Parse("6")).ValuesAsync()).Count);
+        }
+
         private sealed class ManualClock
         {
             public TimeSpan Now { get; set; } = TimeSpan.FromHours(3);

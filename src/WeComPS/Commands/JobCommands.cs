@@ -40,6 +40,10 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        /// <summary><para type="description">With -Replace, the most members it may delete: a count (200) or a share of the members (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -60,7 +64,8 @@ namespace WeComPS.Commands
                 (connection, ct) => connection.Jobs.PlanUsersAsync(_users, Replace, ProgressBar, ct),
                 NoInvite ? false : (bool?)null,
                 NoWait,
-                change => change.Action != WeComJobAction.Update);
+                change => change.Action != WeComJobAction.Update,
+                ParseDeleteLimit(MaxDelete));
     }
 
     /// <summary>
@@ -94,13 +99,17 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        /// <summary><para type="description">The most departments it may delete: a count (20) or a share of the departments (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
+
         protected override void BeginProcessing() => MarkInputErrors();
 
         protected override void ProcessRecord() =>
             _departments.Add(new WeComDepartmentChange { Id = Id, Name = Name.Trim(), ParentId = ParentId, Order = Order });
 
         protected override void EndProcessing() =>
-            RunImport("department", replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true);
+            RunImport("department", replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true, ParseDeleteLimit(MaxDelete));
     }
 
     /// <summary>
@@ -167,6 +176,12 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
+            // It takes no input: whatever was piped to it selects nothing rather than everyone.
+            if (PipedNothing(0))
+            {
+                return;
+            }
+
             var connection = ResolveConnection();
             RunAsync(async cancellationToken =>
             {
@@ -187,6 +202,11 @@ namespace WeComPS.Commands
     {
         protected override void EndProcessing()
         {
+            if (PipedNothing(0))
+            {
+                return;
+            }
+
             var connection = ResolveConnection();
             RunAsync(async cancellationToken =>
             {
