@@ -14,7 +14,7 @@ namespace WeComPS
     /// have no operation of their own. The answer comes back as plain values (dictionaries, lists, strings, numbers,
     /// booleans), never as JSON types.
     /// </summary>
-    public static class ApiInvocation
+    internal static class ApiInvocation
     {
         private static readonly Regex PathPattern = new Regex(@"\A[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*\z", RegexOptions.CultureInvariant);
         private static readonly string[] ReservedQuery = { "access_token", "corpsecret", "corpid" };

@@ -119,10 +119,26 @@ namespace WeComPS
                 yield return failure;
             }
 
+            // The policy hears of each outcome as it happens, so that no new item starts once the command has ended.
             var policy = new FailurePolicy();
+            string? endedAt = null;
+            async Task<TResult> Call(TItem item, CancellationToken ct)
+            {
+                try
+                {
+                    var result = await call(item, ct).ConfigureAwait(false);
+                    policy.Succeeded();
+                    return result;
+                }
+                catch (WeComException error) when (policy.Ends(error) && ReferenceEquals(policy.Ended, error))
+                {
+                    endedAt = describe(item).Describe;
+                    throw;
+                }
+            }
+
             var (completed, succeeded, notSent) = (0, 0, 0);
-            WeComException? ended = null;
-            await foreach (var (item, result) in OrderedSelectAsync(valid, call, maxConcurrency, cancellationToken, () => policy.Ended != null).ConfigureAwait(false))
+            await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, cancellationToken, () => policy.Ended != null).ConfigureAwait(false))
             {
                 if (IsNotStarted(result))
                 {
@@ -134,24 +150,19 @@ namespace WeComPS
                 var (target, what) = describe(item);
                 if (FailureOf(result, apiPath) is not { } error)
                 {
-                    policy.Succeeded();
                     succeeded++;
                     yield return ItemResult<TResult>.Ok(result.Result);
                 }
-                else if (ended is null && policy.Ends(error))
-                {
-                    ended = error.About(what);
-                }
-                else if (ended is null || !error.AffectsAllItems || error.ErrorId == "WriteOutcomeUnknown")
+                else if (!ReferenceEquals(error, policy.Ended) && (policy.Ended is null || !error.AffectsAllItems || error.ErrorId == "WriteOutcomeUnknown"))
                 {
                     // Settled after the end too: in flight when the command ended, it failed or its outcome is unknown.
                     yield return ItemResult<TResult>.Failed(error.About(what), target);
                 }
             }
 
-            if (ended != null)
+            if (policy.Ended is { } ended)
             {
-                throw Stopped(ended, $"{succeeded} of {valid.Count} done, {notSent} not sent");
+                throw Stopped(endedAt is null ? ended : ended.About(endedAt), $"{succeeded} of {valid.Count} done, {notSent} not sent");
             }
         }
 

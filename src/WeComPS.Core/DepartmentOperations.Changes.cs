@@ -10,7 +10,7 @@ namespace WeComPS
 {
     // Changes to departments: create, update (rename, move, reorder), delete. One at a time, in order, because
     // each may depend on the one before (a parent created first, a child deleted first).
-    public sealed partial class DepartmentOperations
+    internal sealed partial class DepartmentOperations
     {
         /// <summary>Creates departments (department/create) in the order given; each comes back with the id WeCom gave it.</summary>
         public IAsyncEnumerable<ItemResult<WeComDepartment>> CreateAsync(

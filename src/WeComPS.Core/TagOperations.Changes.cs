@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     // Changes to tags: create, rename, delete, and who carries them. Only the app that created a tag may change it.
-    public sealed partial class TagOperations
+    internal sealed partial class TagOperations
     {
         /// <summary>tag/addtagusers and tag/deltagusers take at most this many users per call.</summary>
         public const int UsersPerCall = 1000;

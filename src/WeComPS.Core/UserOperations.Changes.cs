@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     // Changes to members: create, update, enable/disable, delete in batches, look-ups and invitations.
-    public sealed partial class UserOperations
+    internal sealed partial class UserOperations
     {
         /// <summary>user/batchdelete takes at most this many userids per call.</summary>
         public const int BatchDeleteLimit = 200;

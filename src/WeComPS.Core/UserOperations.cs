@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>Reads and changes members.</summary>
-    public sealed partial class UserOperations
+    internal sealed partial class UserOperations
     {
         private readonly WeComConnection _connection;
 

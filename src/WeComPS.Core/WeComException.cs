@@ -160,6 +160,15 @@ namespace WeComPS
             return error;
         }
 
+        /// <summary>A job still running when the wait for it reached its limit.</summary>
+        public static WeComException JobWaitTimedOut(string jobId, TimeSpan waited) =>
+            WithAdvice(
+                "JobWaitTimedOut",
+                WeComErrorKind.LimitExceeded,
+                $"Job {jobId} has not finished after {waited.TotalSeconds:0} s; it goes on in WeCom.",
+                "batch/getresult",
+                $"Resume the wait with Wait-WeComJob -JobId {jobId} (-TimeoutSec for longer), or check it with Get-WeComJob -JobId {jobId}.");
+
         /// <summary>Input rejected before any request was sent.</summary>
         public static WeComException InvalidInput(string errorId, string message) =>
             new WeComException(errorId, WeComErrorKind.InvalidArgument, message);

@@ -30,6 +30,9 @@ namespace WeComPS.Commands
             }
         }
 
+        /// <summary>How long the job cmdlets wait for a job by default (-TimeoutSec): an hour.</summary>
+        protected const int DefaultJobTimeoutSec = 3600;
+
         private object? _lastErrorBefore;
 
         /// <summary>
@@ -70,7 +73,8 @@ namespace WeComPS.Commands
             bool? toInvite,
             bool noWait,
             Func<WeComPlannedChange, bool> listed,
-            DeleteLimit? maxDelete = null)
+            DeleteLimit? maxDelete = null,
+            int timeoutSec = DefaultJobTimeoutSec)
         {
             if (replaces && ErrorsIgnored())
             {
@@ -136,7 +140,7 @@ namespace WeComPS.Commands
                     return;
                 }
 
-                await WaitAndWriteAsync(connection, job.JobId, planned, cancellationToken).ConfigureAwait(false);
+                await WaitAndWriteAsync(connection, job.JobId, planned, timeoutSec, cancellationToken).ConfigureAwait(false);
             });
         }
 
@@ -144,9 +148,9 @@ namespace WeComPS.Commands
         /// Waits for a job with a progress bar and writes one result per row; a failed row is also written as an error
         /// naming its member or department, and a department WeCom keeps until it is empty as a warning.
         /// </summary>
-        protected async Task WaitAndWriteAsync(WeComConnection connection, string jobId, WeComImportPlan? plan, CancellationToken cancellationToken)
+        protected async Task WaitAndWriteAsync(WeComConnection connection, string jobId, WeComImportPlan? plan, int timeoutSec, CancellationToken cancellationToken)
         {
-            var results = await connection.Jobs.WaitForResultsAsync(jobId, plan, ProgressBar, cancellationToken).ConfigureAwait(false);
+            var results = await connection.Jobs.WaitForResultsAsync(jobId, plan, ProgressBar, cancellationToken, TimeSpan.FromSeconds(timeoutSec)).ConfigureAwait(false);
             foreach (var result in results)
             {
                 PostObject(result);

@@ -193,6 +193,20 @@ Describe 'Deletions need consent in proportion' -Tag CI {
     }
 }
 
+Describe 'No back door past ShouldProcess' -Tag CI {
+    BeforeAll { Start-ProxiedCorp }
+    AfterAll { Stop-TestSandboxServer $script:server; $script:server = $null }
+
+    It 'gives the connection written to the pipeline no way to change the directory' {
+        $connection = Get-WeComConnection | Select-Object -First 1
+        $connection.PSObject.Properties.Name | Should -Not -Contain 'Users'
+        $connection.PSObject.Properties.Name | Should -Not -Contain 'Departments'
+        ($connection | Get-Member -MemberType Method).Name | Should -Not -Contain 'InvokeAsync'
+        'WeComPS.ApiInvocation' -as [type] | Should -BeNullOrEmpty
+        'WeComPS.UserOperations' -as [type] | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Input rules are exact' -Tag CI {
     BeforeAll { Start-ProxiedCorp }
     AfterAll { Stop-TestSandboxServer $script:server; $script:server = $null }

@@ -322,6 +322,63 @@ namespace WeComPS.Tests
             Assert.Equal(6, (await connection.Users.DeleteAsync(six, null, CancellationToken.None, DeleteLimit.Parse("6")).ValuesAsync()).Count);
         }
 
+        [Fact]
+        public void Objects_written_to_the_pipeline_expose_no_way_past_ShouldProcess()
+        {
+            // Every public method of Core that sends a request: only the token check of a connection.
+            var sending = typeof(WeComConnection).Assembly.GetExportedTypes()
+                .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly))
+                .Where(m => typeof(Task).IsAssignableFrom(m.ReturnType) || (m.ReturnType.IsGenericType && m.ReturnType.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>)))
+                .Select(m => m.DeclaringType!.Name + "." + m.Name);
+            Assert.Equal(new[] { "WeComConnection.ValidateAsync" }, sending);
+            Assert.DoesNotContain(typeof(WeComConnection).GetProperties(), p => p.PropertyType.Name.EndsWith("Operations", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public async Task A_failure_that_affects_every_item_stops_new_items_and_settles_those_in_flight()
+        {
+            var (corp, proxy, connection) = await StartAsync();
+            await using var _ = corp;
+            await using var __ = proxy;
+            // The secret loses its right to write after five members.
+            proxy.Add("user/create=errcode:48002+5");
+            var hires = Enumerable.Range(1, 20).Select(i => Hire("hire" + i.ToString("D2"), 5)).ToList();
+
+            var results = new List<ItemResult<WeComUser>>();
+            var error = await Assert.ThrowsAsync<WeComException>(async () =>
+            {
+                await foreach (var result in connection.Users.CreateAsync(hires, maxConcurrency: 4))
+                {
+                    results.Add(result);
+                }
+            });
+
+            Assert.Equal(48002, error.ErrCode);
+            Assert.StartsWith("Stopped (5 of 20 done, ", error.Message);
+            Assert.Equal(5, results.Count(r => r.Error is null));
+            Assert.DoesNotContain(results, r => r.Error != null);
+            // No new item started once the command had ended: only those already in flight.
+            Assert.InRange(proxy.Received("user/create"), 6, 6 + 4 + 4);
+            Assert.Equal(5, corp.Sandbox.SucceededCount("user/create"));
+        }
+
+        [Fact]
+        public async Task Waiting_for_a_job_has_an_overall_limit_and_names_the_job_to_resume()
+        {
+            var (corp, proxy, connection) = await StartAsync();
+            await using var _ = corp;
+            await using var __ = proxy;
+            corp.Sandbox.JobRowsPerSecond = 1;
+            var plan = await connection.Jobs.PlanUsersAsync(new[] { new WeComUserChange { UserId = "ZhangSan", Position = "总监" }, new WeComUserChange { UserId = "LiSi", Position = "总监" } }, replace: false, null, CancellationToken.None);
+            var job = await connection.Jobs.StartAsync(plan, null, CancellationToken.None);
+
+            var error = await Assert.ThrowsAsync<WeComException>(() => connection.Jobs.WaitAsync(job.JobId, null, CancellationToken.None, TimeSpan.FromMilliseconds(300)));
+
+            Assert.Equal("JobWaitTimedOut", error.ErrorId);
+            Assert.Contains("Wait-WeComJob -JobId " + job.JobId, error.RecommendedAction);
+            Assert.Equal(1, proxy.Forwarded("batch/syncuser"));
+        }
+
         private sealed class ManualClock
         {
             public TimeSpan Now { get; set; } = TimeSpan.FromHours(3);

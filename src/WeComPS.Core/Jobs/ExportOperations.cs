@@ -18,7 +18,7 @@ namespace WeComPS
     /// user/get; userid and department for export/simple_user and export/taguser), <c>department</c> (the fields of
     /// department/list), and for export/taguser <c>partylist</c>, the tagged department ids.</para>
     /// </summary>
-    public sealed class ExportOperations
+    internal sealed class ExportOperations
     {
         /// <summary>Records per file asked of WeCom (its minimum, 10^4): each file is read in one piece.</summary>
         public const int BlockSize = 10000;

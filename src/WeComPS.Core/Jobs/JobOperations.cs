@@ -14,7 +14,7 @@ namespace WeComPS
     /// <see cref="PlanDepartmentsAsync"/>), written as CSV in WeCom's template, uploaded (media/upload), started
     /// (batch/syncuser, batch/replaceuser, batch/replaceparty) and polled (batch/getresult). Needs the contacts-sync secret.
     /// </summary>
-    public sealed class JobOperations
+    internal sealed class JobOperations
     {
         private const string ResultPath = "batch/getresult";
         private readonly WeComConnection _connection;
@@ -187,8 +187,11 @@ namespace WeComPS
             };
         }
 
-        /// <summary>Polls the job until it has finished, reporting its percentage; then returns it with its results.</summary>
-        public Task<WeComJob> WaitAsync(string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken) =>
+        /// <summary>
+        /// Polls the job until it has finished, reporting its percentage; then returns it with its results. After
+        /// <paramref name="maxWait"/> (none when null) it gives up with JobWaitTimedOut, naming the job to resume.
+        /// </summary>
+        public Task<WeComJob> WaitAsync(string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken, TimeSpan? maxWait = null) =>
             Polling.UntilDoneAsync(
                 async (_, ct) =>
                 {
@@ -198,16 +201,18 @@ namespace WeComPS
                     return (done, job);
                 },
                 MaxPollInterval,
-                cancellationToken);
+                cancellationToken,
+                maxWait,
+                waited => WeComException.JobWaitTimedOut(jobId, waited));
 
         /// <summary>
         /// Waits for the job and returns one result per row. With the <paramref name="plan"/> the job was started from,
         /// member rows say whether they were created or updated, and the deletions of a replace follow, each checked
         /// against the directory afterwards (a department WeCom keeps until it is empty comes as Deferred).
         /// </summary>
-        public async Task<IReadOnlyList<WeComJobResult>> WaitForResultsAsync(string jobId, WeComImportPlan? plan, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<WeComJobResult>> WaitForResultsAsync(string jobId, WeComImportPlan? plan, IProgress<WeComProgress>? progress, CancellationToken cancellationToken, TimeSpan? maxWait = null)
         {
-            var job = await WaitAsync(jobId, progress, cancellationToken).ConfigureAwait(false);
+            var job = await WaitAsync(jobId, progress, cancellationToken, maxWait).ConfigureAwait(false);
             var results = job.Results.ToList();
             if (plan is null)
             {
