@@ -50,10 +50,23 @@ namespace WeComPS
         /// <summary>True for the deletes, which count as done after a lost answer only if the item existed before.</summary>
         public static bool IsDelete(string path) => path.EndsWith("delete", StringComparison.Ordinal) && Writes.ContainsKey(path);
 
-        /// <summary>Whether every item the delete names exists now, before its first attempt.</summary>
-        public static async Task<bool> ExistsAsync(WeComClient client, string path, string? query, string? body, CancellationToken cancellationToken)
+        /// <summary>Whether every item the delete names exists now, before its first attempt; null when that cannot be read.</summary>
+        public static async Task<bool?> ExistsAsync(WeComClient client, string path, string? query, string? body, CancellationToken cancellationToken)
         {
-            var r = new Request(query, body);
+            try
+            {
+                return await ExistAsync(client, path, new Request(query, body), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (!ex.EndsCommand)
+            {
+                // E.g. a contacts-sync IP that may not call user/get (48009): the delete still goes, and a lost answer is then unknown.
+                WeComLog.Verbose($"{path}: could not read whether the item exists before deleting it ({ex.ErrorId}).");
+                return null;
+            }
+        }
+
+        private static async Task<bool> ExistAsync(WeComClient client, string path, Request r, CancellationToken cancellationToken)
+        {
             return path switch
             {
                 "user/delete" => await UserAsync(client, r.Query("userid"), cancellationToken).ConfigureAwait(false) != null,
@@ -82,11 +95,16 @@ namespace WeComPS
         /// The answer for a write to <paramref name="path"/> whose retry was refused with <paramref name="refusal"/> after
         /// an attempt that lost its answer, when the change is in place as asked; null when the refusal stands.
         /// </summary>
-        public static async Task<JsonElement?> ConfirmAsync(WeComClient client, string path, string? query, string? body, bool existed, WeComException refusal, CancellationToken cancellationToken)
+        public static async Task<JsonElement?> ConfirmAsync(WeComClient client, string path, string? query, string? body, bool? existed, WeComException refusal, CancellationToken cancellationToken)
         {
-            if (refusal.ErrCode is not { } code || !Writes.TryGetValue(path, out var write) || !write.Codes.Contains(code) || (IsDelete(path) && !existed))
+            if (refusal.ErrCode is not { } code || !Writes.TryGetValue(path, out var write) || !write.Codes.Contains(code) || (IsDelete(path) && existed == false))
             {
                 return null;
+            }
+
+            if (IsDelete(path) && existed is null)
+            {
+                throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and whether the item existed before could not be read", HowToCheck(path), refusal);
             }
 
             JsonElement? done;

@@ -118,9 +118,10 @@ namespace WeComPS
         {
             var refreshed = false;
             var answerLost = false;
+            bool? found = existed ? true : null;
             if (delivery == Delivery.Confirmable && !existed && ExactlyOnce.IsDelete(path))
             {
-                existed = await ExactlyOnce.ExistsAsync(this, path, query, json, cancellationToken).ConfigureAwait(false);
+                found = await ExactlyOnce.ExistsAsync(this, path, query, json, cancellationToken).ConfigureAwait(false);
             }
 
             for (var attempt = 1; ; attempt++)
@@ -165,7 +166,7 @@ namespace WeComPS
                 }
                 else if (!error.IsTransient)
                 {
-                    if (answerLost && await ExactlyOnce.ConfirmAsync(this, path, query, json, existed, error, cancellationToken).ConfigureAwait(false) is { } done)
+                    if (answerLost && await ExactlyOnce.ConfirmAsync(this, path, query, json, found, error, cancellationToken).ConfigureAwait(false) is { } done)
                     {
                         return done;
                     }

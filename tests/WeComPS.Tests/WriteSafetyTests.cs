@@ -155,6 +155,13 @@ namespace WeComPS.Tests
             Assert.Equal(60111, error.ErrCode);
             Assert.Equal(2, proxy.Forwarded("user/delete"));
 
+            // When whether it existed cannot be read (user/get forbidden from this IP), a delete whose answer is lost is unknown.
+            proxy.Add("user/get=errcode:48009");
+            proxy.Add("user/delete=drop-answer*1");
+            var unknown = await Assert.ThrowsAsync<WeComException>(() => connection.InvokeAsync("GET", "user/delete", new Dictionary<string, string> { ["userid"] = "WangWu" }, null, CancellationToken.None));
+            Assert.Equal("WriteOutcomeUnknown", unknown.ErrorId);
+            Assert.Equal(1, corp.Sandbox.SucceededCount("user/delete"));
+
             // The operations look the ids up first and send nothing for one that is not there.
             var results = await connection.Departments.DeleteAsync(new[] { 9999 }).ToListAsync();
             Assert.Equal("DepartmentNotFound", Assert.Single(results).Error!.ErrorId);
