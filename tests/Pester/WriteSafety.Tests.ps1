@@ -130,6 +130,24 @@ Describe 'Writes whose answer is lost' -Tag CI {
         $err[0].TargetObject | Should -Be 'lost.two'
     }
 
+    It 'says outcome unknown when the read-back after a lost answer fails, and goes on with the other members' {
+        Add-ProxyRule 'user/create=drop-answer*1'
+        Add-ProxyRule 'user/get=http:500*5'
+        $created = 'lost.three', 'fine.four' | ForEach-Object { [pscustomobject]@{ UserId = $_; Name = '成员'; Email = "$_@example.com" } } |
+            New-WeComUser -MaxConcurrency 1 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $created.UserId | Should -Be 'fine.four'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'WriteOutcomeUnknown,*'
+        $err[0].Exception.Message | Should -BeLike '*reading back what WeCom holds failed*'
+    }
+
+    It 'never starts an import job twice when the answer to its start was lost' {
+        Add-ProxyRule 'batch/syncuser=drop-answer*1'
+        { [pscustomobject]@{ UserId = 'ZhangSan'; Position = '总经理' } | Sync-WeComUser -Confirm:$false } |
+            Should -Throw -ErrorId 'WriteOutcomeUnknown,WeComPS.Commands.SyncWeComUserCommand'
+        (Get-ProxyStats).forwarded.'batch/syncuser' | Should -Be 1
+    }
+
     It 'never counts the delete of an id that does not exist as done' {
         Remove-WeComUser -UserId ghost -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'UserNotFound,*'
@@ -151,6 +169,14 @@ Describe 'A failure that affects every item' -Tag CI {
         $ended.FullyQualifiedErrorId | Should -BeLike 'WeComUnreachable,*'
         $ended.Exception.Message | Should -Match '^Stopped \(\d+ of 1000 departments read, \d+ members returned; the result is incomplete\): No access token'
         (Get-ProxyStats).received.gettoken | Should -Be (1 + 5)
+    }
+
+    It 'ends the command at a 45009 block longer than the connection waits, without retrying within seconds' {
+        Start-ProxiedCorp
+        (Get-WeComConnection -Name $SandboxCorpId).Retry.MaxBlockWait = [timespan]::Zero
+        Add-ProxyRule 'tag/list=errcode:45009'
+        { Get-WeComTag } | Should -Throw -ErrorId 'RateLimited,WeComPS.Commands.GetWeComTagCommand'
+        (Get-ProxyStats).received.'tag/list' | Should -Be 1
     }
 
     It 'ends a read whose endpoint stops answering with one error that says how far it got' {
