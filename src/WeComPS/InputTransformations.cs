@@ -120,8 +120,25 @@ namespace WeComPS.Commands
         /// <summary>True for the module's own records: piped to Set-, they name what to change, and their fields are not sent back.</summary>
         public static bool IsRecord(object? input) => (input is PSObject wrapped ? wrapped.BaseObject : input)?.GetType().Namespace == typeof(WeComUser).Namespace;
 
-        /// <summary>True for rows (Import-Csv, [pscustomobject], a database): their fields bind by name.</summary>
-        public static bool IsRow(object? input) => input is PSObject { BaseObject: PSCustomObject } || input is PSCustomObject;
+        /// <summary>True for rows (Import-Csv, [pscustomobject], a database's DataRow): their fields bind by name.</summary>
+        public static bool IsRow(object? input)
+        {
+            var value = input is PSObject wrapped ? wrapped.BaseObject : input;
+            if (value is PSCustomObject)
+            {
+                return true;
+            }
+
+            for (var type = value?.GetType(); type != null; type = type.BaseType)
+            {
+                if (type.FullName == "System.Data.DataRow")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>A yes/no value from one CSV cell: 1 or 0, true or false, yes or no; a blank cell means "not given".</summary>

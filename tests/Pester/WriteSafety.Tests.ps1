@@ -73,6 +73,18 @@ Describe 'Records piped back change only what is asked' -Tag CI {
         (Get-WeComUser -UserId LiSi).Position | Should -Be '行一'
     }
 
+    It 'binds the fields of a database row by name, and refuses an object that is neither a record nor a row' {
+        $table = [System.Data.DataTable]::new()
+        $null = $table.Columns.Add('UserId'); $null = $table.Columns.Add('Position')
+        $null = $table.Rows.Add('LiSi', '行二')
+        $table.Rows | Set-WeComUser -Confirm:$false
+        (Get-WeComUser -UserId LiSi).Position | Should -Be '行二'
+        # A process's Id is no department: it is not renamed.
+        Get-Process -Id $PID | Set-WeComDepartment -Name 改名 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InputNotADepartment,*'
+        (Get-ProxyStats).forwarded.'department/update' | Should -BeNullOrEmpty
+    }
+
     It 'sends only the fields named for a department read from WeCom' {
         $read = Get-WeComDepartment -Id 6
         Set-WeComDepartment -Id 6 -Name 改名组 -Confirm:$false
