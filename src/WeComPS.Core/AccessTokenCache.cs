@@ -22,8 +22,10 @@ namespace WeComPS
 
     /// <summary>
     /// Process-wide access tokens, one per app (key: endpoint, corp id and a fingerprint of the secret), shared by
-    /// every runspace. One fetch in flight per key; a refresh only replaces the token that was refused, so a late
-    /// 42001 cannot wipe a token another caller just got.
+    /// every runspace. One fetch in flight per key, whose outcome every caller waiting for it shares; a failed fetch is
+    /// remembered for <see cref="FailureMemory"/>, so callers that come meanwhile get that failure rather than a retry
+    /// budget of their own (a token outage costs one budget, not one per item). A refresh only replaces the token that
+    /// was refused, so a late 42001 cannot wipe a token another caller just got.
     /// </summary>
     internal sealed class AccessTokenCache : IDisposable
     {
@@ -31,6 +33,10 @@ namespace WeComPS
 
         private readonly MemoryCache _cache = new MemoryCache(new MemoryCacheOptions());
         private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new ConcurrentDictionary<string, SemaphoreSlim>();
+        private readonly ConcurrentDictionary<string, (WeComException Error, DateTimeOffset Until)> _failures = new ConcurrentDictionary<string, (WeComException, DateTimeOffset)>();
+
+        /// <summary>How long a failed fetch answers for the key before another fetch is tried.</summary>
+        public static readonly TimeSpan FailureMemory = TimeSpan.FromSeconds(30);
 
         /// <summary>The cached token, without fetching.</summary>
         public AccessToken? Peek(string key) => _cache.TryGetValue(key, out AccessToken? token) ? token : null;
@@ -42,6 +48,7 @@ namespace WeComPS
                 return cached;
             }
 
+            ThrowIfFailedRecently(key);
             var gate = _gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -51,7 +58,19 @@ namespace WeComPS
                     return fetchedMeanwhile;
                 }
 
-                var token = await fetch(cancellationToken).ConfigureAwait(false);
+                ThrowIfFailedRecently(key);
+                AccessToken token;
+                try
+                {
+                    token = await fetch(cancellationToken).ConfigureAwait(false);
+                }
+                catch (WeComException ex)
+                {
+                    _failures[key] = (ex, DateTimeOffset.UtcNow + FailureMemory);
+                    throw;
+                }
+
+                _failures.TryRemove(key, out _);
                 _cache.Set(key, token, RefreshAt(token));
                 return token;
             }
@@ -79,7 +98,20 @@ namespace WeComPS
             }
         }
 
-        public void Remove(string key) => _cache.Remove(key);
+        /// <summary>Forgets the token and any remembered failure of <paramref name="key"/>.</summary>
+        public void Remove(string key)
+        {
+            _cache.Remove(key);
+            _failures.TryRemove(key, out _);
+        }
+
+        private void ThrowIfFailedRecently(string key)
+        {
+            if (_failures.TryGetValue(key, out var failure) && failure.Until > DateTimeOffset.UtcNow)
+            {
+                throw failure.Error.Copy();
+            }
+        }
 
         public void Dispose() => _cache.Dispose();
 

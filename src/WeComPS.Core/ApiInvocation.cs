@@ -14,23 +14,23 @@ namespace WeComPS
     /// have no operation of their own. The answer comes back as plain values (dictionaries, lists, strings, numbers,
     /// booleans), never as JSON types.
     /// </summary>
-    public static class ApiInvocation
+    internal static class ApiInvocation
     {
-        private static readonly Regex PathPattern = new Regex("^[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*$", RegexOptions.CultureInvariant);
+        private static readonly Regex PathPattern = new Regex(@"\A[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*\z", RegexOptions.CultureInvariant);
         private static readonly string[] ReservedQuery = { "access_token", "corpsecret", "corpid" };
-        private static readonly Regex ReadPattern = new Regex(
-            "(^|/)(get|list|simplelist|list_id|getuserid|get_userid_by_email|convert_to_openid|getresult|get_result)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         /// <summary>
         /// True for the APIs known to only read (…/get, …/list, look-ups, job results). WeCom also changes data over
         /// GET (user/delete, tag/delete, user/authsucc), so every other call is treated as a change.
         /// </summary>
-        public static bool IsRead(string path) => ReadPattern.IsMatch(NormalizePath(path));
+        public static bool IsRead(string path) => Deliveries.IsRead(NormalizePath(path));
 
         /// <summary>
         /// Calls <paramref name="path"/> (below /cgi-bin/, e.g. <c>user/get</c>) with GET or POST. <paramref name="body"/>
         /// is a JSON string or an object graph of dictionaries, lists and values. errcode and errmsg are left out of
-        /// the answer: a non-zero errcode is thrown as a <see cref="WeComException"/>.
+        /// the answer: a non-zero errcode is thrown as a <see cref="WeComException"/>. A POST the client does not know
+        /// is never sent again once it may have been delivered, unless <paramref name="idempotent"/> says that sending
+        /// it twice does no harm.
         /// </summary>
         public static async Task<IDictionary<string, object?>> InvokeAsync(
             this WeComConnection connection,
@@ -38,7 +38,8 @@ namespace WeComPS
             string path,
             IEnumerable<KeyValuePair<string, string>>? query,
             object? body,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            bool idempotent = false)
         {
             var verb = method.ToUpperInvariant() switch
             {
@@ -54,7 +55,7 @@ namespace WeComPS
             }
 
             var queryText = string.Join("&", pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value ?? "")));
-            var answer = await connection.Client.CallAsync(verb, apiPath, queryText, BodyText(body), cancellationToken).ConfigureAwait(false);
+            var answer = await connection.Client.CallAsync(verb, apiPath, queryText, BodyText(body), cancellationToken, Deliveries.Of(verb, apiPath, idempotent)).ConfigureAwait(false);
             var result = (Dictionary<string, object?>)ToPlain(answer)!;
             result.Remove("errcode");
             result.Remove("errmsg");

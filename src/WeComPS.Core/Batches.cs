@@ -50,6 +50,7 @@ namespace WeComPS
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             var calls = lists.Max(l => (l.Items.Count + l.Limit - 1) / l.Limit);
+            var policy = new FailurePolicy();
             for (var call = 0; call < calls; call++)
             {
                 var parts = lists.Select(l => (List: l, Items: l.Items.Skip(call * l.Limit).Take(l.Limit).ToList())).Where(p => p.Items.Count > 0).ToList();
@@ -64,12 +65,18 @@ namespace WeComPS
                 try
                 {
                     answer = await client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+                    policy.Succeeded();
                 }
-                catch (WeComException ex) when (!ex.AffectsAllItems)
+                catch (WeComException ex)
                 {
                     if (endsAll.Applies(ex))
                     {
                         throw ex.About(endsAll.Scope);
+                    }
+
+                    if (policy.Ends(ex))
+                    {
+                        throw Concurrent.Stopped(ex, $"{call} of {calls} calls to {path} done");
                     }
 
                     // All of this call's items share the failure (40070/40031: none was valid); the next calls still go.
@@ -103,11 +110,14 @@ namespace WeComPS
 
         /// <summary>
         /// Deletes items one after another with <c>GET path?key=id</c> (department/delete, tag/delete), each id checked
-        /// by <paramref name="check"/> first; one outcome per id, named "<paramref name="noun"/> id".
+        /// by <paramref name="check"/> first and looked up in <paramref name="existing"/>, read just before: an id that
+        /// is not there is reported without a request, and a delete whose answer is lost counts as done only because
+        /// its item was there before. One outcome per id, named "<paramref name="noun"/> id".
         /// </summary>
         public static IAsyncEnumerable<ItemResult<int>> DeleteEachAsync(
             WeComClient client,
             IEnumerable<int> ids,
+            ICollection<int> existing,
             string path,
             string key,
             string noun,
@@ -116,10 +126,11 @@ namespace WeComPS
             CancellationToken cancellationToken) =>
             Concurrent.EachAsync(
                 ids,
-                id => Rules.IdError(noun, id, check),
+                id => Rules.IdError(noun, id, check) ?? (existing.Contains(id) ? null
+                    : WeComException.NotFound($"{noun}NotFound", $"{noun} {id} does not exist (or is outside this secret's visible scope): nothing was sent.", path, $"Check the id with Get-WeCom{noun}.")),
                 async (id, ct) =>
                 {
-                    await client.GetAsync(path, key + "=" + id.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                    await client.GetAsync(path, key + "=" + id.ToString(CultureInfo.InvariantCulture), ct, existed: true).ConfigureAwait(false);
                     return id;
                 },
                 id => (id, $"{noun} {id}"),

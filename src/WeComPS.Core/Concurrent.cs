@@ -8,6 +8,11 @@ namespace WeComPS
 {
     internal static class Concurrent
     {
+        /// <summary>An item whose turn came after its command had ended.</summary>
+        private sealed class NotStartedException : Exception
+        {
+        }
+
         /// <summary>
         /// Runs <paramref name="selector"/> over <paramref name="source"/> with at most <paramref name="maxConcurrency"/>
         /// calls in flight and yields the results in source order as soon as each is ready, so output streams,
@@ -17,7 +22,8 @@ namespace WeComPS
             IEnumerable<TSource> source,
             Func<TSource, CancellationToken, Task<TResult>> selector,
             int maxConcurrency,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
+            [EnumeratorCancellation] CancellationToken cancellationToken,
+            Func<bool>? stopStarting = null)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var throttle = new SemaphoreSlim(maxConcurrency, maxConcurrency);
@@ -29,6 +35,11 @@ namespace WeComPS
                 await throttle.WaitAsync(cts.Token).ConfigureAwait(false);
                 try
                 {
+                    if (stopStarting?.Invoke() == true)
+                    {
+                        throw new NotStartedException();
+                    }
+
                     return await selector(item, cts.Token).ConfigureAwait(false);
                 }
                 finally
@@ -87,8 +98,9 @@ namespace WeComPS
         /// <summary>
         /// One call per item, for changes: every item is checked by <paramref name="validate"/> before any request is
         /// sent, then the valid ones are sent at most <paramref name="maxConcurrency"/> at once. Each item's outcome
-        /// comes in input order; a failure names its item (<paramref name="describe"/>) and the others go on, except
-        /// one that no item can escape (<see cref="WeComException.AffectsAllItems"/>), which ends the run.
+        /// comes in input order; a failure names its item (<paramref name="describe"/>) and the others go on, unless
+        /// <see cref="FailurePolicy"/> says it ends the command: then no new item starts, the ones in flight finish and
+        /// are reported (done, failed, or outcome unknown), and one error ends the run, saying how far it got.
         /// </summary>
         public static async IAsyncEnumerable<ItemResult<TResult>> EachAsync<TItem, TResult>(
             IEnumerable<TItem> items,
@@ -107,30 +119,63 @@ namespace WeComPS
                 yield return failure;
             }
 
-            var completed = 0;
-            await foreach (var (item, result) in OrderedSelectAsync(valid, call, maxConcurrency, cancellationToken).ConfigureAwait(false))
+            // The policy hears of each outcome as it happens, so that no new item starts once the command has ended.
+            var policy = new FailurePolicy();
+            string? endedAt = null;
+            async Task<TResult> Call(TItem item, CancellationToken ct)
             {
+                try
+                {
+                    var result = await call(item, ct).ConfigureAwait(false);
+                    policy.Succeeded();
+                    return result;
+                }
+                catch (WeComException error) when (policy.Ends(error) && ReferenceEquals(policy.Ended, error))
+                {
+                    endedAt = describe(item).Describe;
+                    throw;
+                }
+            }
+
+            var (completed, succeeded, notSent) = (0, 0, 0);
+            await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, cancellationToken, () => policy.Ended != null).ConfigureAwait(false))
+            {
+                if (IsNotStarted(result))
+                {
+                    notSent++;
+                    continue;
+                }
+
                 progress?.Report(new WeComProgress(activity, ++completed, valid.Count));
                 var (target, what) = describe(item);
-                yield return Settle(result, target, what, apiPath);
+                if (FailureOf(result, apiPath) is not { } error)
+                {
+                    succeeded++;
+                    yield return ItemResult<TResult>.Ok(result.Result);
+                }
+                else if (!ReferenceEquals(error, policy.Ended) && (policy.Ended is null || !error.AffectsAllItems || error.ErrorId == "WriteOutcomeUnknown"))
+                {
+                    // Settled after the end too: in flight when the command ended, it failed or its outcome is unknown.
+                    yield return ItemResult<TResult>.Failed(error.About(what), target);
+                }
+            }
+
+            if (policy.Ended is { } ended)
+            {
+                throw Stopped(endedAt is null ? ended : ended.About(endedAt), $"{succeeded} of {valid.Count} done, {notSent} not sent");
             }
         }
 
-        /// <summary>The outcome of one item's finished call; throws a failure that affects every item.</summary>
-        public static ItemResult<T> Settle<T>(Task<T> call, object target, string describe, string apiPath)
+        /// <summary>The failure that ended a command, with how far the command got.</summary>
+        public static WeComException Stopped(WeComException ended, string howFar)
         {
-            if (FailureOf(call, apiPath) is not { } error)
-            {
-                return ItemResult<T>.Ok(call.Result);
-            }
-
-            if (error.AffectsAllItems)
-            {
-                throw error;
-            }
-
-            return ItemResult<T>.Failed(error.About(describe), target);
+            var error = ended.Copy($"Stopped ({howFar}): {ended.Message}");
+            error.EndsCommand = true;
+            return error;
         }
+
+        /// <summary>True for an item that was never started because the command had ended.</summary>
+        public static bool IsNotStarted(Task task) => task.IsFaulted && task.Exception!.GetBaseException() is NotStartedException;
 
         /// <summary>The WeComException a finished task failed with, wrapping anything else.</summary>
         public static WeComException? FailureOf(Task task, string apiPath)

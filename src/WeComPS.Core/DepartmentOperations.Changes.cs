@@ -10,7 +10,7 @@ namespace WeComPS
 {
     // Changes to departments: create, update (rename, move, reorder), delete. One at a time, in order, because
     // each may depend on the one before (a parent created first, a child deleted first).
-    public sealed partial class DepartmentOperations
+    internal sealed partial class DepartmentOperations
     {
         /// <summary>Creates departments (department/create) in the order given; each comes back with the id WeCom gave it.</summary>
         public IAsyncEnumerable<ItemResult<WeComDepartment>> CreateAsync(
@@ -22,6 +22,13 @@ namespace WeComPS
                 async (d, ct) =>
                 {
                     var answer = await _connection.Client.PostAsync("department/create", d.ToBody(), ct).ConfigureAwait(false);
+                    if (ExactlyOnce.Confirmed(answer) is { } held)
+                    {
+                        var found = Parse(held);
+                        found.FoundInPlace = true;
+                        return found;
+                    }
+
                     return new WeComDepartment
                     {
                         Id = answer.Int("id") ?? d.Id ?? 0,
@@ -51,19 +58,21 @@ namespace WeComPS
 
         /// <summary>
         /// Deletes departments (department/delete), deepest first, so a department and everything below it can be
-        /// removed in one go. WeCom refuses a department that still has members (60005) or sub-departments left.
+        /// removed in one go. WeCom refuses a department that still has members (60005) or sub-departments left; an id
+        /// that is not in the tree is reported without a request. More than <paramref name="limit"/> deletions end the
+        /// command before anything is sent.
         /// </summary>
         public async IAsyncEnumerable<ItemResult<int>> DeleteAsync(
-            IEnumerable<int> ids, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            IEnumerable<int> ids, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default, DeleteLimit? limit = null)
         {
-            var wanted = ids.Distinct().ToList();
-            if (wanted.Count > 1)
+            var depth = (await GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(d => d.Id, d => d.Depth);
+            var wanted = ids.Distinct().OrderByDescending(id => depth.TryGetValue(id, out var level) ? level : -1).ToList();
+            if (limit?.Check(wanted.Count(depth.ContainsKey), depth.Count, "department") is { } tooMany)
             {
-                var depth = (await GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(d => d.Id, d => d.Depth);
-                wanted = wanted.OrderByDescending(id => depth.TryGetValue(id, out var level) ? level : -1).ToList();
+                throw tooMany;
             }
 
-            var results = Batches.DeleteEachAsync(_connection.Client, wanted, "department/delete", "id", "Department", Rules.DepartmentId, progress, cancellationToken);
+            var results = Batches.DeleteEachAsync(_connection.Client, wanted, depth.Keys, "department/delete", "id", "Department", Rules.DepartmentId, progress, cancellationToken);
             await foreach (var result in results.ConfigureAwait(false))
             {
                 yield return result;

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>Reads and changes departments.</summary>
-    public sealed partial class DepartmentOperations
+    internal sealed partial class DepartmentOperations
     {
         private readonly WeComConnection _connection;
 

@@ -9,45 +9,102 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>
-    /// What makes a retried write count once. A retry is only sent when an attempt failed; if that attempt may have
-    /// been applied although its answer was lost (no answer, a broken one, HTTP 5xx, -1), the retry finds the change
-    /// already made and WeCom refuses it: user/create answers 60102 (or 60104/60106 for the mobile or email it now
-    /// holds), department/create 60008, tag/create 40071, a delete "not found". For those answers only, and only
-    /// after a lost answer, this reads back whether the change is there as sent; if it is, the write is done, and the
-    /// answer it would have had is returned. Any other answer stands as it is.
-    /// <para>
-    /// Writes that are not listed can be applied twice without harm (updates set the same fields again; tag members
-    /// added or removed again answer 0). batch/invite may send an invitation twice. A refused retry cannot tell the
-    /// lost attempt's change from the same change made before it (a member created earlier with the same userid,
-    /// name, mobile and email, a delete of an id that never existed): both read as done, which is the state asked for.
-    /// </para>
+    /// What makes a retried confirmable write (<see cref="Delivery.Confirmable"/>) count once. A retry is only sent when
+    /// an attempt failed; if that attempt may have been applied although its answer was lost (no answer, a broken one,
+    /// HTTP 5xx, -1), the retry finds the change already made and WeCom refuses it: user/create answers 60102 (or
+    /// 60104/60106 for the mobile or email it now holds), department/create 60008, tag/create 40071, a delete "not
+    /// found". For those answers only, and only after a lost answer, this reads back what WeCom holds and decides:
+    /// <list type="bullet">
+    /// <item>a create is done only when the record shows every field the request set; the answer then carries that
+    /// record (<see cref="Confirmed"/>), which the caller returns instead of its input, marked as found in place
+    /// rather than created, since the lost attempt and an earlier identical change cannot be told apart;</item>
+    /// <item>a delete is done only when the item existed before the first attempt (<see cref="ExistsAsync"/>, or the
+    /// caller saw it) and is gone now;</item>
+    /// <item>a record that differs, or an item that never existed, leaves the refusal as it is;</item>
+    /// <item>a read-back that fails, or a field WeCom does not show, makes the outcome unknown, never "failed" and
+    /// never "succeeded".</item>
+    /// </list>
+    /// Writes not listed here set the same state when sent again (updates, tag members added or removed).
     /// </summary>
     internal static class ExactlyOnce
     {
+        private const string ConfirmedField = "wecomps_confirmed";
         private static readonly JsonElement Done = Answer(new Dictionary<string, object>());
+
+        /// <summary>Fields of a request that are instructions, not state a read shows.</summary>
+        private static readonly HashSet<string> NotShown = new HashSet<string>(StringComparer.Ordinal) { "userid", "new_userid", "to_invite", "enable", "extattr", "id", "tagid" };
 
         private static readonly Dictionary<string, (int[] Codes, Func<WeComClient, Request, CancellationToken, Task<JsonElement?>> Confirm)> Writes =
             new Dictionary<string, (int[], Func<WeComClient, Request, CancellationToken, Task<JsonElement?>>)>(StringComparer.Ordinal)
             {
                 ["user/create"] = (new[] { 60102, 60104, 60106 }, UserCreatedAsync),
                 ["user/update"] = (new[] { 60111, 60102 }, UserRenamedAsync),
-                ["user/delete"] = (new[] { 60111 }, (client, r, ct) => UsersGoneAsync(client, new[] { r.Query("userid") }, ct)),
-                ["user/batchdelete"] = (new[] { 60111, 40031 }, BatchDeletedAsync),
+                ["user/delete"] = (new[] { 60111, 46004 }, async (client, r, ct) => await UserAsync(client, r.Query("userid"), ct).ConfigureAwait(false) is null ? Done : null),
+                ["user/batchdelete"] = (new[] { 60111, 46004, 40031 }, async (client, r, ct) => (await ExistingUserIdsAsync(client, ct).ConfigureAwait(false)).Overlaps(r.Strings("useridlist")) ? null : Done),
                 ["department/create"] = (new[] { 60008 }, DepartmentCreatedAsync),
-                ["department/delete"] = (new[] { 60003 }, (_, _, _) => Task.FromResult<JsonElement?>(Done)),
+                ["department/delete"] = (new[] { 60003 }, async (client, r, ct) => await DepartmentAsync(client, r.Query("id"), ct).ConfigureAwait(false) is null ? Done : null),
                 ["tag/create"] = (new[] { 40071, 40068 }, TagCreatedAsync),
-                ["tag/delete"] = (new[] { 40068 }, (_, _, _) => Task.FromResult<JsonElement?>(Done)),
+                ["tag/delete"] = (new[] { 40068 }, async (client, r, ct) => await TagAsync(client, r.Query("tagid"), ct).ConfigureAwait(false) is null ? Done : null),
             };
+
+        /// <summary>True for the deletes, which count as done after a lost answer only if the item existed before.</summary>
+        public static bool IsDelete(string path) => path.EndsWith("delete", StringComparison.Ordinal) && Writes.ContainsKey(path);
+
+        /// <summary>Whether every item the delete names exists now, before its first attempt; null when that cannot be read.</summary>
+        public static async Task<bool?> ExistsAsync(WeComClient client, string path, string? query, string? body, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await ExistAsync(client, path, new Request(query, body), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (!ex.EndsCommand)
+            {
+                // E.g. a contacts-sync IP that may not call user/get (48009): the delete still goes, and a lost answer is then unknown.
+                WeComLog.Verbose($"{path}: could not read whether the item exists before deleting it ({ex.ErrorId}).");
+                return null;
+            }
+        }
+
+        private static async Task<bool> ExistAsync(WeComClient client, string path, Request r, CancellationToken cancellationToken)
+        {
+            return path switch
+            {
+                "user/delete" => await UserAsync(client, r.Query("userid"), cancellationToken).ConfigureAwait(false) != null,
+                "user/batchdelete" => (await ExistingUserIdsAsync(client, cancellationToken).ConfigureAwait(false)).IsSupersetOf(r.Strings("useridlist")),
+                "department/delete" => await DepartmentAsync(client, r.Query("id"), cancellationToken).ConfigureAwait(false) != null,
+                _ => await TagAsync(client, r.Query("tagid"), cancellationToken).ConfigureAwait(false) != null,
+            };
+        }
+
+        /// <summary>The record a confirmed create's answer carries: what WeCom holds, read back after a lost answer.</summary>
+        public static JsonElement? Confirmed(JsonElement answer) => answer.Prop(ConfirmedField);
+
+        /// <summary>What the admin can do to find out whether a write to <paramref name="path"/> whose outcome is unknown was applied.</summary>
+        public static string HowToCheck(string path) => path switch
+        {
+            "batch/syncuser" or "batch/replaceuser" => "An import job may have started: check the members of the input with Get-WeComUser (or a job id with Get-WeComJob) before running it again; running it again starts a second job.",
+            "batch/replaceparty" => "An import job may have started: check the departments of the input with Get-WeComDepartment before running it again; running it again starts a second job.",
+            "batch/invite" => "The invitations may have been sent: ask the members, or check their status with Get-WeComUser, before inviting them again.",
+            _ when path.StartsWith("user/", StringComparison.Ordinal) => "Check the member with Get-WeComUser before changing it again.",
+            _ when path.StartsWith("department/", StringComparison.Ordinal) => "Check the department with Get-WeComDepartment before changing it again.",
+            _ when path.StartsWith("tag/", StringComparison.Ordinal) => "Check the tag with Get-WeComTag or Get-WeComTagMember before changing it again.",
+            _ => "Check in the admin console, or with a read of the API, whether it was applied before sending it again (Invoke-WeComApi -Idempotent resends a call that is safe to repeat).",
+        };
 
         /// <summary>
         /// The answer for a write to <paramref name="path"/> whose retry was refused with <paramref name="refusal"/> after
-        /// an attempt that lost its answer, when the change is in place; null when the refusal stands.
+        /// an attempt that lost its answer, when the change is in place as asked; null when the refusal stands.
         /// </summary>
-        public static async Task<JsonElement?> ConfirmAsync(WeComClient client, string path, string? query, string? body, WeComException refusal, CancellationToken cancellationToken)
+        public static async Task<JsonElement?> ConfirmAsync(WeComClient client, string path, string? query, string? body, bool? existed, WeComException refusal, CancellationToken cancellationToken)
         {
-            if (refusal.ErrCode is not { } code || !Writes.TryGetValue(path, out var write) || !write.Codes.Contains(code))
+            if (refusal.ErrCode is not { } code || !Writes.TryGetValue(path, out var write) || !write.Codes.Contains(code) || (IsDelete(path) && existed == false))
             {
                 return null;
+            }
+
+            if (IsDelete(path) && existed is null)
+            {
+                throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and whether the item existed before could not be read", HowToCheck(path), refusal);
             }
 
             JsonElement? done;
@@ -55,59 +112,109 @@ namespace WeComPS
             {
                 done = await write.Confirm(client, new Request(query, body), cancellationToken).ConfigureAwait(false);
             }
-            catch (WeComException checkFailure) when (!checkFailure.AffectsAllItems)
+            catch (WeComException checkFailure)
             {
-                // The check itself failed (e.g. a contacts-sync IP that may not call user/get): the refusal would
-                // wrongly say the change is not in place, so say that its outcome is unknown instead.
-                throw WeComException.WriteOutcomeUnknown(path, refusal, checkFailure);
+                // The check itself failed: the refusal would wrongly say the change is not in place, so its outcome is unknown.
+                var unknown = WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and reading back what WeCom holds failed ({checkFailure.Message.TrimEnd('.')})", HowToCheck(path), checkFailure);
+                unknown.EndsCommand = checkFailure.AffectsAllItems;
+                throw unknown;
             }
 
             if (done != null)
             {
-                WeComLog.Verbose($"{path} answered {code} after an attempt whose answer was lost; that attempt was applied, so the change counts as done once.");
+                WeComLog.Verbose($"{path} answered {code} after an attempt whose answer was lost; WeCom holds the change as asked, so it counts as done once.");
             }
 
             return done;
         }
 
-        /// <summary>The member exists with the name, mobile and email sent (those WeCom shows this secret).</summary>
-        private static async Task<JsonElement?> UserCreatedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
-        {
-            var user = await FindUserAsync(client, request.Body("userid"), cancellationToken).ConfigureAwait(false);
-            return user is { } found && Matches(found, request, "name", "mobile", "email") ? Done : null;
-        }
+        /// <summary>The member exists and shows every field sent.</summary>
+        private static async Task<JsonElement?> UserCreatedAsync(WeComClient client, Request request, CancellationToken cancellationToken) =>
+            await UserAsync(client, request.Body("userid"), cancellationToken).ConfigureAwait(false) is { } found && Shows(found, request, "user/create") ? Record(found) : null;
 
-        /// <summary>A renamed member answers to the new userid and no longer to the old one.</summary>
+        /// <summary>A renamed member answers to the new userid, shows every field sent, and no longer answers to the old one.</summary>
         private static async Task<JsonElement?> UserRenamedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
         {
-            if (request.Body("new_userid") is not { } newUserId || await FindUserAsync(client, newUserId, cancellationToken).ConfigureAwait(false) is not { } renamed)
+            if (request.Body("new_userid") is not { } newUserId || await UserAsync(client, newUserId, cancellationToken).ConfigureAwait(false) is not { } renamed)
             {
                 return null;
             }
 
-            return Matches(renamed, request, "name") && await FindUserAsync(client, request.Body("userid"), cancellationToken).ConfigureAwait(false) is null ? Done : null;
+            return Shows(renamed, request, "user/update") && await UserAsync(client, request.Body("userid"), cancellationToken).ConfigureAwait(false) is null ? Done : null;
         }
 
-        /// <summary>The member no longer exists.</summary>
-        private static async Task<JsonElement?> UsersGoneAsync(WeComClient client, IEnumerable<string?> userIds, CancellationToken cancellationToken)
+        /// <summary>A department with every field sent exists (with the id sent, or below the parent sent with the name sent): its id is the answer.</summary>
+        private static async Task<JsonElement?> DepartmentCreatedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
         {
-            foreach (var userId in userIds)
-            {
-                if (await FindUserAsync(client, userId, cancellationToken).ConfigureAwait(false) != null)
-                {
-                    return null;
-                }
-            }
+            var id = request.Body("id");
+            IEnumerable<JsonElement> candidates = id is null
+                ? (await client.GetAsync("department/list", "id=" + Uri.EscapeDataString(request.Body("parentid") ?? ""), cancellationToken).ConfigureAwait(false)).Items("department")
+                    .Where(d => d.Str("parentid") == request.Body("parentid") && string.Equals(d.Str("name"), request.Body("name"), StringComparison.Ordinal))
+                : await DepartmentAsync(client, id, cancellationToken).ConfigureAwait(false) is { } one ? new[] { one } : Enumerable.Empty<JsonElement>();
+            var created = candidates.Where(d => Shows(d, request, "department/create")).ToList();
+            return created.Count == 1 ? Record(created[0], ("id", created[0].Int("id") ?? 0)) : null;
+        }
 
-            return Done;
+        /// <summary>A tag with the name sent exists (with the id sent, if one was): its id is the answer.</summary>
+        private static async Task<JsonElement?> TagCreatedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
+        {
+            var tags = await client.GetAsync("tag/list", null, cancellationToken).ConfigureAwait(false);
+            var id = request.Body("tagid");
+            var created = tags.Items("taglist").FirstOrDefault(t => t.Str("tagname") == request.Body("tagname") && (id is null || t.Str("tagid") == id));
+            return created.ValueKind == JsonValueKind.Object ? Record(created, ("tagid", created.Int("tagid") ?? 0)) : null;
         }
 
         /// <summary>
-        /// None of the members exists any more: user/batchdelete deletes all of a call's members or none, so one left
-        /// means the lost attempt was not applied. Checked against every userid (user/list_id, which the contacts-sync
-        /// secret that batch-deletes may call) in a few calls rather than one call per member.
+        /// True when <paramref name="found"/> shows every field the request set as sent; false when one differs. A field
+        /// WeCom does not show proves nothing, so the outcome is unknown.
         /// </summary>
-        private static async Task<JsonElement?> BatchDeletedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
+        private static bool Shows(JsonElement found, Request request, string path)
+        {
+            foreach (var field in request.Fields.Where(f => !NotShown.Contains(f.Name)))
+            {
+                if (found.Prop(field.Name) is not { } shown)
+                {
+                    throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, and WeCom does not show the field {field.Name} to compare", HowToCheck(path));
+                }
+
+                if (!string.Equals(Text(field.Value), Text(shown), StringComparison.OrdinalIgnoreCase))
+                {
+                    WeComLog.Verbose($"{path}: the record WeCom holds differs in {field.Name}; the refusal stands.");
+                    return false;
+                }
+            }
+
+            if (request.Field("enable") is { } enable && found.Int("status") is { } status && (status == (int)WeComUserStatus.Disabled) != (Text(enable) == "0"))
+            {
+                return false;
+            }
+
+            return request.Field("extattr") is not { } sent || sent.Items("attrs").All(a =>
+                found.Prop("extattr")?.Items("attrs").Any(f => f.Str("name") == a.Str("name") && f.Prop("text")?.Str("value") == a.Prop("text")?.Str("value")) == true);
+        }
+
+        /// <summary>A JSON value as text to compare: numbers, strings and booleans alike, arrays item by item.</summary>
+        private static string Text(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.String => e.GetString() ?? "",
+            JsonValueKind.True => "1",
+            JsonValueKind.False => "0",
+            JsonValueKind.Array => "[" + string.Join(",", e.EnumerateArray().Select(Text)) + "]",
+            JsonValueKind.Null => "",
+            _ => e.GetRawText(),
+        };
+
+        private static Task<JsonElement?> UserAsync(WeComClient client, string? userId, CancellationToken cancellationToken) =>
+            userId is null ? Task.FromResult<JsonElement?>(null) : Absent(client.GetAsync("user/get", "userid=" + Uri.EscapeDataString(userId), cancellationToken), 60111, 46004);
+
+        private static async Task<JsonElement?> DepartmentAsync(WeComClient client, string? id, CancellationToken cancellationToken) =>
+            id is null ? null : (await Absent(client.GetAsync("department/get", "id=" + Uri.EscapeDataString(id), cancellationToken), 60003, 60123).ConfigureAwait(false))?.Prop("department");
+
+        private static Task<JsonElement?> TagAsync(WeComClient client, string? id, CancellationToken cancellationToken) =>
+            id is null ? Task.FromResult<JsonElement?>(null) : Absent(client.GetAsync("tag/get", "tagid=" + Uri.EscapeDataString(id), cancellationToken), 40068);
+
+        /// <summary>Every userid of the corp (user/list_id, which the contacts-sync secret that deletes may call), in a few calls.</summary>
+        internal static async Task<HashSet<string>> ExistingUserIdsAsync(WeComClient client, CancellationToken cancellationToken)
         {
             var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var cursor = "";
@@ -119,38 +226,8 @@ namespace WeComPS
             }
             while (cursor.Length > 0);
 
-            return request.Strings("useridlist").Any(id => id != null && existing.Contains(id)) ? null : Done;
+            return existing;
         }
-
-        /// <summary>A department with the name sent exists below the parent sent (with the id sent, if one was): its id is the answer.</summary>
-        private static async Task<JsonElement?> DepartmentCreatedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
-        {
-            var parent = request.Body("parentid");
-            var id = request.Body("id");
-            var answer = id is null
-                ? await client.GetAsync("department/list", "id=" + Uri.EscapeDataString(parent ?? ""), cancellationToken).ConfigureAwait(false)
-                : await Absent(client.GetAsync("department/get", "id=" + Uri.EscapeDataString(id), cancellationToken), 60003).ConfigureAwait(false);
-            var candidates = answer is not { } found ? Enumerable.Empty<JsonElement>()
-                : id is null ? found.Items("department")
-                : found.Prop("department") is { } one ? new[] { one } : Enumerable.Empty<JsonElement>();
-            var created = candidates.FirstOrDefault(d => d.Str("parentid") == parent && Matches(d, request, "name"));
-            return created.ValueKind == JsonValueKind.Object ? Answer(new Dictionary<string, object> { ["id"] = created.Int("id") ?? 0 }) : null;
-        }
-
-        /// <summary>A tag with the name sent exists (with the id sent, if one was): its id is the answer.</summary>
-        private static async Task<JsonElement?> TagCreatedAsync(WeComClient client, Request request, CancellationToken cancellationToken)
-        {
-            var tags = await client.GetAsync("tag/list", null, cancellationToken).ConfigureAwait(false);
-            var id = request.Body("tagid");
-            var created = tags.Items("taglist").FirstOrDefault(t => Matches(t, request, "tagname") && (id is null || t.Str("tagid") == id));
-            return created.ValueKind == JsonValueKind.Object ? Answer(new Dictionary<string, object> { ["tagid"] = created.Int("tagid") ?? 0 }) : null;
-        }
-
-        /// <summary>The member as user/get shows it, or null when WeCom says there is none.</summary>
-        private static Task<JsonElement?> FindUserAsync(WeComClient client, string? userId, CancellationToken cancellationToken) =>
-            userId is null
-                ? Task.FromResult<JsonElement?>(null)
-                : Absent(client.GetAsync("user/get", "userid=" + Uri.EscapeDataString(userId), cancellationToken), 60111, 46004);
 
         /// <summary>The answer of <paramref name="read"/>, or null when it fails with one of <paramref name="notFound"/>.</summary>
         private static async Task<JsonElement?> Absent(Task<JsonElement> read, params int[] notFound)
@@ -165,9 +242,13 @@ namespace WeComPS
             }
         }
 
-        /// <summary>True when every field of <paramref name="fields"/> that the request sent reads the same, or is withheld, in <paramref name="found"/>.</summary>
-        private static bool Matches(JsonElement found, Request request, params string[] fields) =>
-            fields.All(f => request.Body(f) is not { } sent || found.Str(f) is not { } shown || string.Equals(sent, shown, StringComparison.OrdinalIgnoreCase));
+        /// <summary>A success answer carrying <paramref name="record"/> as read back, and <paramref name="fields"/> as the write would have answered.</summary>
+        private static JsonElement Record(JsonElement record, params (string Name, object Value)[] fields)
+        {
+            var answer = fields.ToDictionary(f => f.Name, f => f.Value);
+            answer[ConfirmedField] = record;
+            return Answer(answer);
+        }
 
         private static JsonElement Answer(Dictionary<string, object> fields)
         {
@@ -193,9 +274,13 @@ namespace WeComPS
                 }
             }
 
-            public string? Body(string name) => _body.Str(name);
+            public IEnumerable<JsonProperty> Fields => _body.ValueKind == JsonValueKind.Object ? _body.EnumerateObject() : Enumerable.Empty<JsonProperty>();
 
-            public IEnumerable<string?> Strings(string name) => _body.StrArray(name) ?? new string[0];
+            public JsonElement? Field(string name) => _body.ValueKind == JsonValueKind.Object ? _body.Prop(name) : null;
+
+            public string? Body(string name) => _body.ValueKind == JsonValueKind.Object ? _body.Str(name) : null;
+
+            public IEnumerable<string> Strings(string name) => (_body.ValueKind == JsonValueKind.Object ? _body.StrArray(name) : null) ?? new string[0];
 
             public string? Query(string name) =>
                 (_query ?? "").Split('&')

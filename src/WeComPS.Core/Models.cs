@@ -22,6 +22,11 @@ namespace WeComPS
         public string? Path { get; set; }
         /// <summary>Depth below the top visible department (the top is 0).</summary>
         public int Depth { get; set; }
+        /// <summary>
+        /// True when a create did not create it but found it in WeCom as asked: the create's answer was lost, so that
+        /// attempt created it or it was there before. The object then is what WeCom holds.
+        /// </summary>
+        public bool FoundInPlace { get; set; }
 
         public override string ToString() => Path ?? Name ?? Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -80,6 +85,12 @@ namespace WeComPS
         /// <summary>What external contacts see (对外信息); <c>null</c> when WeCom sends none.</summary>
         public WeComExternalProfile? ExternalProfile { get; set; }
 
+        /// <summary>
+        /// True when a create did not create it but found it in WeCom as asked: the create's answer was lost, so that
+        /// attempt created it or it was there before. The object then is what WeCom holds.
+        /// </summary>
+        public bool FoundInPlace { get; set; }
+
         public override string ToString() => UserId;
     }
 
@@ -103,6 +114,11 @@ namespace WeComPS
     {
         public int TagId { get; set; }
         public string TagName { get; set; } = "";
+        /// <summary>
+        /// True when a create did not create it but found it in WeCom as asked: the create's answer was lost, so that
+        /// attempt created it or it was there before. The object then is what WeCom holds.
+        /// </summary>
+        public bool FoundInPlace { get; set; }
 
         public override string ToString() => TagName;
     }

@@ -32,7 +32,9 @@ namespace WeComPS
     /// also counts the slot just left, so no span of the limit's length ever holds more calls than allowed. A call that
     /// would exceed a limit waits, cancellably, until enough of the oldest slot has left the window; calls under the
     /// limits never wait (a read of 1,000 departments is nowhere near them). Calls from other processes or machines
-    /// are not seen: WeCom's own 45009 is still retried with backoff.
+    /// are not seen: when WeCom answers 45009 all the same, <see cref="Block"/> closes the API's window for as long as
+    /// WeCom blocks it (60 s; 60 min when it answers 45009 again right after a block), and calls wait for it to open,
+    /// up to the caller's limit, or end with one error. Nothing is retried within seconds.
     /// </summary>
     internal sealed class RateLimiter
     {
@@ -42,6 +44,12 @@ namespace WeComPS
             new RateLimit(10000, TimeSpan.FromMinutes(1), 60),
             new RateLimit(150000, TimeSpan.FromHours(1), 60),
         };
+
+        /// <summary>WeCom's errcode for a call over the frequency limit: the API is blocked.</summary>
+        public const int BlockedCode = 45009;
+
+        /// <summary>How long WeCom blocks an API after the per-minute limit, and after the per-hour one.</summary>
+        public static readonly TimeSpan MinuteBlock = TimeSpan.FromMinutes(1), HourBlock = TimeSpan.FromHours(1);
 
         /// <summary>The limiter every connection of the process uses.</summary>
         public static readonly RateLimiter Shared = new RateLimiter(WeComLimits);
@@ -64,14 +72,29 @@ namespace WeComPS
         /// <summary>How many calls had to wait for the window to move on.</summary>
         public long Waits => Interlocked.Read(ref _waits);
 
-        /// <summary>Returns once one more call for <paramref name="key"/> (endpoint, corp and API path) keeps within every limit, and counts it.</summary>
-        public async Task WaitAsync(string key, CancellationToken cancellationToken)
+        /// <summary>
+        /// Returns once one more call for <paramref name="key"/> (endpoint, corp and API path) keeps within every limit,
+        /// and counts it. While WeCom blocks the API it waits for the block to end, unless that is more than
+        /// <paramref name="maxBlockWait"/> away: then it throws the 45009 error that ends the command.
+        /// </summary>
+        public async Task WaitAsync(string key, TimeSpan maxBlockWait, CancellationToken cancellationToken)
         {
             var budget = _budgets.GetOrAdd(key, _ => new Budget(_limits));
             var waited = false;
             while (budget.TryTake(_now()) is { } wait)
             {
-                if (!waited)
+                if (budget.IsBlocked(_now()))
+                {
+                    if (wait > maxBlockWait)
+                    {
+                        var blocked = WeComException.FromApi(ApiPathOf(key), BlockedCode, $"blocked for another {wait.TotalSeconds:0} s, longer than the {maxBlockWait.TotalSeconds:0} s this connection waits (Retry.MaxBlockWait)");
+                        blocked.EndsCommand = true;
+                        throw blocked;
+                    }
+
+                    WeComLog.Verbose($"WeCom blocks {ApiPathOf(key)} (45009): waiting {wait.TotalSeconds:0} s for the block to end.");
+                }
+                else if (!waited)
                 {
                     waited = true;
                     Interlocked.Increment(ref _waits);
@@ -82,6 +105,15 @@ namespace WeComPS
             }
         }
 
+        /// <summary>Returns once one more call for <paramref name="key"/> keeps within every limit, never waiting for a block.</summary>
+        public Task WaitAsync(string key, CancellationToken cancellationToken) => WaitAsync(key, TimeSpan.Zero, cancellationToken);
+
+        /// <summary>
+        /// WeCom answered 45009 for <paramref name="key"/>: no call goes until the block ends. A 45009 during a block
+        /// changes nothing (it was sent before the block was known); one soon after a block means the hourly limit.
+        /// </summary>
+        public void Block(string key) => _budgets.GetOrAdd(key, _ => new Budget(_limits)).Block(_now());
+
         private static string ApiPathOf(string key) => key.Substring(key.LastIndexOf('|') + 1);
 
         /// <summary>The calls of one key in every limit's window.</summary>
@@ -89,6 +121,8 @@ namespace WeComPS
         {
             private readonly object _gate = new object();
             private readonly Window[] _windows;
+            private TimeSpan _blockedUntil;
+            private bool _blockedBefore;
 
             public Budget(IReadOnlyList<RateLimit> limits)
             {
@@ -99,11 +133,37 @@ namespace WeComPS
                 }
             }
 
+            public bool IsBlocked(TimeSpan now)
+            {
+                lock (_gate)
+                {
+                    return now < _blockedUntil;
+                }
+            }
+
+            public void Block(TimeSpan now)
+            {
+                lock (_gate)
+                {
+                    if (now >= _blockedUntil)
+                    {
+                        var again = _blockedBefore && now - _blockedUntil < MinuteBlock + MinuteBlock;
+                        _blockedUntil = now + (again ? HourBlock : MinuteBlock);
+                        _blockedBefore = true;
+                    }
+                }
+            }
+
             /// <summary>Counts a call made <paramref name="now"/> and answers null, or answers how long to wait before trying again.</summary>
             public TimeSpan? TryTake(TimeSpan now)
             {
                 lock (_gate)
                 {
+                    if (now < _blockedUntil)
+                    {
+                        return _blockedUntil - now;
+                    }
+
                     TimeSpan? wait = null;
                     foreach (var window in _windows)
                     {

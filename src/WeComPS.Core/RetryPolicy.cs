@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>
-    /// How the client retries WeCom's transient failures (-1, 6000, 45009, 45033, HTTP 5xx, resets, timeouts):
+    /// How the client retries WeCom's transient failures (-1, 6000, 45033, HTTP 5xx, resets, timeouts):
     /// exponential backoff with full jitter, a bounded number of attempts, cancellable.
     /// </summary>
     public sealed class RetryPolicy
@@ -22,6 +22,15 @@ namespace WeComPS
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
         /// <summary>An attempt that has not answered by then is abandoned and retried.</summary>
         public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>
+        /// The longest the client waits for WeCom to lift a 45009 block (60 s after the per-minute limit, 60 min after
+        /// the per-hour one) before ending the command with one error instead; zero never waits.
+        /// </summary>
+        public TimeSpan MaxBlockWait { get; set; } = TimeSpan.FromSeconds(90);
+
+        /// <summary>Whether failed attempt <paramref name="attempt"/> (1-based) was the last: the budget is spent, or -1 was retried <see cref="MaxBusyRetries"/> times.</summary>
+        public bool IsSpent(int attempt, WeComException error) =>
+            attempt >= MaxAttempts || (error.ErrCode == -1 && attempt > MaxBusyRetries);
 
         /// <summary>The wait after failed attempt <paramref name="attempt"/> (1-based): a random time up to the capped exponential.</summary>
         public TimeSpan DelayAfter(int attempt)

@@ -15,9 +15,9 @@ namespace WeComPS
         public const int MaxDepartmentsPerUser = 100;
         public const long MaxOrder = uint.MaxValue;
 
-        private static readonly Regex UserIdPattern = new Regex("^[0-9A-Za-z][0-9A-Za-z_@.-]{0,63}$", RegexOptions.CultureInvariant);
-        private static readonly Regex MobilePattern = new Regex(@"^(\+\d{1,4}[ -])?\d{5,20}$", RegexOptions.CultureInvariant);
-        private static readonly Regex EmailPattern = new Regex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex UserIdPattern = new Regex(@"\A[0-9A-Za-z][0-9A-Za-z_@.-]{0,63}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex MobilePattern = new Regex(@"\A(\+\d{1,4}[ -])?\d{5,20}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex EmailPattern = new Regex(@"\A[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant);
         private static readonly char[] DepartmentNameForbidden = { '\\', ':', '*', '?', '"', '<', '>', '|' };
 
         public static string? UserId(string? value) =>
@@ -26,7 +26,13 @@ namespace WeComPS
                 : $"'{value}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit";
 
         public static string? Name(string? value, int maxLength = MaxNameLength) =>
-            !string.IsNullOrWhiteSpace(value) && value!.Length <= maxLength ? null : $"the name '{value}' must be 1 to {maxLength} characters";
+            string.IsNullOrWhiteSpace(value) || value!.Length > maxLength ? $"the name '{value}' must be 1 to {maxLength} characters"
+            : value.Any(char.IsControl) ? $"the name '{Escape(value)}' has a control character (a line break, tab or similar)"
+            : null;
+
+        /// <summary>The text with control characters shown as \uXXXX, for a message.</summary>
+        private static string Escape(string value) =>
+            string.Concat(value.Select(c => char.IsControl(c) ? "\\u" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) : c.ToString()));
 
         public static string? DepartmentName(string? value) =>
             Name(value) ?? (value!.IndexOfAny(DepartmentNameForbidden) >= 0 ? $"the name '{value}' must not contain any of \\ : * ? \" < > |" : null);

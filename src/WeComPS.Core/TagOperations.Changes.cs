@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     // Changes to tags: create, rename, delete, and who carries them. Only the app that created a tag may change it.
-    public sealed partial class TagOperations
+    internal sealed partial class TagOperations
     {
         /// <summary>tag/addtagusers and tag/deltagusers take at most this many users per call.</summary>
         public const int UsersPerCall = 1000;
@@ -28,7 +28,7 @@ namespace WeComPS
                     var body = new Dictionary<string, object> { ["tagname"] = t.TagName };
                     body.Put("tagid", t.TagId);
                     var answer = await _connection.Client.PostAsync("tag/create", body, ct).ConfigureAwait(false);
-                    return new WeComTag { TagId = answer.Int("tagid") ?? t.TagId ?? 0, TagName = t.TagName };
+                    return new WeComTag { TagId = answer.Int("tagid") ?? t.TagId ?? 0, TagName = t.TagName, FoundInPlace = ExactlyOnce.Confirmed(answer) != null };
                 },
                 cancellationToken);
 
@@ -45,9 +45,15 @@ namespace WeComPS
                 },
                 cancellationToken);
 
-        /// <summary>Deletes tags (tag/delete); the users and departments that carried them are not touched.</summary>
-        public IAsyncEnumerable<ItemResult<int>> DeleteAsync(IEnumerable<int> tagIds, CancellationToken cancellationToken = default) =>
-            Batches.DeleteEachAsync(_connection.Client, tagIds.Distinct(), "tag/delete", "tagid", "Tag", Rules.TagId, null, cancellationToken);
+        /// <summary>Deletes tags (tag/delete); the users and departments that carried them are not touched. An unknown tag id is reported without a request.</summary>
+        public async IAsyncEnumerable<ItemResult<int>> DeleteAsync(IEnumerable<int> tagIds, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var existing = (await GetAllAsync(cancellationToken).ConfigureAwait(false)).Select(t => t.TagId).ToList();
+            await foreach (var result in Batches.DeleteEachAsync(_connection.Client, tagIds.Distinct(), existing, "tag/delete", "tagid", "Tag", Rules.TagId, null, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
 
         /// <summary>
         /// Tags users and departments (tag/addtagusers) in as few calls as the limits allow. Yields each user and

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>Reads and changes tags.</summary>
-    public sealed partial class TagOperations
+    internal sealed partial class TagOperations
     {
         private readonly WeComConnection _connection;
 

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     // Changes to members: create, update, enable/disable, delete in batches, look-ups and invitations.
-    public sealed partial class UserOperations
+    internal sealed partial class UserOperations
     {
         /// <summary>user/batchdelete takes at most this many userids per call.</summary>
         public const int BatchDeleteLimit = 200;
@@ -18,7 +18,8 @@ namespace WeComPS
 
         /// <summary>
         /// Creates members (user/create), several at once. Every change is checked before any request; each created
-        /// member comes back as sent, since WeCom answers a create with no record.
+        /// member comes back as sent, since WeCom answers a create with no record, except one found in place as asked
+        /// after a lost answer, which comes back as WeCom holds it, with <see cref="WeComUser.FoundInPlace"/> set.
         /// </summary>
         public IAsyncEnumerable<ItemResult<WeComUser>> CreateAsync(
             IEnumerable<WeComUserChange> users, IProgress<WeComProgress>? progress = null, int? maxConcurrency = null, CancellationToken cancellationToken = default) =>
@@ -27,8 +28,8 @@ namespace WeComPS
                 u => u.Validate(creating: true),
                 async (u, ct) =>
                 {
-                    await _connection.Client.PostAsync("user/create", u.ToBody(), ct).ConfigureAwait(false);
-                    return u.ToCreatedUser();
+                    var answer = await _connection.Client.PostAsync("user/create", u.ToBody(), ct).ConfigureAwait(false);
+                    return ExactlyOnce.Confirmed(answer) is { } held ? Found(Parse(held)) : u.ToCreatedUser();
                 },
                 Describe,
                 "user/create",
@@ -79,10 +80,11 @@ namespace WeComPS
         /// <summary>
         /// Deletes members with user/batchdelete, up to <see cref="BatchDeleteLimit"/> per call, each id once. WeCom
         /// rejects a whole call for one bad id without naming it: a rejected group is split until every bad id stands
-        /// alone, so each is reported and all the others are still deleted.
+        /// alone, so each is reported and all the others are still deleted. More than <paramref name="limit"/> deletions
+        /// end the command before anything is sent.
         /// </summary>
         public async IAsyncEnumerable<ItemResult<string>> DeleteAsync(
-            IEnumerable<string> userIds, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            IEnumerable<string> userIds, IProgress<WeComProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default, DeleteLimit? limit = null)
         {
             var (valid, invalid) = CheckUserIds<string>(userIds);
             foreach (var failure in invalid)
@@ -90,10 +92,30 @@ namespace WeComPS
                 yield return failure;
             }
 
+            if (valid.Count == 0)
+            {
+                yield break;
+            }
+
+            // Read just before: an unknown id is reported without a request, and a delete whose answer is lost counts
+            // as done only because its members were there before.
+            var existing = await ExactlyOnce.ExistingUserIdsAsync(_connection.Client, cancellationToken).ConfigureAwait(false);
+            foreach (var id in valid.Where(id => !existing.Contains(id)))
+            {
+                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", $"User '{id}' does not exist: nothing was sent.", "user/batchdelete", "Check the userid with Get-WeComUser."), id);
+            }
+
+            valid = valid.Where(existing.Contains).ToList();
+            if (limit?.Check(valid.Count, existing.Count, "member") is { } tooMany)
+            {
+                throw tooMany;
+            }
+
             var done = 0;
+            var policy = new FailurePolicy();
             foreach (var group in Batches.Chunk(valid, BatchDeleteLimit))
             {
-                await foreach (var result in DeleteGroupAsync(group, cancellationToken).ConfigureAwait(false))
+                await foreach (var result in DeleteGroupAsync(group, policy, cancellationToken).ConfigureAwait(false))
                 {
                     yield return result;
                 }
@@ -103,15 +125,21 @@ namespace WeComPS
             }
         }
 
-        private async IAsyncEnumerable<ItemResult<string>> DeleteGroupAsync(List<string> group, [EnumeratorCancellation] CancellationToken cancellationToken)
+        private async IAsyncEnumerable<ItemResult<string>> DeleteGroupAsync(List<string> group, FailurePolicy policy, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             WeComException? failure = null;
             try
             {
-                await _connection.Client.PostAsync("user/batchdelete", new Dictionary<string, object> { ["useridlist"] = group }, cancellationToken).ConfigureAwait(false);
+                await _connection.Client.PostAsync("user/batchdelete", new Dictionary<string, object> { ["useridlist"] = group }, cancellationToken, existed: true).ConfigureAwait(false);
+                policy.Succeeded();
             }
-            catch (WeComException ex) when (!ex.AffectsAllItems)
+            catch (WeComException ex)
             {
+                if (policy.Ends(ex))
+                {
+                    throw Concurrent.Stopped(ex, $"members from '{group[0]}' on not deleted");
+                }
+
                 failure = ex;
             }
 
@@ -128,7 +156,7 @@ namespace WeComPS
             var half = group.Count / 2;
             foreach (var part in new[] { group.GetRange(0, half), group.GetRange(half, group.Count - half) })
             {
-                await foreach (var result in DeleteGroupAsync(part, cancellationToken).ConfigureAwait(false))
+                await foreach (var result in DeleteGroupAsync(part, policy, cancellationToken).ConfigureAwait(false))
                 {
                     yield return result;
                 }
@@ -213,6 +241,12 @@ namespace WeComPS
             {
                 yield return result;
             }
+        }
+
+        private static WeComUser Found(WeComUser user)
+        {
+            user.FoundInPlace = true;
+            return user;
         }
 
         private static (object, string) Describe(WeComUserChange user) => (user.UserId, $"User '{user.UserId}'");

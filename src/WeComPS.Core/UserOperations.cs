@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>Reads and changes members.</summary>
-    public sealed partial class UserOperations
+    internal sealed partial class UserOperations
     {
         private readonly WeComConnection _connection;
 
@@ -34,12 +34,22 @@ namespace WeComPS
                 async (id, ct) => Parse((await _connection.Routing.ReadDetailsAsync(c => c.GetAsync("user/get", "userid=" + Uri.EscapeDataString(id), ct)).ConfigureAwait(false)).Value),
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
+            var policy = new FailurePolicy();
+            var read = 0;
             await foreach (var (id, result) in calls.ConfigureAwait(false))
             {
-                // A refused secret or IP (48009 included: no secret of the connection may read details) fails every id alike: one error ends the read.
-                yield return Concurrent.FailureOf(result, "user/get") is { } error
-                    ? error.AffectsAllItems ? throw error : ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id)
-                    : ItemResult<WeComUser>.Ok(result.Result);
+                if (Concurrent.FailureOf(result, "user/get") is not { } error)
+                {
+                    policy.Succeeded();
+                    read++;
+                    yield return ItemResult<WeComUser>.Ok(result.Result);
+                }
+                else
+                {
+                    yield return policy.Ends(error)
+                        ? throw Concurrent.Stopped(error, $"{read} of {wanted.Count} members read; the result is incomplete")
+                        : ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id);
+                }
             }
         }
 
@@ -134,6 +144,8 @@ namespace WeComPS
             var path = simple ? "user/simplelist" : "user/list";
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var completed = 0;
+            var read = 0;
+            var policy = new FailurePolicy();
             var calls = Concurrent.OrderedSelectAsync(
                 departments,
                 // The answer is parsed as it streams out, not in the call: a slot is free for the next department as
@@ -154,10 +166,16 @@ namespace WeComPS
 
                 if (Concurrent.FailureOf(result, path) is { } error)
                 {
-                    // A refused secret or IP fails every department alike: one error ends the read.
-                    yield return error.AffectsAllItems ? throw error : ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
+                    // A refused secret or IP, or an endpoint that stopped answering, fails every department alike: one
+                    // error ends the read and says how far it got, so a partial result never looks complete.
+                    yield return policy.Ends(error)
+                        ? throw Concurrent.Stopped(error, $"{read} of {departments.Count} departments read, {seen.Count} members returned; the result is incomplete")
+                        : ItemResult<WeComUser>.Failed(error.About($"Members of department {id}"), id);
                     continue;
                 }
+
+                policy.Succeeded();
+                read++;
 
                 foreach (var user in result.Result.Items("userlist"))
                 {

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -44,22 +46,28 @@ namespace WeComPS
 
         public void ForgetToken() => _tokens.Remove(_cacheKey);
 
-        public Task<JsonElement> GetAsync(string path, string? query, CancellationToken cancellationToken) =>
-            CallAsync(HttpMethod.Get, path, query, null, cancellationToken);
+        /// <summary>A GET; <paramref name="existed"/> says the caller saw the item of a delete before the first attempt.</summary>
+        public Task<JsonElement> GetAsync(string path, string? query, CancellationToken cancellationToken, bool existed = false) =>
+            SendAsync(HttpMethod.Get, path, query, null, null, Deliveries.Of(HttpMethod.Get, path), existed, cancellationToken);
 
-        public Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken) =>
-            CallAsync(HttpMethod.Post, path, null, JsonSerializer.Serialize(body), cancellationToken);
+        public Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken, bool existed = false)
+        {
+            var json = JsonSerializer.Serialize(body);
+            return SendAsync(HttpMethod.Post, path, null, json, Json(json), Deliveries.Of(HttpMethod.Post, path), existed, cancellationToken);
+        }
 
         /// <summary>Gets the app's token, fetching it once if no valid one is cached.</summary>
         public Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken) =>
             _tokens.GetAsync(_cacheKey, FetchTokenAsync, cancellationToken);
 
-        public Task<JsonElement> CallAsync(HttpMethod method, string path, string? query, string? body, CancellationToken cancellationToken) =>
-            SendAsync(method, path, query, body, body is null ? null : () => new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+        public Task<JsonElement> CallAsync(HttpMethod method, string path, string? query, string? body, CancellationToken cancellationToken, Delivery? delivery = null) =>
+            SendAsync(method, path, query, body, body is null ? null : Json(body), delivery ?? Deliveries.Of(method, path), false, cancellationToken);
 
         /// <summary>Uploads <paramref name="content"/> as the multipart file field <c>media</c> (media/upload), with the token, refresh and retries of every call.</summary>
         public Task<JsonElement> UploadAsync(string path, string query, string fileName, byte[] content, CancellationToken cancellationToken) =>
-            SendAsync(HttpMethod.Post, path, query, null, () => Multipart.File("media", fileName, content), cancellationToken);
+            SendAsync(HttpMethod.Post, path, query, null, () => Multipart.File("media", fileName, content), Deliveries.Of(HttpMethod.Post, path), false, cancellationToken);
+
+        private static Func<HttpContent> Json(string body) => () => new StringContent(body, Encoding.UTF8, "application/json");
 
         /// <summary>
         /// Downloads <paramref name="url"/> (an export file: https, or http on loopback) with the retries of every call
@@ -86,7 +94,7 @@ namespace WeComPS
                     return bytes!;
                 }
 
-                if (!error.IsTransient)
+                if (!error.IsTransient || Retry.IsSpent(attempt, error))
                 {
                     throw error;
                 }
@@ -96,16 +104,26 @@ namespace WeComPS
         }
 
         /// <summary>
-        /// Sends one call (<paramref name="content"/> makes each attempt's body; <paramref name="json"/> is it as JSON, if it is) with the app's token, refreshing a refused token and retrying transient failures within the
-        /// retry budget. When an attempt may have been applied although its answer was lost (no answer, a broken one,
-        /// HTTP 5xx, -1) and a later attempt is refused because the change is already there (e.g. 60102 for a member
-        /// the lost attempt created), <see cref="ExactlyOnce"/> checks that it is and the call counts as done: a write
-        /// is applied once and reported once, without a spurious error.
+        /// Sends one call (<paramref name="content"/> makes each attempt's body; <paramref name="json"/> is it as JSON, if
+        /// it is) with the app's token, refreshing a refused token and retrying transient failures within the retry
+        /// budget, as its <paramref name="delivery"/> class allows. A failure that proves nothing was sent is retried for
+        /// every class. Once an attempt may have been applied although its answer was lost (no answer, a broken one, HTTP
+        /// 5xx, -1): an unsafe call is never sent again and ends as outcome unknown; a later refusal of a confirmable one
+        /// is checked by <see cref="ExactlyOnce"/> against what WeCom holds (a delete only when the item
+        /// <paramref name="existed"/> before, or is found before the first attempt); and retries that run out leave it
+        /// unknown, never "failed". A 45009 block closes the API's window in the rate limiter.
         /// </summary>
-        private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? query, string? json, Func<HttpContent>? content, CancellationToken cancellationToken)
+        private async Task<JsonElement> SendAsync(
+            HttpMethod method, string path, string? query, string? json, Func<HttpContent>? content, Delivery delivery, bool existed, CancellationToken cancellationToken)
         {
             var refreshed = false;
             var answerLost = false;
+            bool? found = existed ? true : null;
+            if (delivery == Delivery.Confirmable && !existed && ExactlyOnce.IsDelete(path))
+            {
+                found = await ExactlyOnce.ExistsAsync(this, path, query, json, cancellationToken).ConfigureAwait(false);
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +134,16 @@ namespace WeComPS
                     return outcome.Value;
                 }
 
-                answerLost |= error.OutcomeUnknown;
+                if (error.OutcomeUnknown && delivery == Delivery.Unsafe)
+                {
+                    throw WeComException.WriteOutcomeUnknown(
+                        path,
+                        $"the answer was lost ({error.Message.TrimEnd('.')}), and it is not sent again because a second one would be applied twice",
+                        ExactlyOnce.HowToCheck(path),
+                        error);
+                }
+
+                answerLost |= error.OutcomeUnknown && delivery != Delivery.Read;
                 if (error.ErrCode is { } code && WeComErrorCatalog.IsTokenRejected(code))
                 {
                     // WeCom may revoke a token early: fetch a new one and resend. The first refusal costs no attempt; a
@@ -130,9 +157,16 @@ namespace WeComPS
                         continue;
                     }
                 }
+                else if (error.ErrCode == RateLimiter.BlockedCode)
+                {
+                    // Not applied: the next attempt waits in the limiter until WeCom lifts the block, or ends the command.
+                    _limiter.Block(LimiterKey(path));
+                    attempt--;
+                    continue;
+                }
                 else if (!error.IsTransient)
                 {
-                    if (answerLost && await ExactlyOnce.ConfirmAsync(this, path, query, json, error, cancellationToken).ConfigureAwait(false) is { } done)
+                    if (answerLost && await ExactlyOnce.ConfirmAsync(this, path, query, json, found, error, cancellationToken).ConfigureAwait(false) is { } done)
                     {
                         return done;
                     }
@@ -140,11 +174,33 @@ namespace WeComPS
                     throw error;
                 }
 
+                if (Retry.IsSpent(attempt, error))
+                {
+                    throw answerLost
+                        ? WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost and the retries ran out ({error.Message.TrimEnd('.')})", ExactlyOnce.HowToCheck(path), error)
+                        : error;
+                }
+
                 await WaitToRetryAsync(error, path, attempt, cancellationToken).ConfigureAwait(false);
             }
         }
 
+        /// <summary>Fetches a token within one retry budget; its failure ends the command, since no call can go without a token.</summary>
         private async Task<AccessToken> FetchTokenAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await FetchTokenOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex)
+            {
+                var failure = ex.About("No access token");
+                failure.EndsCommand = true;
+                throw failure;
+            }
+        }
+
+        private async Task<AccessToken> FetchTokenOnceAsync(CancellationToken cancellationToken)
         {
             var query = "corpid=" + Uri.EscapeDataString(_corpId) + "&corpsecret=" + Uri.EscapeDataString(_secret);
             var shown = Shown(TokenPath, "corpid=" + Uri.EscapeDataString(_corpId) + "&corpsecret=***");
@@ -153,7 +209,7 @@ namespace WeComPS
                 var outcome = await SendOnceAsync(HttpMethod.Get, TokenPath, query, shown, null, cancellationToken).ConfigureAwait(false);
                 if (outcome.Error is { } error)
                 {
-                    if (!error.IsTransient)
+                    if (!error.IsTransient || Retry.IsSpent(attempt, error))
                     {
                         throw error;
                     }
@@ -175,14 +231,9 @@ namespace WeComPS
             }
         }
 
-        /// <summary>Throws <paramref name="error"/> when attempt <paramref name="attempt"/> was the last, else waits out the backoff.</summary>
+        /// <summary>Waits out the backoff after failed attempt <paramref name="attempt"/>.</summary>
         private async Task WaitToRetryAsync(WeComException error, string path, int attempt, CancellationToken cancellationToken)
         {
-            if (attempt >= Retry.MaxAttempts || (error.ErrCode == -1 && attempt > Retry.MaxBusyRetries))
-            {
-                throw error;
-            }
-
             var delay = Retry.DelayAfter(attempt);
             WeComLog.Verbose($"{path} failed ({error.ErrCode?.ToString(CultureInfo.InvariantCulture) ?? error.ErrorId}); retry {attempt} of {Retry.MaxAttempts - 1} in {delay.TotalMilliseconds:0} ms.");
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -191,7 +242,7 @@ namespace WeComPS
         private async Task<Outcome> SendOnceAsync(HttpMethod method, string path, string query, string shown, Func<HttpContent>? content, CancellationToken cancellationToken)
         {
             // Waiting for the rate limit is not part of the attempt's time.
-            await _limiter.WaitAsync(_baseUri.AbsoluteUri + "|" + _corpId + "|" + path, cancellationToken).ConfigureAwait(false);
+            await _limiter.WaitAsync(LimiterKey(path), Retry.MaxBlockWait, cancellationToken).ConfigureAwait(false);
             var watch = Stopwatch.StartNew();
             var (answer, failure) = await ExchangeAsync(method, new Uri(_baseUri, path + "?" + query), content, path, shown, cancellationToken).ConfigureAwait(false);
             if (failure != null)
@@ -245,8 +296,30 @@ namespace WeComPS
             catch (HttpRequestException ex)
             {
                 // The inner exception is dropped on purpose: its text may quote the request URI.
-                return (null, Lost(WeComException.FromTransport(apiPath, Redact(uri.Query.Length > 0 ? ex.Message.Replace(uri.Query, "") : ex.Message), transient: true, WeComErrorKind.Connection), true));
+                return (null, Lost(WeComException.FromTransport(apiPath, Redact(uri.Query.Length > 0 ? ex.Message.Replace(uri.Query, "") : ex.Message), transient: true, WeComErrorKind.Connection), !NeverSent(ex)));
             }
+        }
+
+        /// <summary>
+        /// True when the failure proves the request never left: the connection was refused, the name did not resolve,
+        /// the TLS handshake failed. Anything else (a reset, a timeout) may have come after WeCom got the request.
+        /// </summary>
+        internal static bool NeverSent(Exception failure)
+        {
+            for (var e = failure; e != null; e = e.InnerException)
+            {
+                switch (e)
+                {
+                    case SocketException socket when socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound
+                        or SocketError.NoData or SocketError.TryAgain or SocketError.HostUnreachable or SocketError.NetworkUnreachable:
+                    case AuthenticationException:
+                    case WebException web when web.Status is WebExceptionStatus.ConnectFailure or WebExceptionStatus.NameResolutionFailure
+                        or WebExceptionStatus.ProxyNameResolutionFailure or WebExceptionStatus.SecureChannelFailure or WebExceptionStatus.TrustFailure:
+                        return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Marks whether a failed attempt may have been applied although its answer was lost.</summary>
@@ -255,6 +328,8 @@ namespace WeComPS
             error.OutcomeUnknown = outcomeUnknown;
             return error;
         }
+
+        private string LimiterKey(string path) => _baseUri.AbsoluteUri + "|" + _corpId + "|" + path;
 
         private static string Shown(string path, string? query) => string.IsNullOrEmpty(query) ? path : path + "?" + query;
 

@@ -16,6 +16,8 @@ namespace WeComPS
     /// the corp, the endpoint, which secrets it holds (by fingerprint), which reads are limited and when the cached
     /// token expires; never a secret or a token. Tokens live in a process-wide cache, so every connection (and every
     /// runspace) using the same secret shares one.
+    /// It is written to the pipeline, so it carries no way to change the directory: the operations are internal, reached
+    /// only through the cmdlets and ShouldProcess.
     /// </summary>
     public sealed class WeComConnection
     {
@@ -116,13 +118,13 @@ namespace WeComPS
         }
 
         public RetryPolicy Retry => Client.Retry;
-        public DepartmentOperations Departments { get; }
-        public UserOperations Users { get; }
-        public TagOperations Tags { get; }
+        internal DepartmentOperations Departments { get; }
+        internal UserOperations Users { get; }
+        internal TagOperations Tags { get; }
         /// <summary>Async imports: batch/syncuser, batch/replaceuser, batch/replaceparty.</summary>
-        public JobOperations Jobs { get; }
+        internal JobOperations Jobs { get; }
         /// <summary>Export jobs: export/simple_user, export/user, export/department, export/taguser.</summary>
-        public ExportOperations Exports { get; }
+        internal ExportOperations Exports { get; }
 
         internal WeComClient Client { get; }
 

@@ -62,7 +62,7 @@ namespace WeComPS
             Add(41004, "SecretMissing", WeComErrorKind.Authentication, "secret missing", "Pass a secret to Connect-WeCom.");
             Add(42001, "AccessTokenExpired", WeComErrorKind.Authentication, "access_token expired", "The token was refused again after new ones were fetched; run Connect-WeCom again.");
             Add(43004, "UserNotBoundToWeChat", WeComErrorKind.InvalidArgument, "the member has not bound WeChat", null);
-            Add(45009, "RateLimited", WeComErrorKind.LimitExceeded, "API frequency limit reached", "WeCom blocks the API for 60 s (per-minute limit) or 60 min (per-hour limit); lower -MaxConcurrency or run later.", transient: true);
+            Add(45009, "RateLimited", WeComErrorKind.LimitExceeded, "API frequency limit reached", "WeCom blocks the API for 60 s (per-minute limit) or 60 min (per-hour limit): run the command after the block, or let it wait longer (the connection's Retry.MaxBlockWait).");
             Add(45024, "AccountLimitReached", WeComErrorKind.LimitExceeded, "member account cap reached", "Buy more seats or remove members who have left.");
             Add(45026, "ReplaceDeleteProtection", WeComErrorKind.LimitExceeded, "replace would delete too many members", "WeCom refuses a replace that deletes more than 50 members and over 20% of them, or up to 50 but over 80%: nothing was changed. Check that the input is complete (run with -WhatIf to see who would go), or delete in smaller steps with Remove-WeComUser.");
             Add(45033, "ConcurrencyLimited", WeComErrorKind.LimitExceeded, "too many concurrent calls", "Lower -MaxConcurrency.", transient: true);
@@ -114,6 +114,13 @@ namespace WeComPS
             Entries.TryGetValue(errCode, out var entry)
                 ? entry
                 : new Entry("WeComApiError", WeComErrorKind.Unspecified, "see https://open.work.weixin.qq.com/devtool/query?e=" + errCode, null, false);
+
+        /// <summary>
+        /// True for the codes no other item of the same command can escape: the corp or secret is wrong, the secret may
+        /// not call the API or read details from this IP, the caller's IP is not trusted.
+        /// </summary>
+        internal static bool AffectsAllItems(int errCode) =>
+            errCode == 40013 || errCode == 40091 || errCode == 41001 || errCode == 41004 || errCode == 48002 || errCode == 48009 || errCode == 60020;
 
         /// <summary>True for the codes that the client refreshes the token on, once.</summary>
         internal static bool IsTokenRejected(int errCode) => errCode == 40014 || errCode == 42001 || errCode == 40001;

@@ -57,12 +57,19 @@ namespace WeComPS
         /// </summary>
         internal bool OutcomeUnknown { get; set; }
 
+        /// <summary>True when no request reached WeCom and no answer came: a network failure or a lost answer.</summary>
+        internal bool IsTransportFailure { get; private set; }
+
+        /// <summary>Set for failures that say nothing about the item, such as no access token to be had.</summary>
+        internal bool EndsCommand { get; set; }
+
         /// <summary>
-        /// True when no other item of the same command can succeed either (the secret or its token is refused,
-        /// the secret may not call the API, the caller's IP is not trusted, the contacts-sync secret may not read
-        /// details from this IP): the command stops instead of reporting the same failure for every item.
+        /// True when no other item of the same command can succeed either (the secret or its token is refused, the
+        /// secret may not call the API or read details from this IP, the caller's IP is not trusted, the API is blocked
+        /// for longer than the client waits, no token can be fetched): the command stops with this one error instead of
+        /// reporting the same failure for every item. <see cref="FailurePolicy"/> adds an endpoint that stopped answering.
         /// </summary>
-        public bool AffectsAllItems => Kind == WeComErrorKind.Authentication || ErrCode == 48002 || ErrCode == 48009 || ErrCode == 60020;
+        public bool AffectsAllItems => EndsCommand || Kind == WeComErrorKind.Authentication || (ErrCode is { } code && WeComErrorCatalog.AffectsAllItems(code));
 
         /// <summary>Builds the exception for a non-zero errcode, with meaning and advice from the catalogue.</summary>
         public static WeComException FromApi(string apiPath, int errCode, string? errMsg)
@@ -98,6 +105,7 @@ namespace WeComPS
                 ApiPath = apiPath,
                 RecommendedAction = advice,
                 IsTransient = transient,
+                IsTransportFailure = kind == WeComErrorKind.Connection,
             };
         }
 
@@ -109,8 +117,11 @@ namespace WeComPS
             };
 
         /// <summary>The same failure, its message prefixed with the item it concerns (e.g. "Department 5").</summary>
-        public WeComException About(string item) =>
-            new WeComException(ErrorId, Kind, item + ": " + Message, InnerException)
+        public WeComException About(string item) => Copy(item + ": " + Message);
+
+        /// <summary>The same failure, to throw again.</summary>
+        internal WeComException Copy(string? message = null) =>
+            new WeComException(ErrorId, Kind, message ?? Message, InnerException)
             {
                 ErrCode = ErrCode,
                 ErrMsg = ErrMsg,
@@ -119,6 +130,9 @@ namespace WeComPS
                 Meaning = Meaning,
                 RecommendedAction = RecommendedAction,
                 IsTransient = IsTransient,
+                OutcomeUnknown = OutcomeUnknown,
+                IsTransportFailure = IsTransportFailure,
+                EndsCommand = EndsCommand,
             };
 
         /// <summary>An item that a successful read did not contain.</summary>
@@ -129,14 +143,31 @@ namespace WeComPS
         public static WeComException Rejected(string errorId, string message, string apiPath, string advice) =>
             WithAdvice(errorId, WeComErrorKind.InvalidArgument, message, apiPath, advice);
 
-        /// <summary>A write whose answer was lost, whose retry was refused, and whose outcome could not be checked.</summary>
-        public static WeComException WriteOutcomeUnknown(string apiPath, WeComException refusal, WeComException checkFailure) =>
-            WithAdvice(
+        /// <summary>
+        /// A change that may or may not have been applied: an attempt's answer was lost and then <paramref name="why"/>
+        /// (it may not be sent again, the retries ran out, or the check of what WeCom holds failed). Never "failed, run
+        /// it again": <paramref name="check"/> says how to find out.
+        /// </summary>
+        public static WeComException WriteOutcomeUnknown(string apiPath, string why, string check, WeComException? cause = null)
+        {
+            var error = WithAdvice(
                 "WriteOutcomeUnknown",
                 WeComErrorKind.InvalidResponse,
-                $"WeCom call {apiPath}: an attempt's answer was lost, the retry was refused with {refusal.ErrCode} ({refusal.Meaning}), and checking whether the lost attempt was applied failed ({checkFailure.ErrorId}).",
+                $"WeCom call {apiPath} may or may not have been applied: {why}.",
                 apiPath,
-                "The change may already be in place: check it (for example with Get-WeComUser or Get-WeComDepartment) before running it again.");
+                check);
+            error.IsTransportFailure = cause?.IsTransportFailure ?? false;
+            return error;
+        }
+
+        /// <summary>A job still running when the wait for it reached its limit.</summary>
+        public static WeComException JobWaitTimedOut(string jobId, TimeSpan waited) =>
+            WithAdvice(
+                "JobWaitTimedOut",
+                WeComErrorKind.LimitExceeded,
+                $"Job {jobId} has not finished after {waited.TotalSeconds:0} s; it goes on in WeCom.",
+                "batch/getresult",
+                $"Resume the wait with Wait-WeComJob -JobId {jobId} (-TimeoutSec for longer), or check it with Get-WeComJob -JobId {jobId}.");
 
         /// <summary>Input rejected before any request was sent.</summary>
         public static WeComException InvalidInput(string errorId, string message) =>

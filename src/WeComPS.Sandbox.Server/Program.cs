@@ -26,8 +26,10 @@ void Stop(PosixSignalContext context)
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await using (var server = await SandboxServer.StartAsync(options.CreateSandbox(), options.Port, options.DebugEndpoints))
+// With --proxy, clients reach the sandbox through a fault injector (FaultProxy), which forwards everything else too.
+await using (var proxy = options.Proxy ? await FaultProxy.StartAsync(server.BaseUri) : null)
 {
-    Console.WriteLine($"WeCom sandbox listening at {server.BaseUri}");
+    Console.WriteLine($"WeCom sandbox listening at {proxy?.BaseUri ?? server.BaseUri}");
     Console.WriteLine($"  corp id:                {WeComSandbox.SampleCorpId}");
     Console.WriteLine($"  contacts-sync secret:   {WeComSandbox.SampleContactsSecret}");
     Console.WriteLine($"  contacts-sync secret from a new IP (48009 on details): {WeComSandbox.SampleNewIpContactsSecret}");
@@ -36,7 +38,7 @@ await using (var server = await SandboxServer.StartAsync(options.CreateSandbox()
     Console.WriteLine($"  app secret, caller IP not trusted (60020): {WeComSandbox.SampleUntrustedAppSecret}");
     Console.WriteLine(options.DebugEndpoints ? "  debug endpoints:        /debug/ (stats, tokens, inject, latency, reset), loopback Host only" : "  debug endpoints:        off (--debug-endpoints turns them on)");
     Console.WriteLine("In PowerShell:");
-    Console.WriteLine($"  Connect-WeCom -BaseUri {server.BaseUri} -CorpId {WeComSandbox.SampleCorpId} -Secret (Read-Host -AsSecureString)");
+    Console.WriteLine($"  Connect-WeCom -BaseUri {proxy?.BaseUri ?? server.BaseUri} -CorpId {WeComSandbox.SampleCorpId} -Secret (Read-Host -AsSecureString)");
     Console.WriteLine("Press Ctrl+C to stop.");
     stop.Wait();
     Console.WriteLine("Stopping...");

@@ -7,8 +7,8 @@ namespace WeComPS.Sandbox
 {
     /// <summary>
     /// The sandbox server's command line: <c>[port] [--port N] [--latency-ms N] [--generate MEMBERS [--departments N]]
-    /// [--seed N] [--faults KIND,KIND --fault-rate R] [--job-rows-per-second N] [--debug-endpoints]</c>. Without --generate it
-    /// serves the sample corp; without --debug-endpoints it serves no /debug/ endpoint.
+    /// [--seed N] [--faults KIND,KIND --fault-rate R] [--job-rows-per-second N] [--debug-endpoints] [--proxy]</c>. Without
+    /// --generate it serves the sample corp; without --debug-endpoints it serves no /debug/ endpoint.
     /// </summary>
     internal sealed class ServerOptions
     {
@@ -24,6 +24,8 @@ namespace WeComPS.Sandbox
         public double? JobRowsPerSecond { get; private set; }
         /// <summary>Serves /debug/ (statistics, fault injection, latency, reset) to requests whose Host is loopback.</summary>
         public bool DebugEndpoints { get; private set; }
+        /// <summary>Serve through a <see cref="FaultProxy"/> (<c>--proxy</c>).</summary>
+        public bool Proxy { get; private set; }
 
         public static ServerOptions Parse(string[] args)
         {
@@ -35,6 +37,7 @@ namespace WeComPS.Sandbox
                 switch (args[i])
                 {
                     case "--port": options.Port = Number(); break;
+                    case "--proxy": options.Proxy = true; break;
                     case "--latency-ms": options.Latency = TimeSpan.FromMilliseconds(Number()); break;
                     case "--generate": options.Members = Number(); break;
                     case "--departments": options.Departments = Number(); break;

@@ -19,7 +19,8 @@ namespace WeComPS.Commands
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            return value is string text ? (string.IsNullOrWhiteSpace(text) ? null : TransformText(text.Trim())) : inputData;
+            // Only spaces are trimmed: a line break or tab in a value is refused by the input rules, not silently cut.
+            return value is string text ? (string.IsNullOrWhiteSpace(text) ? null : TransformText(text.Trim(' ', '\u3000'))) : inputData;
         }
 
         protected virtual object TransformText(string text) => Convert(text);
@@ -64,22 +65,80 @@ namespace WeComPS.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class UserIdArgumentAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>An object with a DepartmentId (and no UserId) is left as it is, for a -DepartmentId of another parameter set to take.</summary>
+        public bool LeavesDepartments { get; set; }
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = Unwrap(inputData);
             return value is string || !(value is System.Collections.IEnumerable list) ? UserIdOf(inputData) : list.Cast<object?>().Select(UserIdOf).ToArray();
         }
 
-        private static object? UserIdOf(object? item) => Unwrap(item) switch
+        private object? UserIdOf(object? item) => Unwrap(item) switch
         {
             null => null,
             string text => text,
             var number when number.GetType().IsPrimitive => number,
             _ => PSObject.AsPSObject(item!).Properties["UserId"]?.Value
-                ?? throw new ArgumentTransformationMetadataException($"{Unwrap(item)!.GetType().Name} '{item}' has no UserId."),
+                ?? (LeavesDepartments && PSObject.AsPSObject(item!).Properties["DepartmentId"] != null ? item
+                : throw new ArgumentTransformationMetadataException($"{Unwrap(item)!.GetType().Name} '{item}' has no UserId.")),
         };
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+
+    /// <summary>
+    /// Takes department ids: numbers (or text of one), or the DepartmentId of an object that carries one (a department
+    /// from Get-WeComDepartment, a tagged department, a row with a DepartmentId column). Anything else, such as a
+    /// department's name or an object whose Id is no department (a process), is refused rather than read as an id.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class DepartmentIdArgumentAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            var value = Unwrap(inputData);
+            return value is string || !(value is System.Collections.IEnumerable list) ? IdOf(inputData) : list.Cast<object?>().Select(IdOf).ToArray();
+        }
+
+        private static object? IdOf(object? item) => Unwrap(item) switch
+        {
+            null => null,
+            string text => int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id
+                : throw new ArgumentTransformationMetadataException($"'{text}' is not a department id (to select departments by name, use Get-WeComDepartment -Name)."),
+            var number when number.GetType().IsPrimitive => number,
+            _ => PSObject.AsPSObject(item!).Properties["DepartmentId"]?.Value is { } id && !(Unwrap(id) is string blank && string.IsNullOrWhiteSpace(blank)) ? IdOf(id)
+                : throw new ArgumentTransformationMetadataException($"{Unwrap(item)!.GetType().Name} '{item}' is not a department: it has no DepartmentId."),
+        };
+
+        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+
+    /// <summary>What a piped object is to a Set- command: a record from WeCom, a row of fields, or neither.</summary>
+    internal static class PipedInput
+    {
+        /// <summary>True for the module's own records: piped to Set-, they name what to change, and their fields are not sent back.</summary>
+        public static bool IsRecord(object? input) => (input is PSObject wrapped ? wrapped.BaseObject : input)?.GetType().Namespace == typeof(WeComUser).Namespace;
+
+        /// <summary>True for rows (Import-Csv, [pscustomobject], a database's DataRow): their fields bind by name.</summary>
+        public static bool IsRow(object? input)
+        {
+            var value = input is PSObject wrapped ? wrapped.BaseObject : input;
+            if (value is PSCustomObject)
+            {
+                return true;
+            }
+
+            for (var type = value?.GetType(); type != null; type = type.BaseType)
+            {
+                if (type.FullName == "System.Data.DataRow")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>A yes/no value from one CSV cell: 1 or 0, true or false, yes or no; a blank cell means "not given".</summary>

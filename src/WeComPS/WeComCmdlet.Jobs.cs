@@ -12,7 +12,7 @@ namespace WeComPS.Commands
     {
         /// <summary>
         /// Runs <paramref name="work"/> for each distinct item in turn; a failure is written as an error naming the item
-        /// (<paramref name="describe"/>) and the next item goes on, except one no item can escape, which ends the command.
+        /// (<paramref name="describe"/>) and the next item goes on, unless it ends the command (see PostItemError).
         /// </summary>
         protected async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, string> describe, Func<T, CancellationToken, Task> work, CancellationToken cancellationToken)
         {
@@ -21,13 +21,17 @@ namespace WeComPS.Commands
                 try
                 {
                     await work(item, cancellationToken).ConfigureAwait(false);
+                    ItemSucceeded();
                 }
-                catch (WeComException ex) when (!ex.AffectsAllItems)
+                catch (WeComException ex)
                 {
-                    PostError(ex.About(describe(item)), item);
+                    PostItemError(ex.About(describe(item)), item);
                 }
             }
         }
+
+        /// <summary>How long the job cmdlets wait for a job by default (-TimeoutSec): an hour.</summary>
+        protected const int DefaultJobTimeoutSec = 3600;
 
         private object? _lastErrorBefore;
 
@@ -49,6 +53,11 @@ namespace WeComPS.Commands
         private bool ErrorsIgnored() =>
             (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var action) ? action : SessionState.PSVariable.GetValue("ErrorActionPreference")) is ActionPreference.Ignore;
 
+        /// <summary>True under -WhatIf (or $WhatIfPreference): changes are shown, not made.</summary>
+        protected bool WhatIfMode() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
         private IEnumerable<object> SessionErrors() =>
             (SessionState.PSVariable.GetValue("Error") as System.Collections.IEnumerable)?.Cast<object>() ?? Enumerable.Empty<object>();
 
@@ -63,7 +72,9 @@ namespace WeComPS.Commands
             Func<WeComConnection, CancellationToken, Task<WeComImportPlan>> plan,
             bool? toInvite,
             bool noWait,
-            Func<WeComPlannedChange, bool> listed)
+            Func<WeComPlannedChange, bool> listed,
+            DeleteLimit? maxDelete = null,
+            int timeoutSec = DefaultJobTimeoutSec)
         {
             if (replaces && ErrorsIgnored())
             {
@@ -101,7 +112,19 @@ namespace WeComPS.Commands
                 WriteWarning(planned.DeleteProtection.Message + " " + planned.DeleteProtection.RecommendedAction);
             }
 
-            if (!ConfirmImport(planned, noun, listed))
+            // Deletions need consent in proportion: over the limit, nothing is sent unless the admin raises it.
+            var limit = replaces ? maxDelete ?? DeleteLimit.Default : null;
+            if (limit?.Check(planned.Count(WeComJobAction.Delete), planned.Existing, noun) is { } tooMany)
+            {
+                if (!WhatIfMode())
+                {
+                    ThrowTerminatingError(ToErrorRecord(tooMany, null));
+                }
+
+                WriteWarning(tooMany.Message);
+            }
+
+            if (!ConfirmImport(planned, noun, listed, limit))
             {
                 return;
             }
@@ -109,13 +132,15 @@ namespace WeComPS.Commands
             RunAsync(async cancellationToken =>
             {
                 var job = await connection.Jobs.StartAsync(planned, toInvite, cancellationToken).ConfigureAwait(false);
+                // Where the admin sees it without -Verbose: a wait cut short by Ctrl+C is picked up with Wait-WeComJob.
+                Post(() => WriteInformation(new HostInformationMessage { Message = $"WeCom accepted {job.Type} job {job.JobId} ({planned.Rows} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {job.JobId}" }, new[] { "PSHOST" }));
                 if (noWait)
                 {
                     PostObject(job);
                     return;
                 }
 
-                await WaitAndWriteAsync(connection, job.JobId, planned, cancellationToken).ConfigureAwait(false);
+                await WaitAndWriteAsync(connection, job.JobId, planned, timeoutSec, cancellationToken).ConfigureAwait(false);
             });
         }
 
@@ -123,9 +148,9 @@ namespace WeComPS.Commands
         /// Waits for a job with a progress bar and writes one result per row; a failed row is also written as an error
         /// naming its member or department, and a department WeCom keeps until it is empty as a warning.
         /// </summary>
-        protected async Task WaitAndWriteAsync(WeComConnection connection, string jobId, WeComImportPlan? plan, CancellationToken cancellationToken)
+        protected async Task WaitAndWriteAsync(WeComConnection connection, string jobId, WeComImportPlan? plan, int timeoutSec, CancellationToken cancellationToken)
         {
-            var results = await connection.Jobs.WaitForResultsAsync(jobId, plan, ProgressBar, cancellationToken).ConfigureAwait(false);
+            var results = await connection.Jobs.WaitForResultsAsync(jobId, plan, ProgressBar, cancellationToken, TimeSpan.FromSeconds(timeoutSec)).ConfigureAwait(false);
             foreach (var result in results)
             {
                 PostObject(result);
@@ -141,10 +166,11 @@ namespace WeComPS.Commands
         }
 
         /// <summary>One confirmation for the whole import; under -WhatIf, one line per listed change after the summary.</summary>
-        private bool ConfirmImport(WeComImportPlan plan, string noun, Func<WeComPlannedChange, bool> listed)
+        private bool ConfirmImport(WeComImportPlan plan, string noun, Func<WeComPlannedChange, bool> listed, DeleteLimit? limit)
         {
             var deletes = plan.Changes.Where(c => c.Action == WeComJobAction.Delete).Select(c => c.Describe()).ToList();
             var what = $"{plan.Type} with {plan.Rows} {noun}(s): {plan.Summary()}"
+                + (limit is null ? "" : $" (deletes {limit.Describe(deletes.Count, plan.Existing)})")
                 + (deletes.Count == 0 ? "" : $"; deletes {string.Join(", ", deletes.Take(20))}{(deletes.Count > 20 ? $" and {deletes.Count - 20} more" : "")}");
             if (ShouldProcess(what, $"Run the {what}?", $"Import {noun}s", out var reason))
             {

@@ -15,6 +15,7 @@ namespace WeComPS.Commands
     public abstract class WeComAsyncCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly FailurePolicy _failures = new FailurePolicy();
         private BlockingCollection<Action>? _pending;
 
         protected override void StopProcessing() => _stopping.Cancel();
@@ -99,6 +100,20 @@ namespace WeComPS.Commands
         protected void PostObject(object item) => Post(() => WriteObject(item));
 
         protected void PostError(WeComException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
+
+        /// <summary>An item's failure: written as an error naming its target, unless it ends the command (<see cref="FailurePolicy"/>): then thrown.</summary>
+        protected void PostItemError(WeComException error, object? target)
+        {
+            if (_failures.Ends(error))
+            {
+                throw error;
+            }
+
+            PostError(error, target);
+        }
+
+        /// <summary>An item went through: the endpoint answers.</summary>
+        protected void ItemSucceeded() => _failures.Succeeded();
 
         protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
         {
@@ -216,6 +231,35 @@ namespace WeComPS.Commands
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
         public WeComConnection? Connection { get; set; }
 
+        /// <summary>
+        /// True when the command was piped to but <paramref name="received"/> nothing usable: an empty pipeline, or input
+        /// that failed to bind. A read of "everything" then reads nothing.
+        /// </summary>
+        protected bool PipedNothing(int received) => MyInvocation.ExpectingInput && received == 0;
+
+        /// <summary>-MaxDelete as a <see cref="DeleteLimit"/>; a value that is none ends the command before anything is read.</summary>
+        protected DeleteLimit ParseDeleteLimit(string? maxDelete)
+        {
+            try
+            {
+                return DeleteLimit.Parse(maxDelete);
+            }
+            catch (WeComException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, maxDelete));
+                throw;
+            }
+        }
+
+        /// <summary>Under -WhatIf, how many <paramref name="noun"/>s a removal would delete against <paramref name="limit"/>.</summary>
+        protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
+        {
+            if (deletes > 0 && WhatIfMode())
+            {
+                ShouldProcess($"{deletes} {noun}(s), against the delete limit -MaxDelete {limit} of the {noun}s (over it, nothing is sent)", $"Remove {noun}s");
+            }
+        }
+
         /// <summary>The connection this call uses: -Connection, else the current one.</summary>
         protected WeComConnection ResolveConnection()
         {
@@ -255,6 +299,11 @@ namespace WeComPS.Commands
                 await EmitAsync(change(connection, cancellationToken), value =>
                 {
                     changed.Add(value);
+                    if (FoundInPlace(value) is { } found)
+                    {
+                        Post(() => WriteWarning($"{found} was already in WeCom as asked: the create's answer was lost, so that attempt created it or it was there before. The object written is what WeCom holds."));
+                    }
+
                     if (writeEach)
                     {
                         PostObject(value!);
@@ -266,6 +315,14 @@ namespace WeComPS.Commands
                 }
             });
         }
+
+        private static string? FoundInPlace(object? value) => value switch
+        {
+            WeComUser { FoundInPlace: true } user => $"User '{user.UserId}'",
+            WeComDepartment { FoundInPlace: true } department => $"Department {department.Id} ({department.Name})",
+            WeComTag { FoundInPlace: true } tag => $"Tag {tag.TagId} ({tag.TagName})",
+            _ => null,
+        };
 
         /// <summary>For -PassThru of member changes: writes the changed members as WeCom now has them.</summary>
         protected Func<WeComConnection, List<string>, CancellationToken, Task>? ReadBackUsers(bool passThru) =>

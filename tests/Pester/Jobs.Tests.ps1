@@ -62,7 +62,7 @@ Describe 'Sync-WeComUser' -Tag CI {
         $lines | Should -Contain 'What if: Performing the operation "Delete member" on target "XiaoLiu (萧六)".'
         $lines | Should -Contain 'What if: Performing the operation "Delete member" on target "YuSi (于四)".'
         $lines | Should -Contain 'What if: Performing the operation "Create member" on target "new.hire (新同事)".'
-        $lines[0] | Should -Match 'ReplaceUser with 323 member\(s\): create 1, update 322, delete 2; deletes XiaoLiu \(萧六\), YuSi \(于四\)'
+        $lines[0] | Should -Match 'ReplaceUser with 323 member\(s\): create 1, update 322, delete 2 \(deletes 2 of 324 \(limit 32: -MaxDelete 10% \(at least 5\)\)\); deletes XiaoLiu \(萧六\), YuSi \(于四\)'
         $lines.Count | Should -Be 4
         Get-WeComUser -UserId XiaoLiu | Should -Not -BeNullOrEmpty
         Get-WeComUser -UserId new.hire -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -82,10 +82,11 @@ Describe 'Sync-WeComUser' -Tag CI {
     }
 
     It 'stops a replace that WeCom refuses for deleting too many, explaining its delete protection' {
-        { 'ZhangSan' | ForEach-Object { [pscustomobject]@{ UserId = $_ } } | Sync-WeComUser -Replace -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop } |
+        # -MaxDelete 100% lifts the module's own limit: WeCom's guard is what stops it here.
+        { 'ZhangSan' | ForEach-Object { [pscustomobject]@{ UserId = $_ } } | Sync-WeComUser -Replace -MaxDelete 100% -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop } |
             Should -Throw -ErrorId 'ReplaceDeleteProtection,WeComPS.Commands.SyncWeComUserCommand'
         try {
-            [pscustomobject]@{ UserId = 'ZhangSan' } | Sync-WeComUser -Replace -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop
+            [pscustomobject]@{ UserId = 'ZhangSan' } | Sync-WeComUser -Replace -MaxDelete 100% -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop
         }
         catch {
             $_.Exception.ErrCode | Should -Be 45026

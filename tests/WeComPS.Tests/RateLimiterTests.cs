@@ -144,5 +144,139 @@ namespace WeComPS.Tests
             Assert.Equal(40, corp.Sandbox.CallCount("user/list"));
             Assert.True(limiter.Waits > 0, "40 calls at 15 per 300 ms had to wait");
         }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void Concurrent_callers_never_exceed_any_limit_in_any_window(int seed)
+        {
+            var limits = new[] { new RateLimit(50, TimeSpan.FromSeconds(1), 10), new RateLimit(200, TimeSpan.FromSeconds(10), 10) };
+            var clock = new SimulatedClock();
+            var limiter = new RateLimiter(limits, () => clock.Now, clock.Delay);
+            var taken = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
+            const int workers = 16, callsEach = 60;
+            var start = clock.Now;
+
+            async Task Work(int worker)
+            {
+                var random = new Random(seed * 1000 + worker);
+                for (var i = 0; i < callsEach; i++)
+                {
+                    await limiter.WaitAsync("corp|user/list", CancellationToken.None);
+                    taken.Add(clock.Now);
+                    if (random.Next(3) == 0)
+                    {
+                        await clock.Delay(TimeSpan.FromMilliseconds(random.Next(1, 400)), CancellationToken.None);
+                    }
+                }
+            }
+
+            clock.Run(workers, Work);
+
+            var times = taken.OrderBy(t => t).ToList();
+            Assert.Equal(workers * callsEach, times.Count);
+            foreach (var limit in limits)
+            {
+                // Every span of the window's length, ending at any call, holds at most the limit.
+                for (int first = 0, last = 0; last < times.Count; last++)
+                {
+                    while (times[last] - times[first] >= limit.Window)
+                    {
+                        first++;
+                    }
+
+                    Assert.True(last - first + 1 <= limit.MaxCalls, $"{last - first + 1} calls within {limit.Window} ending at {times[last]}");
+                }
+            }
+
+            // ... and the limiter holds calls back no more than needed: within twice the time the hourly-style limit takes.
+            var least = TimeSpan.FromTicks(limits[1].Window.Ticks * (workers * callsEach / limits[1].MaxCalls - 1));
+            Assert.InRange(clock.Now - start, least, least + least + limits[1].Window);
+        }
+
+        /// <summary>
+        /// Virtual time that moves only while no worker runs: then it jumps to the earliest wake-up. Each call is counted at
+        /// an exact time however the threads interleave, and no assertion depends on real time.
+        /// </summary>
+        private sealed class SimulatedClock
+        {
+            private readonly object _gate = new object();
+            private readonly List<(TimeSpan At, TaskCompletionSource<bool> Wake)> _sleepers = new List<(TimeSpan, TaskCompletionSource<bool>)>();
+            private TimeSpan _now = TimeSpan.FromHours(1);
+            private int _running;
+
+            public TimeSpan Now
+            {
+                get
+                {
+                    lock (_gate)
+                    {
+                        return _now;
+                    }
+                }
+            }
+
+            public Task Delay(TimeSpan wait, CancellationToken cancellationToken)
+            {
+                var wake = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                lock (_gate)
+                {
+                    _sleepers.Add((_now + wait, wake));
+                    _running--;
+                    Monitor.PulseAll(_gate);
+                }
+
+                return wake.Task;
+            }
+
+            /// <summary>Runs <paramref name="count"/> workers concurrently on the thread pool and drives time until all are done.</summary>
+            public void Run(int count, Func<int, Task> work)
+            {
+                lock (_gate)
+                {
+                    _running = count;
+                }
+
+                var all = Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+                {
+                    try
+                    {
+                        await work(i);
+                    }
+                    finally
+                    {
+                        lock (_gate)
+                        {
+                            _running--;
+                            Monitor.PulseAll(_gate);
+                        }
+                    }
+                })));
+                while (true)
+                {
+                    lock (_gate)
+                    {
+                        while (_running > 0)
+                        {
+                            Monitor.Wait(_gate);
+                        }
+
+                        if (_sleepers.Count == 0)
+                        {
+                            break;
+                        }
+
+                        _now = _sleepers.Min(s => s.At);
+                        var due = _sleepers.Where(s => s.At <= _now).ToList();
+                        _sleepers.RemoveAll(s => s.At <= _now);
+                        _running += due.Count;
+                        due.ForEach(s => s.Wake.SetResult(true));
+                    }
+                }
+
+                all.GetAwaiter().GetResult();
+            }
+        }
     }
 }

@@ -232,15 +232,15 @@ namespace WeComPS.Tests
         {
             await using var corp = await TestCorp.StartAsync();
             // ZhangSan's (13810000001, zhangsan@example.com) and LiSi's (13810000002) contacts are taken...
-            Expect(60104, await PostAsync(corp, "user/create", Merge(NewHire, "{'mobile':'13810000001'}")));
+            Expect(60104, await PostAsync(corp, "user/create", Merge(NewHire, "{'mobile':'13810000002'}")));
             Expect(60106, await PostAsync(corp, "user/create", Merge(NewHire, "{'email':'ZHANGSAN@example.com'}")));
-            // ...until ZhangSan takes another mobile and LiSi is deleted.
-            Expect(0, await PostAsync(corp, "user/update", "{'userid':'ZhangSan','mobile':'13900000099'}"));
+            // ...until ZhangSan takes another email (an activated member's mobile cannot be changed) and LiSi is deleted.
+            Expect(0, await PostAsync(corp, "user/update", "{'userid':'ZhangSan','email':'zhangsan2@example.com'}"));
             Expect(0, await GetAsync(corp, "user/delete?userid=LiSi"));
-            Expect(0, await PostAsync(corp, "user/create", Merge(NewHire, "{'mobile':'13810000001','email':'lisi@example.com'}")));
-            Expect(60104, await PostAsync(corp, "user/create", Merge(NewHire, "{'userid':'Other','mobile':'13900000099'}")));
+            Expect(0, await PostAsync(corp, "user/create", Merge(NewHire, "{'mobile':'13810000002','email':'zhangsan@example.com'}")));
+            Expect(60106, await PostAsync(corp, "user/create", Merge(NewHire, "{'userid':'Other','mobile':'13900000099','email':'zhangsan2@example.com'}")));
             // A member's own values are no clash.
-            Expect(0, await PostAsync(corp, "user/update", "{'userid':'ZhangSan','mobile':'13900000099','email':'zhangsan@example.com'}"));
+            Expect(0, await PostAsync(corp, "user/update", "{'userid':'ZhangSan','mobile':'13810000001','email':'zhangsan2@example.com'}"));
         }
 
         [Fact]

@@ -24,7 +24,7 @@ namespace WeComPS.Tests
 
         /// <summary>A connection with the contacts-sync secret unless told otherwise.</summary>
         public WeComConnection Connect(
-            string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4, TimeSpan? attemptTimeout = null, RateLimiter? limiter = null, string? appSecret = null)
+            string secret = WeComSandbox.SampleContactsSecret, AccessTokenCache? tokens = null, int maxAttempts = 4, TimeSpan? attemptTimeout = null, RateLimiter? limiter = null, string? appSecret = null, Uri? baseUri = null)
         {
             var cache = tokens ?? Own(new AccessTokenCache());
             var http = Own(new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
@@ -35,7 +35,7 @@ namespace WeComPS.Tests
                 MaxDelay = TimeSpan.FromMilliseconds(50),
                 AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(5),
             };
-            return new WeComConnection(Sandbox.CorpId, Secure(secret), Server.BaseUri, null, http, cache, retry, limiter ?? RateLimiter.Shared, appSecret is null ? null : Secure(appSecret));
+            return new WeComConnection(Sandbox.CorpId, Secure(secret), baseUri ?? Server.BaseUri, null, http, cache, retry, limiter ?? RateLimiter.Shared, appSecret is null ? null : Secure(appSecret));
         }
 
         /// <summary>One raw call with <paramref name="secret"/>'s token: GET, or POST with <paramref name="body"/>; WeCom's whole answer.</summary>

@@ -126,7 +126,6 @@ namespace WeComPS.Tests
 
         [Theory]
         [InlineData(-1)]
-        [InlineData(45009)]
         [InlineData(45033)]
         [InlineData(6000)]
         public async Task Transient_errcodes_are_retried(int errCode)
@@ -160,11 +159,11 @@ namespace WeComPS.Tests
         public async Task Retries_are_bounded_and_end_in_the_last_error()
         {
             await using var corp = await TestCorp.StartAsync();
-            corp.Sandbox.Inject("tag/list", SandboxFault.Error(45009), times: 10);
+            corp.Sandbox.Inject("tag/list", SandboxFault.Error(45033), times: 10);
 
             var error = await Assert.ThrowsAsync<WeComException>(() => corp.Connect(maxAttempts: 3).Tags.GetAllAsync(CancellationToken.None));
 
-            Assert.Equal("RateLimited", error.ErrorId);
+            Assert.Equal("ConcurrencyLimited", error.ErrorId);
             Assert.True(error.IsTransient);
             Assert.Equal(3, corp.Sandbox.CallCount("tag/list"));
         }

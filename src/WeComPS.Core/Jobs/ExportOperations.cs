@@ -19,7 +19,7 @@ namespace WeComPS
     /// export/simple_user), <c>department</c> (the fields of department/list), and for export/taguser <c>tagname</c>,
     /// <c>userlist</c> (userid and name) and <c>partylist</c>, the tagged department ids.</para>
     /// </summary>
-    public sealed class ExportOperations
+    internal sealed class ExportOperations
     {
         /// <summary>Records per file asked of WeCom (its minimum, 10^4): each file is read in one piece.</summary>
         public const int BlockSize = 10000;

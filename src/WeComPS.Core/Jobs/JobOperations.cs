@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -13,7 +14,7 @@ namespace WeComPS
     /// <see cref="PlanDepartmentsAsync"/>), written as CSV in WeCom's template, uploaded (media/upload), started
     /// (batch/syncuser, batch/replaceuser, batch/replaceparty) and polled (batch/getresult). Needs the contacts-sync secret.
     /// </summary>
-    public sealed class JobOperations
+    internal sealed class JobOperations
     {
         private const string ResultPath = "batch/getresult";
         private readonly WeComConnection _connection;
@@ -141,7 +142,19 @@ namespace WeComPS
                 body["to_invite"] = invite;
             }
 
-            var started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+            JsonElement started;
+            try
+            {
+                started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (ex.ErrorId == "WriteOutcomeUnknown")
+            {
+                // A job may be running whose id is unknown: name what to look at before anything is sent again.
+                var look = plan.Changes.Where(c => c.Action != WeComJobAction.None).Select(c => c.UserId ?? c.DepartmentId?.ToString(CultureInfo.InvariantCulture)).Take(10).ToList();
+                var more = plan.Changes.Count(c => c.Action != WeComJobAction.None) - look.Count;
+                throw ex.Copy(ex.Message + $" Look at: {string.Join(", ", look)}{(more > 0 ? $" and {more} more" : "")}.");
+            }
+
             var jobId = started.Str("jobid") ?? throw WeComException.FromTransport(path, "the answer has no jobid", transient: false, WeComErrorKind.InvalidResponse);
             WeComLog.Verbose($"Started {path} job {jobId} with {plan.Rows} rows.");
             return new WeComJob { JobId = jobId, Type = plan.Type, Status = WeComJobStatus.Started, Total = plan.Rows, Plan = plan };
@@ -183,8 +196,11 @@ namespace WeComPS
             };
         }
 
-        /// <summary>Polls the job until it has finished, reporting its percentage; then returns it with its results.</summary>
-        public Task<WeComJob> WaitAsync(string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken) =>
+        /// <summary>
+        /// Polls the job until it has finished, reporting its percentage; then returns it with its results. After
+        /// <paramref name="maxWait"/> (none when null) it gives up with JobWaitTimedOut, naming the job to resume.
+        /// </summary>
+        public Task<WeComJob> WaitAsync(string jobId, IProgress<WeComProgress>? progress, CancellationToken cancellationToken, TimeSpan? maxWait = null) =>
             Polling.UntilDoneAsync(
                 async (_, ct) =>
                 {
@@ -194,16 +210,18 @@ namespace WeComPS
                     return (done, job);
                 },
                 MaxPollInterval,
-                cancellationToken);
+                cancellationToken,
+                maxWait,
+                waited => WeComException.JobWaitTimedOut(jobId, waited));
 
         /// <summary>
         /// Waits for the job and returns one result per row. With the <paramref name="plan"/> the job was started from,
         /// member rows say whether they were created or updated, and the deletions of a replace follow, each checked
         /// against the directory afterwards (a department WeCom keeps until it is empty comes as Deferred).
         /// </summary>
-        public async Task<IReadOnlyList<WeComJobResult>> WaitForResultsAsync(string jobId, WeComImportPlan? plan, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<WeComJobResult>> WaitForResultsAsync(string jobId, WeComImportPlan? plan, IProgress<WeComProgress>? progress, CancellationToken cancellationToken, TimeSpan? maxWait = null)
         {
-            var job = await WaitAsync(jobId, progress, cancellationToken).ConfigureAwait(false);
+            var job = await WaitAsync(jobId, progress, cancellationToken, maxWait).ConfigureAwait(false);
             var results = job.Results.ToList();
             if (plan is null)
             {

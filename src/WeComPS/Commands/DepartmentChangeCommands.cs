@@ -93,10 +93,30 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// <para type="description">What was piped. A department read from WeCom (Get-WeComDepartment) names the department to change and nothing else: only the fields given on the command line are sent. A row (Import-Csv, [pscustomobject]) also gives the fields of its columns.</para>
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        private HashSet<string> _givenOnCommandLine = new HashSet<string>();
+
+        protected override void BeginProcessing() =>
+            _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, System.StringComparer.OrdinalIgnoreCase);
+
         protected override void ProcessRecord()
         {
-            // The root, piped from Get-WeComDepartment, carries ParentId 0: it means "no parent", not a move.
-            var change = new WeComDepartmentChange { Id = Id, Name = Name?.Trim(), NameEn = NameEn, ParentId = ParentId == 0 ? null : ParentId, Order = Order };
+            if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
+            {
+                WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a department: pipe departments from Get-WeComDepartment, or rows with an Id column."), "InputNotADepartment", ErrorCategory.InvalidArgument, InputObject));
+                return;
+            }
+
+            // A record piped back binds as identity only. The root, piped from Get-WeComDepartment, carries ParentId 0: it means "no parent", not a move.
+            var record = PipedInput.IsRecord(InputObject);
+            T? Given<T>(string name, T? value) => !record || _givenOnCommandLine.Contains(name) ? value : default;
+            var parent = Given(nameof(ParentId), ParentId);
+            var change = new WeComDepartmentChange { Id = Id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parent == 0 ? null : parent, Order = Given(nameof(Order), Order) };
             if (Approve(change.Validate(creating: false), Id, change.ToString(), "Update department"))
             {
                 _changes.Add(change);
@@ -124,16 +144,24 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">The departments to remove; departments from Get-WeComDepartment bind by their Id. WeCom refuses one that still has members.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary><para type="description">The departments to remove: ids, or departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column (another object's Id is no department). WeCom refuses one that still has members.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("DepartmentId")]
+        [DepartmentIdArgument]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[] Id { get; set; } = new int[0];
+
+        /// <summary><para type="description">The most departments it may remove: a count (20) or a share of the departments (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
+
+        private int _asked;
 
         protected override void ProcessRecord()
         {
             foreach (var id in Id)
             {
+                _asked++;
                 if (ShouldProcess($"department {id}", "Remove department"))
                 {
                     _ids.Add(id);
@@ -141,7 +169,11 @@ namespace WeComPS.Commands
             }
         }
 
-        protected override void EndProcessing() =>
-            RunChanges(_ids.Count, (connection, ct) => connection.Departments.DeleteAsync(_ids, ProgressBar, ct));
+        protected override void EndProcessing()
+        {
+            var limit = ParseDeleteLimit(MaxDelete);
+            ShowDeleteLimit(_asked, limit, "department");
+            RunChanges(_ids.Count, (connection, ct) => connection.Departments.DeleteAsync(_ids, ProgressBar, ct, limit));
+        }
     }
 }

@@ -13,9 +13,10 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">Department ids. Without it, the whole visible tree.</para></summary>
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary><para type="description">Department ids, or objects that carry one (departments, tagged departments, rows with a DepartmentId column). Without it, the whole visible tree; an empty or unbound pipeline selects nothing.</para></summary>
+        [Parameter(Position = 0, ValueFromPipeline = true)]
         [Alias("DepartmentId", "Department")]
+        [DepartmentIdArgument]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[]? Id { get; set; }
 
@@ -39,6 +40,11 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
+            if (PipedNothing(_ids.Count))
+            {
+                return;
+            }
+
             var connection = ResolveConnection();
             var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             // One department/list call serves every id: paths need the ancestors anyway.

@@ -16,16 +16,15 @@ namespace WeComPS.Commands
         private const string DepartmentSet = "Department";
         private readonly List<string> _userIds = new List<string>();
         private readonly List<int> _departmentIds = new List<int>();
-        private bool _hasInput;
 
         /// <summary><para type="description">User ids (case-insensitive), e.g. from Import-Csv or Get-WeComTagMember.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UserIdSet)]
         [ValidateNotNullOrEmpty]
+        [UserIdArgument(LeavesDepartments = true)]
         public string[] UserId { get; set; } = new string[0];
 
-        /// <summary><para type="description">Departments whose members to get; department objects from Get-WeComDepartment bind by their Id.</para></summary>
+        /// <summary><para type="description">Departments whose members to get; departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column bind by their DepartmentId (another object's Id is no department).</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DepartmentSet)]
-        [Alias("Id")]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[] DepartmentId { get; set; } = new int[0];
 
@@ -48,7 +47,6 @@ namespace WeComPS.Commands
         protected override void ProcessRecord()
         {
             // Gathered here, read in EndProcessing: then all departments or ids are read concurrently.
-            _hasInput = true;
             if (ParameterSetName == UserIdSet)
             {
                 _userIds.AddRange(UserId);
@@ -61,8 +59,8 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            // Pipeline input that all failed to bind must not turn into "every member".
-            if (!_hasInput)
+            // An empty pipeline, or input that all failed to bind, must not turn into "every member".
+            if (PipedNothing(_userIds.Count + _departmentIds.Count))
             {
                 return;
             }

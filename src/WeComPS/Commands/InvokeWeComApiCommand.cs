@@ -29,6 +29,12 @@ namespace WeComPS.Commands
         [Parameter(ValueFromPipeline = true)]
         public object? Body { get; set; }
 
+        /// <summary>
+        /// <para type="description">Says that sending the call twice does no harm, so it is retried like a read. Without it, a POST WeComPS does not know is never sent again once it may have reached WeCom: a lost answer is reported as WriteOutcomeUnknown.</para>
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Idempotent { get; set; }
+
         protected override void ProcessRecord()
         {
             var method = Method?.ToUpperInvariant() ?? (Body is null ? "GET" : "POST");
@@ -45,12 +51,13 @@ namespace WeComPS.Commands
             {
                 try
                 {
-                    PostObject(ToPSObject(await connection.InvokeAsync(method, Path, query, body, cancellationToken).ConfigureAwait(false)));
+                    PostObject(ToPSObject(await connection.InvokeAsync(method, Path, query, body, cancellationToken, Idempotent).ConfigureAwait(false)));
+                    ItemSucceeded();
                 }
-                catch (WeComException ex) when (!ex.AffectsAllItems)
+                catch (WeComException ex)
                 {
                     // One failed call (of several piped bodies) does not stop the others.
-                    PostError(ex, Path);
+                    PostItemError(ex, Path);
                 }
             });
         }

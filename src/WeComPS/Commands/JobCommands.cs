@@ -40,6 +40,15 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        /// <summary><para type="description">The longest to wait for the job, in seconds (default 3600); then the command ends with JobWaitTimedOut, naming the job to resume with Wait-WeComJob.</para></summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int TimeoutSec { get; set; } = DefaultJobTimeoutSec;
+
+        /// <summary><para type="description">With -Replace, the most members it may delete: a count (200) or a share of the members (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -60,7 +69,9 @@ namespace WeComPS.Commands
                 (connection, ct) => connection.Jobs.PlanUsersAsync(_users, Replace, ProgressBar, ct),
                 NoInvite ? false : (bool?)null,
                 NoWait,
-                change => change.Action != WeComJobAction.Update);
+                change => change.Action != WeComJobAction.Update,
+                ParseDeleteLimit(MaxDelete),
+                TimeoutSec);
     }
 
     /// <summary>
@@ -94,13 +105,22 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
+        /// <summary><para type="description">The longest to wait for the job, in seconds (default 3600); then the command ends with JobWaitTimedOut, naming the job to resume with Wait-WeComJob.</para></summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int TimeoutSec { get; set; } = DefaultJobTimeoutSec;
+
+        /// <summary><para type="description">The most departments it may delete: a count (20) or a share of the departments (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
+
         protected override void BeginProcessing() => MarkInputErrors();
 
         protected override void ProcessRecord() =>
             _departments.Add(new WeComDepartmentChange { Id = Id, Name = Name.Trim(), ParentId = ParentId, Order = Order });
 
         protected override void EndProcessing() =>
-            RunImport("department", replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true);
+            RunImport("department", replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true, ParseDeleteLimit(MaxDelete), TimeoutSec);
     }
 
     /// <summary>
@@ -144,13 +164,18 @@ namespace WeComPS.Commands
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = JobIdSet)]
         public string[] JobId { get; set; } = new string[0];
 
+        /// <summary><para type="description">The longest to wait for each job, in seconds (default 3600); then the command ends with JobWaitTimedOut, naming the job to wait for again.</para></summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int TimeoutSec { get; set; } = DefaultJobTimeoutSec;
+
         protected override void ProcessRecord() =>
             _jobs.AddRange(ParameterSetName == JobSet ? Job : JobId.Select(id => new WeComJob { JobId = id }));
 
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
-            RunAsync(ct => ForEachAsync(_jobs, job => $"Job {job.JobId}", (job, c) => WaitAndWriteAsync(connection, job.JobId, job.Plan, c), ct));
+            RunAsync(ct => ForEachAsync(_jobs, job => $"Job {job.JobId}", (job, c) => WaitAndWriteAsync(connection, job.JobId, job.Plan, TimeoutSec, c), ct));
         }
     }
 
@@ -167,6 +192,12 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
+            // It takes no input: whatever was piped to it selects nothing rather than everyone.
+            if (PipedNothing(0))
+            {
+                return;
+            }
+
             var connection = ResolveConnection();
             RunAsync(async cancellationToken =>
             {
@@ -187,6 +218,11 @@ namespace WeComPS.Commands
     {
         protected override void EndProcessing()
         {
+            if (PipedNothing(0))
+            {
+                return;
+            }
+
             var connection = ResolveConnection();
             RunAsync(async cancellationToken =>
             {

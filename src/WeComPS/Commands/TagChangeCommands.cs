@@ -156,11 +156,12 @@ namespace WeComPS.Commands
                     try
                     {
                         await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? PostObject : null).ConfigureAwait(false);
+                        ItemSucceeded();
                     }
-                    catch (WeComException ex) when (!ex.AffectsAllItems)
+                    catch (WeComException ex)
                     {
                         // The tag itself was refused (unknown, or another app's): one error for it, and on to the next tag.
-                        PostError(ex, tag.Key);
+                        PostItemError(ex, tag.Key);
                     }
                 }
             });

@@ -30,6 +30,11 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
+            if (PipedNothing(_ids.Count))
+            {
+                return;
+            }
+
             var connection = ResolveConnection();
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             RunAsync(async cancellationToken =>
@@ -97,7 +102,7 @@ namespace WeComPS.Commands
                     }
                     catch (WeComException ex)
                     {
-                        PostError(ex.About($"Tag {id}"), id);
+                        PostItemError(ex.About($"Tag {id}"), id);
                     }
                 }
             });

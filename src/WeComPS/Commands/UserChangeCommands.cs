@@ -76,10 +76,13 @@ namespace WeComPS.Commands
         protected bool Keeps(string departmentDetail) =>
             !_givenOnCommandLine.Contains(nameof(Department)) || _givenOnCommandLine.Contains(departmentDetail);
 
+        /// <summary>True when the parameter <paramref name="name"/> was given on the command line, not bound from the pipeline.</summary>
+        protected bool GivenOnCommandLine(string name) => _givenOnCommandLine.Contains(name);
+
         /// <summary>The change these parameters describe for <paramref name="userId"/>: the template's fields only.</summary>
         protected WeComUserChange ToTemplateChange(string userId, string? name) => new WeComUserChange
         {
-            UserId = userId.Trim(),
+            UserId = userId.Trim(' ', '\u3000'),
             Name = string.IsNullOrWhiteSpace(name) ? null : name!.Trim(),
             Alias = Alias,
             Mobile = Mobile,
@@ -222,9 +225,26 @@ namespace WeComPS.Commands
         [ValidateRange(1, 32)]
         public int? MaxConcurrency { get; set; }
 
+        /// <summary>
+        /// <para type="description">What was piped. A member read from WeCom (Get-WeComUser, Get-WeComTagMember) names the member to change and nothing else: only the fields given on the command line are sent, so a change made in between is not overwritten. A row (Import-Csv, [pscustomobject]) also gives the fields of its columns.</para>
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
         protected override void ProcessRecord()
         {
+            if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
+            {
+                WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: pipe members from Get-WeComUser, or rows with a UserId column."), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
+                return;
+            }
+
             var change = ToChange(UserId, Name);
+            if (PipedInput.IsRecord(InputObject))
+            {
+                OnlyGivenOnCommandLine(change);
+            }
+
             change.NewUserId = NewUserId;
             if (Approve(change.Validate(creating: false), change.UserId, change.UserId, "Update member"))
             {
@@ -234,6 +254,27 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing() =>
             RunChanges(_changes.Count, (connection, ct) => connection.Users.UpdateAsync(_changes, ProgressBar, MaxConcurrency, ct), passThru: ReadBackUsers(PassThru));
+
+        /// <summary>A record piped back binds as identity only: every field not given on the command line is left out.</summary>
+        private void OnlyGivenOnCommandLine(WeComUserChange change)
+        {
+            T? Given<T>(string name, T? value) => GivenOnCommandLine(name) ? value : default;
+            change.Name = Given(nameof(Name), change.Name);
+            change.Alias = Given(nameof(Alias), change.Alias);
+            change.Mobile = Given(nameof(Mobile), change.Mobile);
+            change.Email = Given(nameof(Email), change.Email);
+            change.BizMail = Given(nameof(BizMail), change.BizMail);
+            change.Telephone = Given(nameof(Telephone), change.Telephone);
+            change.Position = Given(nameof(Position), change.Position);
+            change.Gender = GivenOnCommandLine(nameof(Gender)) ? change.Gender : null;
+            change.Department = Given(nameof(Department), change.Department);
+            change.Order = Given(nameof(Order), change.Order);
+            change.IsLeaderInDept = Given(nameof(IsLeaderInDept), change.IsLeaderInDept);
+            change.MainDepartment = GivenOnCommandLine(nameof(MainDepartment)) ? change.MainDepartment : null;
+            change.DirectLeader = Given(nameof(DirectLeader), change.DirectLeader);
+            change.Address = Given(nameof(Address), change.Address);
+            change.ExternalPosition = Given(nameof(ExternalPosition), change.ExternalPosition);
+        }
     }
 
     /// <summary>What the cmdlets that take members by userid share: each id checked and approved as it arrives.</summary>
@@ -250,10 +291,14 @@ namespace WeComPS.Commands
         /// <summary>What is done to each member, as -WhatIf and -Confirm show it.</summary>
         protected abstract string Action { get; }
 
+        /// <summary>How many userids came in, approved or not.</summary>
+        protected int Asked { get; private set; }
+
         protected override void ProcessRecord()
         {
             foreach (var id in UserId)
             {
+                Asked++;
                 if (Approve(UserOperations.CheckUserId(id), id, id, Action))
                 {
                     Approved.Add(id);
@@ -309,9 +354,17 @@ namespace WeComPS.Commands
     [Cmdlet(VerbsCommon.Remove, "WeComUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     public sealed class RemoveWeComUserCommand : UserIdChangeCommand
     {
+        /// <summary><para type="description">The most members it may remove: a count (200) or a share of the members (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
+
         protected override string Action => "Remove member";
 
-        protected override void EndProcessing() =>
-            RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct));
+        protected override void EndProcessing()
+        {
+            var limit = ParseDeleteLimit(MaxDelete);
+            ShowDeleteLimit(Asked, limit, "member");
+            RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct, limit));
+        }
     }
 }
