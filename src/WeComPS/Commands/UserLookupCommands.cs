@@ -110,11 +110,11 @@ namespace WeComPS.Commands
         [SplitList]
         public string[]? UserId { get; set; }
 
-        /// <summary><para type="description">Departments, standing for all their members; departments from Get-WeComDepartment bind by their DepartmentId (an Id column of a CSV row does not).</para></summary>
+        /// <summary><para type="description">Departments, standing for all their members, by id, unique name or full path; departments from Get-WeComDepartment bind by their DepartmentId (an Id column of a CSV row does not).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList(As = typeof(int))]
+        [SplitList]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int[]? DepartmentId { get; set; }
+        public string[]? DepartmentId { get; set; }
 
         /// <summary>False, with an error written, when this record names no user and no department.</summary>
         protected bool HasTargets()
@@ -133,6 +133,12 @@ namespace WeComPS.Commands
         protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action));
 
         /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
-        protected IEnumerable<int> ApprovedDepartments(string action) => (DepartmentId ?? new int[0]).Where(id => ShouldProcess($"department {id}", action));
+        protected IEnumerable<int> ApprovedDepartments(string action) =>
+            TryResolveIds(DepartmentId, tags: false, "", DepartmentId ?? (object)"", out var ids)
+                ? (ids ?? new int[0]).Where(id => ShouldProcess("department " + DepartmentLabel(id, Impact), action)).ToList()
+                : new List<int>();
+
+        /// <summary>The command's ConfirmImpact, for naming departments only when they are shown.</summary>
+        private ConfirmImpact Impact => GetType().GetCustomAttributes(typeof(CmdletAttribute), true).OfType<CmdletAttribute>().FirstOrDefault()?.ConfirmImpact ?? ConfirmImpact.Medium;
     }
 }

@@ -1,0 +1,164 @@
+﻿# An admin's everyday input: clearing fields, names where ids are asked, WeCom's own words, and -WhatIf that
+# tells what the real run will do. Each Describe has its own sample corp served over loopback HTTP.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+
+    # What -WhatIf and -Confirm write to the host, from a transcript.
+    function Get-HostText([scriptblock] $Command) {
+        $path = Join-Path ([IO.Path]::GetTempPath()) "wecom-host-$([guid]::NewGuid()).txt"
+        Start-Transcript -Path $path | Out-Null
+        try { & $Command | Out-Null } finally { Stop-Transcript | Out-Null }
+        try { Get-Content $path -Raw } finally { Remove-Item $path }
+    }
+}
+
+AfterAll {
+    if ($script:server) { Stop-TestSandboxServer $script:server }
+}
+
+Describe 'Clearing fields' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'clears the text fields named by -Clear and leaves the others' {
+        Set-WeComUser LiSi -Clear Position, Telephone
+        $user = Get-WeComUser LiSi
+        $user.Position | Should -BeNullOrEmpty
+        $user.Telephone | Should -BeNullOrEmpty
+        $user.Address | Should -Be '广州市海珠区新港中路' -Because 'only the fields named are cleared'
+        $user.Mobile | Should -Not -BeNullOrEmpty
+    }
+
+    It 'leaves a field unchanged for an empty value or a blank cell' {
+        'UserId,Position,Telephone', 'WangWu,,' | ConvertFrom-Csv | Set-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserInput,*'
+        (Get-WeComUser WangWu).Position | Should -Be '后台工程师'
+    }
+
+    It 'refuses a field that is both given and cleared' {
+        Set-WeComUser ZhaoLiu -Position 架构师 -Clear Position -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'both given and cleared'
+        (Get-WeComUser ZhaoLiu).Position | Should -Be '后台工程师'
+    }
+
+    It 'shows under -WhatIf which fields change' {
+        $shown = Get-HostText { Set-WeComUser ZhaoLiu -Position 架构师 -Clear Telephone -WhatIf }
+        $shown | Should -Match 'ZhaoLiu: position = 架构师, telephone cleared'
+        (Get-WeComUser ZhaoLiu).Telephone | Should -Not -BeNullOrEmpty
+    }
+
+    It 'clears a department''s English name' {
+        Set-WeComDepartment 2 -Clear NameEn
+        (Get-WeComDepartment -Id 2).NameEn | Should -BeNullOrEmpty
+        (Get-WeComDepartment -Id 3).NameEn | Should -Be 'WeChat'
+    }
+}
+
+Describe 'Names where ids are asked' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'takes department names and full paths in CSV cells' {
+        'UserId,Department', 'WangWu,邮箱后台组;/广州研发中心/测试部' | ConvertFrom-Csv | Set-WeComUser
+        (Get-WeComUser WangWu).Department | Should -Be @(5, 10)
+    }
+
+    It 'takes department names in -Department, -MainDepartment and -ParentId' {
+        Set-WeComUser ZhaoLiu -Department 邮箱后台组, 测试部 -MainDepartment 测试部
+        (Get-WeComUser ZhaoLiu).MainDepartment | Should -Be 10
+        $made = New-WeComDepartment 运维组 -ParentId /广州研发中心/企业微信产品部
+        $made.ParentId | Should -Be 4
+        Get-WeComDepartment -Name 测试部 | Get-WeComUser | ForEach-Object UserId | Should -Contain 'ZhaoLiu'
+    }
+
+    It 'takes a tag name for -TagId' {
+        Add-WeComTagUser -TagId 值班 -UserId LiSi -DepartmentId 邮箱前端组
+        (Get-WeComTagMember -TagId 3).UserId | Should -Contain 'LiSi'
+        (Get-WeComTagMember -TagId 3 -MemberType Department).DepartmentId | Should -Be 6
+    }
+
+    It 'reports an unknown name by its value, and changes nothing for that row' {
+        'UserId,Department', 'SunQi,销售部', 'WuJiu,测试部' | ConvertFrom-Csv | Set-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentNotFound,WeComPS.Commands.SetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match "User 'SunQi'.*'销售部'"
+        (Get-WeComUser SunQi).Department | Should -Be @(5, 8)
+        (Get-WeComUser WuJiu).Department | Should -Be 10
+        Add-WeComTagUser -TagId 无此标签 -UserId LiSi -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'TagNotFound,WeComPS.Commands.AddWeComTagUserCommand'
+        $err[0].Exception.Message | Should -Match '无此标签'
+    }
+
+    It 'reports an ambiguous name with the departments it could mean' {
+        New-WeComDepartment 测试部 -ParentId 2 | Out-Null
+        Set-WeComUser XiaoLiu -Department 测试部 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'AmbiguousDepartmentName,WeComPS.Commands.SetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match "2 departments are named '测试部'"
+        $err[0].Exception.Message | Should -Match '10 /广州研发中心/测试部\b'
+        $err[0].Exception.Message | Should -Match '/广州研发中心/邮箱产品部/测试部'
+        Set-WeComUser XiaoLiu -Department /广州研发中心/邮箱产品部/测试部
+        (Get-WeComUser XiaoLiu).Department | Should -Not -Be 10
+    }
+}
+
+Describe 'WeCom''s own words' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'reads 男/女 and 是/否 as the import template writes them' {
+        'UserId,Gender,Department,IsLeaderInDept', 'WangWu,女,5;8,是;否', 'ZhaoLiu,男,5,0' | ConvertFrom-Csv | Set-WeComUser
+        $wang = Get-WeComUser WangWu
+        $wang.Gender | Should -Be ([WeComPS.WeComGender]::Female)
+        $wang.IsLeaderInDept | Should -Be @($true, $false)
+        (Get-WeComUser ZhaoLiu).Gender | Should -Be ([WeComPS.WeComGender]::Male)
+    }
+
+    It 'names the row''s userid when a cell does not convert, and goes on with the others' {
+        'UserId,Gender,Position', 'SunQi,未知,架构组长', 'ZhouBa,女,前端组长' | ConvertFrom-Csv |
+            Set-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidFieldValue,WeComPS.Commands.SetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match "User 'SunQi': Gender: '未知'"
+        (Get-WeComUser SunQi).Position | Should -Be '架构师'
+        (Get-WeComUser ZhouBa).Position | Should -Be '前端组长'
+    }
+
+    It 'stops the command for a value on the command line that does not convert' {
+        { Set-WeComUser SunQi -IsLeaderInDept 也许 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidFieldValue,WeComPS.Commands.SetWeComUserCommand'
+    }
+}
+
+Describe '-WhatIf that tells the truth' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'finds an unknown department before New-WeComUser -WhatIf shows the create' {
+        $shown = Get-HostText {
+            'UserId,Name,Mobile,Department', 'new.hire,新人,13900000001,99' | ConvertFrom-Csv |
+                New-WeComUser -WhatIf -ErrorVariable script:err -ErrorAction SilentlyContinue
+        }
+        $shown | Should -Not -Match 'new.hire'
+        $err = $script:err
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentNotFound,WeComPS.Commands.NewWeComUserCommand'
+        $err[0].Exception.Message | Should -Match "User 'new.hire': department 99 does not exist"
+    }
+
+    It 'says which departments still have members, and names the one it would remove' {
+        New-WeComDepartment 空部门 -ParentId 4 -Id 50 | Out-Null
+        $shown = Get-HostText { Remove-WeComDepartment 8, 50 -WhatIf -ErrorVariable script:err -ErrorAction SilentlyContinue }
+        $script:err.Count | Should -Be 1
+        $err = $script:err
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentHasMembers,WeComPS.Commands.RemoveWeComDepartmentCommand'
+        $err[0].Exception.Message | Should -Match 'Department 8 基础架构组 still has 4 members.*Get-WeComUser -DepartmentId 8'
+        $shown | Should -Match 'department 50 空部门'
+        $shown | Should -Not -Match 'department 8'
+    }
+
+    It 'sends nothing for a department with members and removes the empty one' {
+        Remove-WeComDepartment 8, 50 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentHasMembers,WeComPS.Commands.RemoveWeComDepartmentCommand'
+        (Get-WeComDepartment).Id | Should -Contain 8
+        (Get-WeComDepartment).Id | Should -Not -Contain 50
+    }
+
+    It 'names the parent of a new department' {
+        Get-HostText { New-WeComDepartment 新组 -ParentId 5 -WhatIf } | Should -Match '新组 \(under 5 邮箱后台组\)'
+    }
+}
