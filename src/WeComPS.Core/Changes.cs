@@ -159,7 +159,7 @@ namespace WeComPS
             DirectLeader = DirectLeader,
             Address = Address,
             ExternalPosition = ExternalPosition,
-            ExtAttr = ExtAttr?.ToDictionary(a => a.Key, a => (string?)a.Value),
+            ExtAttr = ExtAttr is null ? null : new WeComAttributes(ExtAttr.Select(a => new KeyValuePair<string, string?>(a.Key, a.Value))),
             Status = Enable == false ? WeComUserStatus.Disabled : WeComUserStatus.NotActivated,
         };
     }

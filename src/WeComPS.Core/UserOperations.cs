@@ -167,7 +167,7 @@ namespace WeComPS
             Address = e.Str("address"),
             OpenUserId = e.Str("open_userid"),
             ExternalPosition = e.Str("external_position"),
-            ExtAttr = e.Prop("extattr") is { } extattr ? ParseAttributes(extattr) : null,
+            ExtAttr = e.Prop("extattr") is { } extattr ? new WeComAttributes(ParseAttributes(extattr)) : null,
         };
 
         private static IReadOnlyDictionary<string, string?> ParseAttributes(JsonElement extattr)

@@ -90,6 +90,22 @@ namespace WeComPS.Commands
             }
         }
 
+        /// <summary>
+        /// A short note for the admin: a host line when the command was typed at the prompt, else verbose output, so
+        /// scripts and function results stay clean.
+        /// </summary>
+        protected void Say(string note)
+        {
+            if (MyInvocation.CommandOrigin == CommandOrigin.Runspace && Host?.UI != null)
+            {
+                Host.UI.WriteLine(note);
+            }
+            else
+            {
+                WriteVerbose(note);
+            }
+        }
+
         /// <summary>Queues <paramref name="write"/> to run on the pipeline thread.</summary>
         protected void Post(Action write)
         {

@@ -162,3 +162,81 @@ Describe '-WhatIf that tells the truth' -Tag CI {
         Get-HostText { New-WeComDepartment 新组 -ParentId 5 -WhatIf } | Should -Match '新组 \(under 5 邮箱后台组\)'
     }
 }
+
+Describe 'Output that survives the pipeline' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'exports members to CSV cells the cmdlets read back' {
+        $path = Join-Path $TestDrive 'members.csv'
+        Get-WeComUser -DepartmentId 5 | Export-Csv $path -NoTypeInformation -Encoding utf8
+        $rows = Import-Csv $path
+        $sun = $rows | Where-Object UserId -EQ 'SunQi'
+        $sun.Department | Should -BeExactly '5;8'
+        $sun.IsLeaderInDept | Should -BeExactly 'False;False'
+        $sun.ExtAttr | Should -BeExactly '工号=E1005'
+        Get-Content $path -Raw | Should -Not -Match 'System\.'
+
+        $sun.Position = '首席架构师'
+        $sun.Department = '8;5'
+        $sun.Order = '1;2'
+        $sun.IsLeaderInDept = '1;0'
+        $sun.MainDepartment = '8'
+        $sun | Set-WeComUser
+        $after = Get-WeComUser SunQi
+        $after.Position | Should -Be '首席架构师'
+        $after.Department | Should -Be @(8, 5)
+        $after.IsLeaderInDept | Should -Be @($true, $false)
+    }
+
+    It 'keeps typed lists on the objects' {
+        $user = Get-WeComUser SunQi
+        $user.Department.Count | Should -Be 2
+        $user.Department[0] | Should -BeOfType [int]
+        ($user | ConvertTo-Json | ConvertFrom-Json).Department | Should -Be @(8, 5)
+        ($user | ConvertTo-Json | ConvertFrom-Json).ExtAttr.'工号' | Should -Be 'E1005'
+        Get-WeComUser -DepartmentId $user.Department | Should -Not -BeNullOrEmpty
+    }
+
+    It 'creates members from an exported CSV in another corp' {
+        $path = Join-Path $TestDrive 'export.csv'
+        Get-WeComUser -DepartmentId 6 | Export-Csv $path -NoTypeInformation -Encoding utf8
+        Connect-FreshCorp
+        Remove-WeComUser WuJiu -Confirm:$false
+        Import-Csv $path | Where-Object UserId -EQ 'WuJiu' | New-WeComUser | Out-Null
+        (Get-WeComUser WuJiu).Department | Should -Be 6
+    }
+}
+
+Describe 'Connections' -Tag CI {
+    BeforeAll {
+        if ($script:server) { Stop-TestSandboxServer $script:server }
+        $script:server = Start-TestSandboxServer
+        Get-WeComConnection | Disconnect-WeCom
+    }
+
+    It 'writes nothing to the pipeline unless -PassThru' {
+        $written = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -Name first
+        $written | Should -BeNullOrEmpty
+        $connection = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -Name second -PassThru
+        $connection.Name | Should -BeExactly 'second'
+        $connection.IsCurrent | Should -BeTrue
+    }
+
+    It 'marks the current connection' {
+        $all = Get-WeComConnection
+        ($all | Where-Object IsCurrent).Name | Should -BeExactly 'second'
+        ($all | Where-Object Name -EQ 'first').IsCurrent | Should -BeFalse
+        Get-WeComConnection | Format-Table | Out-String | Should -Match '\*\s+second'
+    }
+
+    It 'makes the latest remaining connection current when the current one goes, or says none is' {
+        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -Name third
+        Disconnect-WeCom -Name third
+        (Get-WeComConnection -Current).Name | Should -BeExactly 'second'
+        Disconnect-WeCom -Name first
+        (Get-WeComConnection -Current).Name | Should -BeExactly 'second'
+        $said = Disconnect-WeCom -Verbose 4>&1
+        ($said | Out-String) | Should -Match 'No WeCom connection is current'
+        Get-WeComConnection | Should -BeNullOrEmpty
+    }
+}
