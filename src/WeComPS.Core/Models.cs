@@ -106,6 +106,8 @@ namespace WeComPS
         public int TagId { get; set; }
         public string? TagName { get; set; }
         public abstract WeComTagMemberType MemberType { get; }
+        /// <summary>The user's or the department's name, where WeCom or the department tree gives it.</summary>
+        public string? Name { get; set; }
     }
 
     /// <summary>A user that carries a tag. Binds to -UserId of the user cmdlets by property name.</summary>
@@ -113,7 +115,6 @@ namespace WeComPS
     {
         public override WeComTagMemberType MemberType => WeComTagMemberType.User;
         public string UserId { get; set; } = "";
-        public string? Name { get; set; }
         /// <summary>The user's departments, from Export-WeComTagUser; null from Get-WeComTagMember.</summary>
         public WeComList<int>? Department { get; set; }
 
@@ -126,7 +127,7 @@ namespace WeComPS
         public override WeComTagMemberType MemberType => WeComTagMemberType.Department;
         public int DepartmentId { get; set; }
 
-        public override string ToString() => DepartmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public override string ToString() => DepartmentId.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Which mailbox an email look-up searches.</summary>

@@ -45,6 +45,46 @@ namespace WeComPS
         }
 
         /// <summary>
+        /// Fills what a tag member lacks for an admin to read it: the tag's name (tag/list, read once) and a tagged
+        /// department's name (the department tree, read once; left empty where this secret cannot read names).
+        /// </summary>
+        public async Task<WeComTagMember> NameAsync(WeComTagMember member, CancellationToken cancellationToken)
+        {
+            if (member.TagName is null)
+            {
+                var tags = await TagsAsync(cancellationToken).ConfigureAwait(false);
+                member.TagName = tags.FirstOrDefault(t => t.TagId == member.TagId)?.TagName;
+            }
+
+            if (member.Name is null && member is WeComTagDepartment { DepartmentId: var id } && !_namesUnreadable)
+            {
+                try
+                {
+                    member.Name = (await DepartmentsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == id)?.Name;
+                }
+                catch (WeComException ex) when (!ex.AffectsAllItems)
+                {
+                    _namesUnreadable = true;
+                }
+            }
+
+            return member;
+        }
+
+        private async Task<IReadOnlyList<WeComTag>> TagsAsync(CancellationToken cancellationToken)
+        {
+            await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return _tags ??= await _connection.Tags.GetAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _reading.Release();
+            }
+        }
+
+        /// <summary>
         /// The department as an admin recognises it, "4 企业微信产品部"; only its id when names cannot be read with
         /// this secret (48009 on a new IP, or outside an app's visible scope).
         /// </summary>
@@ -109,17 +149,8 @@ namespace WeComPS
                 return list.Select(t => AsId(t)!.Value).ToArray();
             }
 
-            await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                _tags ??= await _connection.Tags.GetAllAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _reading.Release();
-            }
-
-            return list.Select(t => FindTag(_tags, t)).ToArray();
+            var tags = await TagsAsync(cancellationToken).ConfigureAwait(false);
+            return list.Select(t => FindTag(tags, t)).ToArray();
         }
 
         /// <summary>

@@ -240,3 +240,31 @@ Describe 'Connections' -Tag CI {
         Get-WeComConnection | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Names on tag members and job results' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'names tagged departments and fills TagName wherever tag members come out' {
+        $department = Get-WeComTagMember -TagId 1 -MemberType Department
+        $department.Name | Should -BeExactly '基础架构组'
+        $added = Add-WeComTagUser -TagId 3 -UserId LiSi -DepartmentId 5 -PassThru
+        $added.TagName | Sort-Object -Unique | Should -BeExactly '值班'
+        ($added | Where-Object MemberType -EQ Department).Name | Should -BeExactly '邮箱后台组'
+        $exported = Export-WeComTagUser -TagId 1
+        $exported.TagName | Sort-Object -Unique | Should -BeExactly '技术委员会'
+        ($exported | Where-Object MemberType -EQ Department).Name | Should -BeExactly '基础架构组'
+    }
+
+    It 'names the rows of a job started here in Get-WeComJob, as Wait-WeComJob does' {
+        $job = 'UserId,Name,Mobile,Department', 'hr.new,新同事,13900000099,5', 'WangWu,王五,,' | ConvertFrom-Csv |
+            Sync-WeComUser -NoWait -Confirm:$false
+        $waited = $job | Wait-WeComJob
+        $got = Get-WeComJob -JobId $job.JobId
+        foreach ($rows in $waited, $got.Results) {
+            $new = $rows | Where-Object UserId -EQ 'hr.new'
+            $new.Name | Should -BeExactly '新同事'
+            $new.Action | Should -Be 'Create'
+            ($rows | Where-Object UserId -EQ 'WangWu').Action | Should -Be 'Update'
+        }
+    }
+}

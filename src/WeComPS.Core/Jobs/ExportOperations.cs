@@ -62,7 +62,7 @@ namespace WeComPS
             {
                 foreach (var user in file.Items("userlist"))
                 {
-                    yield return new WeComTagUser { TagId = tagId, UserId = user.Str("userid") ?? "", Department = user.IntArray("department") };
+                    yield return new WeComTagUser { TagId = tagId, TagName = file.Str("tagname"), UserId = user.Str("userid") ?? "", Name = user.Str("name"), Department = user.IntArray("department") };
                 }
 
                 departments.AddRange(file.IntArray("partylist") ?? new int[0]);

@@ -235,6 +235,7 @@ namespace WeComPS.Commands
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
+            var names = Names;
             RunAsync(ct => ForEachAsync(
                 _ids,
                 id => $"Tag {id}",
@@ -242,7 +243,7 @@ namespace WeComPS.Commands
                 {
                     await foreach (var member in connection.Exports.ExportTagMembersAsync(id, ProgressBar, c).ConfigureAwait(false))
                     {
-                        PostObject(member);
+                        PostObject(await names.NameAsync(member, c).ConfigureAwait(false));
                     }
                 },
                 ct));

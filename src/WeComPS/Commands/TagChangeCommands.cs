@@ -150,13 +150,19 @@ namespace WeComPS.Commands
             }
 
             var connection = ResolveConnection();
+            var names = Names;
             RunAsync(async cancellationToken =>
             {
                 foreach (var tag in pending)
                 {
                     try
                     {
-                        await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? PostObject : null).ConfigureAwait(false);
+                        var changed = new List<WeComTagMember>();
+                        await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? changed.Add : null).ConfigureAwait(false);
+                        foreach (var member in changed)
+                        {
+                            PostObject(await names.NameAsync(member, cancellationToken).ConfigureAwait(false));
+                        }
                     }
                     catch (WeComException ex) when (!ex.AffectsAllItems)
                     {

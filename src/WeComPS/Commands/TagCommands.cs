@@ -83,6 +83,7 @@ namespace WeComPS.Commands
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
+            var names = Names;
             RunAsync(async cancellationToken =>
             {
                 foreach (var id in _ids.Distinct())
@@ -92,7 +93,7 @@ namespace WeComPS.Commands
                         var members = await connection.Tags.GetMembersAsync(id, cancellationToken).ConfigureAwait(false);
                         foreach (var member in members.Where(m => MemberType is null || m.MemberType == MemberType))
                         {
-                            PostObject(member);
+                            PostObject(await names.NameAsync(member, cancellationToken).ConfigureAwait(false));
                         }
                     }
                     catch (WeComException ex)
