@@ -144,7 +144,8 @@ namespace WeComPS
     {
         public string? Mobile { get; set; }
         public string? Email { get; set; }
-        public WeComEmailType EmailType { get; set; } = WeComEmailType.Corporate;
+        /// <summary>The mailbox searched, or where the email was found; null searches the corporate mailbox, then the personal email.</summary>
+        public WeComEmailType? EmailType { get; set; }
         /// <summary>The userid found; binds to -UserId of the user cmdlets.</summary>
         public string? UserId { get; set; }
 

@@ -139,10 +139,13 @@ namespace WeComPS
                 l => l.Validate(),
                 async (l, ct) =>
                 {
-                    var answer = l.Mobile != null
-                        ? await _connection.Client.PostAsync("user/getuserid", new Dictionary<string, object> { ["mobile"] = l.Mobile }, ct).ConfigureAwait(false)
-                        : await _connection.Client.PostAsync("user/get_userid_by_email", new Dictionary<string, object> { ["email"] = l.Email!, ["email_type"] = (int)l.EmailType }, ct).ConfigureAwait(false);
-                    return new WeComUserLookup { Mobile = l.Mobile, Email = l.Email, EmailType = l.EmailType, UserId = answer.Str("userid") };
+                    if (l.Mobile != null)
+                    {
+                        var answer = await _connection.Client.PostAsync("user/getuserid", new Dictionary<string, object> { ["mobile"] = l.Mobile }, ct).ConfigureAwait(false);
+                        return new WeComUserLookup { Mobile = l.Mobile, UserId = answer.Str("userid") };
+                    }
+
+                    return await FindByEmailAsync(l, ct).ConfigureAwait(false);
                 },
                 l => (l.Key, $"Look-up of '{l.Key}'"),
                 "user/getuserid",
@@ -150,6 +153,43 @@ namespace WeComPS
                 null,
                 "Looking up userids",
                 cancellationToken);
+
+        /// <summary>
+        /// The userid of an email: in the mailbox the look-up names, or without one in the corporate mailbox and then
+        /// in the personal email. A miss says where it looked and how to look elsewhere.
+        /// </summary>
+        private async Task<WeComUserLookup> FindByEmailAsync(WeComUserLookup lookup, CancellationToken cancellationToken)
+        {
+            var types = lookup.EmailType is { } only ? new[] { only } : new[] { WeComEmailType.Corporate, WeComEmailType.Personal };
+            foreach (var type in types)
+            {
+                try
+                {
+                    var body = new Dictionary<string, object> { ["email"] = lookup.Email!, ["email_type"] = (int)type };
+                    var answer = await _connection.Client.PostAsync("user/get_userid_by_email", body, cancellationToken).ConfigureAwait(false);
+                    return new WeComUserLookup { Email = lookup.Email, EmailType = type, UserId = answer.Str("userid") };
+                }
+                catch (WeComException ex) when (ex.Kind == WeComErrorKind.NotFound || ex.ErrCode == 46004 || ex.ErrCode == 60111)
+                {
+                    if (type != types[types.Length - 1])
+                    {
+                        continue;
+                    }
+
+                    throw WeComException.NotFound(
+                        "UserNotFound",
+                        lookup.EmailType is null
+                            ? $"No member has '{lookup.Email}' as corporate mailbox or personal email."
+                            : $"No member has '{lookup.Email}' as {(type == WeComEmailType.Corporate ? "corporate mailbox (企业邮箱)" : "personal email")}.",
+                        "user/get_userid_by_email",
+                        lookup.EmailType is null ? "Check the address; members outside this secret's visible scope are not found."
+                            : type == WeComEmailType.Corporate ? "If it is a personal email, pass -EmailType Personal (or leave -EmailType out to search both)."
+                            : "If it is a corporate mailbox, pass -EmailType Corporate (or leave -EmailType out to search both).");
+                }
+            }
+
+            throw new InvalidOperationException("No mailbox to search.");
+        }
 
         /// <summary>The openid of each member (user/convert_to_openid), e.g. for WeChat Pay; 43004 for members who never bound WeChat.</summary>
         public IAsyncEnumerable<ItemResult<WeComOpenId>> ConvertToOpenIdAsync(

@@ -268,3 +268,55 @@ Describe 'Names on tag members and job results' -Tag CI {
         }
     }
 }
+
+Describe 'Finding things' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'finds members by name, with several patterns and wildcards' {
+        $found = Get-WeComUser -Name 李四, '王*'
+        $found.UserId | Sort-Object | Should -Be @('LiSi', 'WangWu')
+        $found[0].Mobile | Should -Not -BeNullOrEmpty -Because 'full records are read for the matches'
+        Get-WeComUser -Name '*六' -Simple | ForEach-Object UserId | Sort-Object | Should -Be @('MaLiu', 'XiaoLiu', 'ZhaoLiu')
+    }
+
+    It 'finds members by name only where -DepartmentId and -Recurse say' {
+        (Get-WeComUser -DepartmentId 2 -Recurse -Name '*六').UserId | Sort-Object | Should -Be @('XiaoLiu', 'ZhaoLiu')
+        Get-WeComUser -DepartmentId 2 -Name '*六' | ForEach-Object UserId | Should -Be 'XiaoLiu'
+    }
+
+    It 'reports a whole name that matches no one' {
+        Get-WeComUser -Name 无名氏, '李*' -ErrorVariable err -ErrorAction SilentlyContinue | ForEach-Object UserId | Should -Be 'LiSi'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UserNotFound,WeComPS.Commands.GetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match '无名氏'
+    }
+
+    It 'lists the tags of a member' {
+        (Get-WeComUser WangWu | Get-WeComTag).TagName | Should -BeExactly '技术委员会'
+        (Get-WeComTag -UserId ZhaoLiu, HanYi).TagId | Sort-Object | Should -Be @(1, 2)
+        Get-WeComTag -UserId ZhangSan | Should -BeNullOrEmpty
+    }
+
+    It 'looks an email up in both mailboxes unless -EmailType says which' {
+        $corporate = Get-WeComUserId -Email LiSi@sandbox.wecom.work
+        $corporate.UserId | Should -BeExactly 'LiSi'
+        $corporate.EmailType | Should -Be 'Corporate'
+        $personal = Get-WeComUserId -Email WangWu@example.com
+        $personal.UserId | Should -BeExactly 'WangWu'
+        $personal.EmailType | Should -Be 'Personal'
+        Get-WeComUserId -Email WangWu@example.com -EmailType Corporate -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UserNotFound,WeComPS.Commands.GetWeComUserIdCommand'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-EmailType Personal'
+        $err[0].ErrorDetails.RecommendedAction | Should -Not -Match 'Get-WeComUser'
+    }
+
+    It 'completes userids and department names' {
+        $users = TabExpansion2 -inputScript 'Set-WeComUser -UserId Li' -cursorColumn 'Set-WeComUser -UserId Li'.Length
+        $users.CompletionMatches.CompletionText | Should -Contain 'LiSi'
+        $users.CompletionMatches.CompletionText | Should -Contain 'LiangBa'
+        $byName = TabExpansion2 -inputScript 'Remove-WeComUser 李' -cursorColumn 'Remove-WeComUser 李'.Length
+        $byName.CompletionMatches.CompletionText | Should -Contain 'LiSi'
+        $departments = TabExpansion2 -inputScript 'Get-WeComDepartment -Name 邮箱' -cursorColumn 'Get-WeComDepartment -Name 邮箱'.Length
+        $departments.CompletionMatches.CompletionText | Should -Be @('邮箱产品部', '邮箱后台组', '邮箱前端组')
+    }
+}

@@ -132,6 +132,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">Userid of the member's direct leader (直属上级).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SplitList(Field = nameof(DirectLeader))]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[]? DirectLeader { get; set; }
 
         /// <summary><para type="description">Job title shown to external contacts (对外职务).</para></summary>
@@ -222,6 +223,7 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The member to change; members from Get-WeComUser bind by their UserId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string UserId { get; set; } = "";
 
         /// <summary><para type="description">A new name, 1 to 64 characters.</para></summary>
@@ -272,6 +274,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">The members; members from Get-WeComUser and rows with a UserId column bind by property name.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [UserIdArgument]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[] UserId { get; set; } = new string[0];
 
         /// <summary>The approved userids, changed in EndProcessing.</summary>
