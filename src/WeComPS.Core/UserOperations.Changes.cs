@@ -27,7 +27,7 @@ namespace WeComPS
                 u => u.Validate(creating: true),
                 async (u, ct) =>
                 {
-                    await _connection.Client.PostAsync("user/create", u.ToBody(), ct).ConfigureAwait(false);
+                    await SendAsync("user/create", u, ct).ConfigureAwait(false);
                     return u.ToCreatedUser();
                 },
                 Describe,
@@ -49,7 +49,7 @@ namespace WeComPS
                     ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", $"User '{u.UserId}' is changed twice in one call: give one change per member.")),
                 async (u, ct) =>
                 {
-                    await _connection.Client.PostAsync("user/update", u.ToBody(), ct).ConfigureAwait(false);
+                    await SendAsync("user/update", u, ct).ConfigureAwait(false);
                     return u.NewUserId ?? u.UserId;
                 },
                 Describe,
@@ -245,6 +245,43 @@ namespace WeComPS
             await foreach (var result in results.ConfigureAwait(false))
             {
                 yield return result;
+            }
+        }
+
+        /// <summary>Sends a create or update; a mobile or email WeCom says is taken (60104, 60106) is answered with who has it, where that can be looked up.</summary>
+        private async Task SendAsync(string path, WeComUserChange user, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await _connection.Client.PostAsync(path, user.ToBody(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (ex.ErrCode == 60104 || ex.ErrCode == 60106)
+            {
+                throw await NameHolderAsync(ex, user, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<WeComException> NameHolderAsync(WeComException refused, WeComUserChange user, CancellationToken cancellationToken)
+        {
+            var (value, path, body) = refused.ErrCode == 60104
+                ? (user.Mobile, "user/getuserid", new Dictionary<string, object> { ["mobile"] = user.Mobile ?? "" })
+                : user.Email != null
+                    ? (user.Email, "user/get_userid_by_email", new Dictionary<string, object> { ["email"] = user.Email, ["email_type"] = (int)WeComEmailType.Personal })
+                    : (user.BizMail, "user/get_userid_by_email", new Dictionary<string, object> { ["email"] = user.BizMail ?? "", ["email_type"] = (int)WeComEmailType.Corporate });
+            if (value is null)
+            {
+                return refused;
+            }
+
+            try
+            {
+                var holder = (await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false)).Str("userid");
+                return holder is null || string.Equals(holder, user.UserId, StringComparison.OrdinalIgnoreCase) ? refused : refused.With($"'{value}' is already used by {holder}");
+            }
+            catch (WeComException)
+            {
+                // Outside this secret's visible scope, or not found by this kind of look-up: the refusal stands as WeCom gave it.
+                return refused;
             }
         }
 

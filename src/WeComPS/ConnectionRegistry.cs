@@ -48,7 +48,34 @@ namespace WeComPS.Commands
             }
         }
 
-        private static Session ThisSession => Sessions.GetValue(Runspace.DefaultRunspace, _ => new Session());
+        /// <summary>True when another runspace of the process has a connection: then this one is likely a parallel runspace.</summary>
+        public static bool AnyElsewhere
+        {
+            get
+            {
+                var mine = ThisSession;
+                lock (AllSessions)
+                {
+                    return AllSessions.Any(w => w.TryGetTarget(out var s) && !ReferenceEquals(s, mine) && s.Current != null);
+                }
+            }
+        }
+
+        private static readonly List<WeakReference<Session>> AllSessions = new List<WeakReference<Session>>();
+
+        private static Session ThisSession => Sessions.GetValue(Runspace.DefaultRunspace, _ => Track(new Session()));
+
+        private static Session Track(Session session)
+        {
+            lock (AllSessions)
+            {
+                // Sessions of closed runspaces go with their runspace.
+                AllSessions.RemoveAll(w => !w.TryGetTarget(out _));
+                AllSessions.Add(new WeakReference<Session>(session));
+            }
+
+            return session;
+        }
 
         /// <summary>Registers <paramref name="connection"/> under its name (replacing one of the same name) and makes it current.</summary>
         public static void Add(WeComConnection connection)

@@ -163,11 +163,11 @@ namespace WeComPS.Commands
         /// <summary>An ErrorRecord with the exception's stable id, a fitting category and WeCom's advice as the recommended action.</summary>
         protected static ErrorRecord ToErrorRecord(WeComException error, object? target)
         {
-            var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target);
-            if (error.RecommendedAction != null)
+            // Shown once each: the summary, then the advice as the recommended action; WeCom's errmsg stays on the exception.
+            var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target)
             {
-                record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction };
-            }
+                ErrorDetails = new ErrorDetails(error.Summary) { RecommendedAction = error.RecommendedAction },
+            };
 
             return record;
         }
@@ -237,8 +237,12 @@ namespace WeComPS.Commands
             var connection = Connection ?? ConnectionRegistry.Current;
             if (connection is null)
             {
+                // A runspace of ForEach-Object -Parallel or a thread job starts without the caller's connections.
+                var inParallel = ConnectionRegistry.AnyElsewhere;
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
+                    new InvalidOperationException(inParallel
+                        ? "Not connected to WeCom in this runspace: connections are per runspace, so inside ForEach-Object -Parallel or Start-ThreadJob pass one in, e.g. -Connection $using:conn (with $conn = Connect-WeCom ... -PassThru or Get-WeComConnection -Current)."
+                        : "Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
                     "NotConnected",
                     ErrorCategory.ConnectionError,
                     null));

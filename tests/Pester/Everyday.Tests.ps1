@@ -320,3 +320,48 @@ Describe 'Finding things' -Tag CI {
         $departments.CompletionMatches.CompletionText | Should -Be @('邮箱产品部', '邮箱后台组', '邮箱前端组')
     }
 }
+
+Describe 'Messages said once, rightly' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'shows WeCom''s advice once, as the recommended action, and keeps errmsg on the exception' {
+        Get-WeComUser -UserId nobody -ErrorVariable err -ErrorAction SilentlyContinue
+        $record = $err[0]
+        $advice = $record.ErrorDetails.RecommendedAction
+        $advice | Should -Not -BeNullOrEmpty
+        $advice | Should -Not -Match 'Get-WeComUser -UserId|with Get-WeComUser\.' -Because 'advice for a missing userid must not send the admin back to the same look-up'
+        $record.ErrorDetails.Message | Should -Not -Match ([regex]::Escape($advice))
+        $record.Exception.ErrMsg | Should -Not -BeNullOrEmpty
+        ($record | Out-String) -split [regex]::Escape($advice) | Should -HaveCount 2 -Because 'the advice is shown exactly once'
+    }
+
+    It 'names the member who already has an email or a mobile number' {
+        New-WeComUser dup.mail 重复 -Email WangWu@example.com -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'EmailExists,*'
+        $err[0].Exception.Message | Should -Match "'WangWu@example.com' is already used by WangWu"
+        Set-WeComUser ZhaoLiu -Mobile 13810000003 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match "'13810000003' is already used by WangWu"
+    }
+
+    It 'refuses an extended attribute that is a list, and a body that is not JSON' {
+        Set-WeComUser LiSi -ExtAttr @{ 工号 = @(1, 2) } -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidExtAttr,WeComPS.Commands.SetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match "'工号' must be one text value, not a list"
+        (Get-WeComUser LiSi).ExtAttr.'工号' | Should -Be 'E1002'
+        Invoke-WeComApi user/update -Body @{ userid = 'LiSi'; loop = [System.IO.MemoryStream]::new() } -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidBody,WeComPS.Commands.InvokeWeComApiCommand'
+        $err[0].Exception.Message | Should -Match 'cannot be sent as JSON'
+    }
+
+    It 'says inside ForEach-Object -Parallel to pass the connection' -Skip:($PSVersionTable.PSVersion.Major -lt 7) {
+        $module = $ModulePath
+        $said = 1 | ForEach-Object -Parallel {
+            Import-Module $using:module
+            try { Get-WeComUser LiSi -ErrorAction Stop } catch { $_.Exception.Message }
+        }
+        $said | Should -Match '-Connection \$using:conn'
+        $conn = Get-WeComConnection -Current
+        $found = 1 | ForEach-Object -Parallel { Import-Module $using:module; Get-WeComUser LiSi -Connection $using:conn }
+        $found.UserId | Should -BeExactly 'LiSi'
+    }
+}

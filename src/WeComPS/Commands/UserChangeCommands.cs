@@ -144,6 +144,9 @@ namespace WeComPS.Commands
         [Parameter]
         public IDictionary? ExtAttr { get; set; }
 
+        private static bool IsText(object? value) =>
+            (value is PSObject wrapped ? wrapped.BaseObject : value) is null or string or System.ValueType;
+
         /// <summary>The change these parameters describe for <paramref name="userId"/>; null, with the error written, when it cannot be made.</summary>
         protected WeComUserChange? ToChange(string userId, string? name)
         {
@@ -151,6 +154,15 @@ namespace WeComPS.Commands
             var main = Keeps(nameof(MainDepartment)) && MainDepartment != null ? new[] { MainDepartment } : null;
             if (change is null || !TryResolveIds(main, tags: false, $"User '{userId}'", userId, out var mainId))
             {
+                return null;
+            }
+
+            // An attribute is one text: a list or an object would be stored as its type name.
+            if (ExtAttr?.Cast<DictionaryEntry>().FirstOrDefault(e => !IsText(e.Value)) is { Key: { } badName } bad)
+            {
+                WriteError(ToErrorRecord(
+                    WeComException.InvalidInput("InvalidExtAttr", $"User '{userId}': the extended attribute '{badName}' must be one text value, not {(bad.Value is IEnumerable ? "a list" : "a " + (bad.Value is PSObject p ? p.BaseObject : bad.Value)!.GetType().Name)}."),
+                    userId));
                 return null;
             }
 
