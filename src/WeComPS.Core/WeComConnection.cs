@@ -90,13 +90,14 @@ namespace WeComPS
         }
 
         public RetryPolicy Retry => Client.Retry;
-        public DepartmentOperations Departments { get; }
-        public UserOperations Users { get; }
-        public TagOperations Tags { get; }
+        // The operations are for the cmdlets, not for an admin's Format-List * or ConvertTo-Json of a connection.
+        internal DepartmentOperations Departments { get; }
+        internal UserOperations Users { get; }
+        internal TagOperations Tags { get; }
         /// <summary>Async imports: batch/syncuser, batch/replaceuser, batch/replaceparty.</summary>
-        public JobOperations Jobs { get; }
+        internal JobOperations Jobs { get; }
         /// <summary>Export jobs: export/simple_user, export/user, export/department, export/taguser.</summary>
-        public ExportOperations Exports { get; }
+        internal ExportOperations Exports { get; }
 
         internal WeComClient Client { get; }
 

@@ -222,6 +222,13 @@ Describe 'Connections' -Tag CI {
         $connection.IsCurrent | Should -BeTrue
     }
 
+    It 'shows an admin only what a connection is, in Format-List * and JSON' {
+        $connection = Get-WeComConnection -Current
+        $shown = ($connection | Format-List * | Out-String) + ($connection | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue)
+        $shown | Should -Match 'CorpId'
+        $shown | Should -Not -Match 'Departments|Users|Tags|Jobs|Exports|Operations'
+    }
+
     It 'marks the current connection' {
         $all = Get-WeComConnection
         ($all | Where-Object IsCurrent).Name | Should -BeExactly 'second'
