@@ -20,6 +20,7 @@ namespace WeComPS
         private IReadOnlyList<WeComTag>? _tags;
         private HashSet<int>? _departmentIds;
         private bool _namesUnreadable;
+        private bool _userNamesUnreadable;
 
         public NameResolver(WeComConnection connection) => _connection = connection;
 
@@ -82,6 +83,30 @@ namespace WeComPS
             {
                 _reading.Release();
             }
+        }
+
+        /// <summary>
+        /// The member as an admin recognises them, "LiSi (李四)" (user/get); only the userid when the member cannot be
+        /// read with this secret, and for every later member once reading details is refused (48009 on a new IP).
+        /// </summary>
+        public async Task<string> UserLabelAsync(string userId, CancellationToken cancellationToken)
+        {
+            if (_userNamesUnreadable || UserOperations.CheckUserId(userId) != null)
+            {
+                return userId;
+            }
+
+            await foreach (var read in _connection.Users.GetAsync(new[] { userId }, 1, cancellationToken).ConfigureAwait(false))
+            {
+                if (read.Value?.Name is { } name)
+                {
+                    return $"{userId} ({name})";
+                }
+
+                _userNamesUnreadable |= read.Error?.ErrCode == 48009;
+            }
+
+            return userId;
         }
 
         /// <summary>

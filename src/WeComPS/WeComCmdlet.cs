@@ -296,6 +296,18 @@ namespace WeComPS.Commands
             return Await(ct => names.DepartmentLabelAsync(id, ct));
         }
 
+        /// <summary>The member as -WhatIf and -Confirm name them ("LiSi (李四)") when they will show it, else the userid.</summary>
+        protected string UserLabel(string userId, ConfirmImpact impact)
+        {
+            if (!ShowsTargets(impact))
+            {
+                return userId;
+            }
+
+            var names = Names;
+            return Await(ct => names.UserLabelAsync(userId, ct));
+        }
+
         /// <summary>
         /// The ids of the departments (or, with <paramref name="tags"/>, the tags) that <paramref name="texts"/> give
         /// as ids, names or full paths; null stays null. False, with an error about <paramref name="item"/> written,

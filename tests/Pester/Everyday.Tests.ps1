@@ -158,6 +158,14 @@ Describe '-WhatIf that tells the truth' -Tag CI {
         (Get-WeComDepartment).Id | Should -Not -Contain 50
     }
 
+    It 'names the members it would remove or disable' {
+        $shown = Get-HostText { Remove-WeComUser LiSi, WangWu -WhatIf; Disable-WeComUser ZhaoLiu -WhatIf }
+        $shown | Should -Match '"LiSi \(李四\)"'
+        $shown | Should -Match '"WangWu \(王五\)"'
+        $shown | Should -Match '"ZhaoLiu \(赵六\)"'
+        (Get-WeComUser LiSi).Status | Should -Be 'Active'
+    }
+
     It 'names the parent of a new department' {
         Get-HostText { New-WeComDepartment 新组 -ParentId 5 -WhatIf } | Should -Match '新组 \(under 5 邮箱后台组\)'
     }

@@ -295,11 +295,15 @@ namespace WeComPS.Commands
         /// <summary>What is done to each member, as -WhatIf and -Confirm show it.</summary>
         protected abstract string Action { get; }
 
+        /// <summary>How much the change matters, for naming members only when -WhatIf or -Confirm shows them.</summary>
+        protected abstract ConfirmImpact Impact { get; }
+
         protected override void ProcessRecord()
         {
             foreach (var id in UserId)
             {
-                if (Approve(UserOperations.CheckUserId(id), id, id, Action))
+                var invalid = UserOperations.CheckUserId(id);
+                if (Approve(invalid, id, invalid is null ? UserLabel(id, Impact) : id, Action))
                 {
                     Approved.Add(id);
                 }
@@ -323,6 +327,8 @@ namespace WeComPS.Commands
         protected abstract bool Enabled { get; }
 
         protected override string Action => Enabled ? "Enable member" : "Disable member";
+
+        protected override ConfirmImpact Impact => ConfirmImpact.Medium;
 
         protected override void EndProcessing() =>
             RunChanges(Approved.Count, (connection, ct) => connection.Users.SetEnabledAsync(Approved, Enabled, ProgressBar, MaxConcurrency, ct), passThru: ReadBackUsers(PassThru));
@@ -355,6 +361,8 @@ namespace WeComPS.Commands
     public sealed class RemoveWeComUserCommand : UserIdChangeCommand
     {
         protected override string Action => "Remove member";
+
+        protected override ConfirmImpact Impact => ConfirmImpact.High;
 
         protected override void EndProcessing() =>
             RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct));
