@@ -101,7 +101,7 @@ switch ($Task) {
     'Demo' {
         Invoke-Build
         Import-Module $module -Force
-        Connect-WeCom -Sandbox | Format-Table
+        Connect-WeCom -Sandbox -PassThru | Format-Table
         Write-Host "`nThe department tree:" -ForegroundColor Cyan
         Get-WeComDepartment | Format-Table
         Write-Host "Everyone under 邮箱产品部, each member once:" -ForegroundColor Cyan

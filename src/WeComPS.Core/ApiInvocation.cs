@@ -84,11 +84,27 @@ namespace WeComPS
             return trimmed;
         }
 
+        /// <summary>The type System.Text.Json could not write, from its exception, or "non-JSON".</summary>
+        private static string Unserialisable(Exception ex)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(ex.Message, @"'([\w.`\[\], ]+?)'");
+            return match.Success ? match.Groups[1].Value : "non-JSON";
+        }
+
         private static string? BodyText(object? body)
         {
             if (body is not string text)
             {
-                return body is null ? null : JsonSerializer.Serialize(body);
+                try
+                {
+                    return body is null ? null : JsonSerializer.Serialize(body);
+                }
+                catch (Exception ex) when (ex is NotSupportedException || ex is InvalidOperationException || ex is JsonException || ex is ArgumentException)
+                {
+                    throw WeComException.InvalidInput(
+                        "InvalidBody",
+                        $"The body cannot be sent as JSON: it holds a {Unserialisable(ex)} value. Give hashtables, arrays, text, numbers and true/false, or a JSON string.");
+                }
             }
 
             try

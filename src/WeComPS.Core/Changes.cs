@@ -44,6 +44,22 @@ namespace WeComPS
         /// <summary>On create: whether WeCom invites the new member (WeCom's default is yes).</summary>
         public bool? ToInvite { get; set; }
 
+        /// <summary>Text fields to empty, by property name (see <see cref="ClearableFields"/>); a null field is left as it is.</summary>
+        public IReadOnlyCollection<string>? Clear { get; set; }
+
+        /// <summary>The text fields an update can empty, with their names in WeCom's request.</summary>
+        public static readonly IReadOnlyDictionary<string, string> ClearableFields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            [nameof(Alias)] = "alias",
+            [nameof(Mobile)] = "mobile",
+            [nameof(Email)] = "email",
+            [nameof(BizMail)] = "biz_mail",
+            [nameof(Telephone)] = "telephone",
+            [nameof(Position)] = "position",
+            [nameof(Address)] = "address",
+            [nameof(ExternalPosition)] = "external_position",
+        };
+
         public override string ToString() => Name is null ? UserId : $"{UserId} ({Name})";
 
         /// <summary>A copy whose fields can be set without changing this one.</summary>
@@ -53,6 +69,12 @@ namespace WeComPS
             copy.ExtAttr = ExtAttr is null ? new Dictionary<string, string>() : new Dictionary<string, string>(ExtAttr);
             return copy;
         }
+
+        /// <summary>The member and each field this change sends, as -WhatIf shows it: "LiSi: position = 技术专家, telephone cleared".</summary>
+        public string Describe() =>
+            this + ": " + string.Join(", ", ToBody().Where(f => f.Key != "userid").Select(f =>
+                f.Value is string text && text.Length == 0 ? f.Key + " cleared"
+                : f.Key + " = " + (f.Value is System.Collections.IEnumerable list && !(f.Value is string) ? string.Join(";", list.Cast<object>()) : f.Value)));
 
         /// <summary>Why WeCom would refuse this change, or null. <paramref name="creating"/> adds what a new member needs.</summary>
         public WeComException? Validate(bool creating)
@@ -73,7 +95,9 @@ namespace WeComPS
                 IsLeaderInDept != null && IsLeaderInDept.Length != departments ? $"{IsLeaderInDept.Length} leader flags for {departments} departments: give one per department" : null,
                 MainDepartment is { } main && Department != null && !Department.Contains(main) ? $"the main department {main} is not one of the member's departments" : null,
                 DirectLeader?.Length > 1 ? $"{DirectLeader.Length} direct leaders: WeCom allows at most one" : null,
-                Rules.Each(DirectLeader, Rules.UserId));
+                Rules.Each(DirectLeader, Rules.UserId),
+                Rules.Each(Clear, f => !ClearableFields.ContainsKey(f) ? $"'{f}' is not a field that can be cleared: use {string.Join(", ", ClearableFields.Keys)}"
+                    : ToBody(withClear: false).ContainsKey(ClearableFields[f]) ? $"{f} is both given and cleared" : null));
             return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': {reason}.");
         }
 
@@ -82,7 +106,9 @@ namespace WeComPS
             ToBody().Count > 1 ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': nothing to change: give at least one field.");
 
         /// <summary>The body of user/create or user/update: only the fields that are set.</summary>
-        internal Dictionary<string, object> ToBody()
+        internal Dictionary<string, object> ToBody() => ToBody(withClear: true);
+
+        private Dictionary<string, object> ToBody(bool withClear)
         {
             var body = new Dictionary<string, object> { ["userid"] = UserId };
             body.Put("new_userid", NewUserId);
@@ -120,6 +146,14 @@ namespace WeComPS
                 body["external_profile"] = profile;
             }
 
+            foreach (var field in withClear ? Clear ?? new string[0] : new string[0])
+            {
+                if (ClearableFields.TryGetValue(field, out var key))
+                {
+                    body[key] = "";
+                }
+            }
+
             return body;
         }
 
@@ -151,7 +185,7 @@ namespace WeComPS
             DirectLeader = DirectLeader,
             Address = Address,
             ExternalPosition = ExternalPosition,
-            ExtAttr = ExtAttr?.ToDictionary(a => a.Key, a => (string?)a.Value),
+            ExtAttr = ExtAttr is null ? null : new WeComAttributes(ExtAttr.Select(a => new KeyValuePair<string, string?>(a.Key, a.Value))),
             ExternalProfile = ExternalCorpName is null && ExternalAttr is null ? null : new WeComExternalProfile
             {
                 CorpName = ExternalCorpName,
@@ -172,6 +206,8 @@ namespace WeComPS
         public int? ParentId { get; set; }
         /// <summary>Order among siblings; larger sorts first.</summary>
         public long? Order { get; set; }
+        /// <summary>Empties the English name.</summary>
+        public bool ClearNameEn { get; set; }
 
         public override string ToString() =>
             Id is { } id ? id.ToString(CultureInfo.InvariantCulture) + (Name is null ? "" : $" ({Name})") : Name ?? "";
@@ -187,7 +223,8 @@ namespace WeComPS
                 creating && ParentId is null ? "the parent department is missing" : null,
                 ParentId is { } parent ? Rules.DepartmentId(parent) : null,
                 ParentId != null && ParentId == Id ? "a department cannot be its own parent" : null,
-                Order is { } order ? Rules.Order(order) : null);
+                Order is { } order ? Rules.Order(order) : null,
+                ClearNameEn && NameEn != null ? "NameEn is both given and cleared" : null);
             return reason is null ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': {reason}.");
         }
 
@@ -200,7 +237,7 @@ namespace WeComPS
             var body = new Dictionary<string, object>();
             body.Put("id", Id);
             body.Put("name", Name);
-            body.Put("name_en", NameEn);
+            body.Put("name_en", ClearNameEn ? "" : NameEn);
             body.Put("parentid", ParentId);
             body.Put("order", Order);
             return body;

@@ -79,6 +79,25 @@ namespace WeComPS
             }
         }
 
+        /// <summary>
+        /// Why WeCom would refuse to delete department <paramref name="id"/> now because it still has members (60005),
+        /// or null; one light read of its direct members (user/simplelist).
+        /// </summary>
+        public async Task<WeComException?> CheckRemovableAsync(int id, string label, CancellationToken cancellationToken)
+        {
+            var members = 0;
+            await foreach (var member in _connection.Users.GetByDepartmentAsync(new[] { id }, recurse: false, simple: true, null, 1, cancellationToken).ConfigureAwait(false))
+            {
+                members += member.Error is null ? 1 : 0;
+            }
+
+            return members == 0 ? null : WeComException.Rejected(
+                "DepartmentHasMembers",
+                $"Department {label} still has {members} member{(members == 1 ? "" : "s")}.",
+                "department/delete",
+                $"Move or remove its members first; Get-WeComUser -DepartmentId {id} lists them.");
+        }
+
         private IAsyncEnumerable<ItemResult<T>> Each<T>(
             IEnumerable<WeComDepartmentChange> changes,
             bool creating,

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.ObjectModel;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 
 namespace WeComPS
 {
@@ -17,7 +20,7 @@ namespace WeComPS
         /// <summary>Sort order among siblings; larger sorts first.</summary>
         public long Order { get; set; }
         /// <summary>User ids of the department's leaders; <c>null</c> when WeCom does not return them.</summary>
-        public string[]? Leaders { get; set; }
+        public WeComList<string>? Leaders { get; set; }
         /// <summary>Full path from the top visible department, e.g. <c>/广州研发中心/邮箱产品部</c>.</summary>
         public string? Path { get; set; }
         /// <summary>Depth below the top visible department (the top is 0).</summary>
@@ -61,13 +64,13 @@ namespace WeComPS
         public string? EnglishName { get; set; }
         public string? Position { get; set; }
         /// <summary>Ids of the departments the member belongs to.</summary>
-        public int[]? Department { get; set; }
+        public WeComList<int>? Department { get; set; }
         /// <summary>Order within each department of <see cref="Department"/>.</summary>
-        public long[]? Order { get; set; }
+        public WeComList<long>? Order { get; set; }
         public int? MainDepartment { get; set; }
         /// <summary>Whether the member leads each department of <see cref="Department"/>.</summary>
-        public bool[]? IsLeaderInDept { get; set; }
-        public string[]? DirectLeader { get; set; }
+        public WeComList<bool>? IsLeaderInDept { get; set; }
+        public WeComList<string>? DirectLeader { get; set; }
         public string? Mobile { get; set; }
         public string? Email { get; set; }
         public string? BizMail { get; set; }
@@ -81,7 +84,7 @@ namespace WeComPS
         public string? OpenUserId { get; set; }
         public string? ExternalPosition { get; set; }
         /// <summary>Extended attributes (扩展属性) by name; text values, or the URL of web attributes.</summary>
-        public IReadOnlyDictionary<string, string?>? ExtAttr { get; set; }
+        public WeComAttributes? ExtAttr { get; set; }
         /// <summary>What external contacts see (对外信息); <c>null</c> when WeCom sends none.</summary>
         public WeComExternalProfile? ExternalProfile { get; set; }
 
@@ -136,6 +139,8 @@ namespace WeComPS
         public int TagId { get; set; }
         public string? TagName { get; set; }
         public abstract WeComTagMemberType MemberType { get; }
+        /// <summary>The user's or the department's name, where WeCom or the department tree gives it.</summary>
+        public string? Name { get; set; }
     }
 
     /// <summary>A user that carries a tag. Binds to -UserId of the user cmdlets by property name.</summary>
@@ -143,9 +148,8 @@ namespace WeComPS
     {
         public override WeComTagMemberType MemberType => WeComTagMemberType.User;
         public string UserId { get; set; } = "";
-        public string? Name { get; set; }
         /// <summary>The user's departments, from Export-WeComTagUser; null from Get-WeComTagMember.</summary>
-        public int[]? Department { get; set; }
+        public WeComList<int>? Department { get; set; }
 
         public override string ToString() => UserId;
     }
@@ -156,7 +160,7 @@ namespace WeComPS
         public override WeComTagMemberType MemberType => WeComTagMemberType.Department;
         public int DepartmentId { get; set; }
 
-        public override string ToString() => DepartmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public override string ToString() => DepartmentId.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Which mailbox an email look-up searches.</summary>
@@ -173,7 +177,8 @@ namespace WeComPS
     {
         public string? Mobile { get; set; }
         public string? Email { get; set; }
-        public WeComEmailType EmailType { get; set; } = WeComEmailType.Corporate;
+        /// <summary>The mailbox searched, or where the email was found; null searches the corporate mailbox, then the personal email.</summary>
+        public WeComEmailType? EmailType { get; set; }
         /// <summary>The userid found; binds to -UserId of the user cmdlets.</summary>
         public string? UserId { get; set; }
 
@@ -196,5 +201,32 @@ namespace WeComPS
         public string OpenId { get; set; } = "";
 
         public override string ToString() => OpenId;
+    }
+
+    /// <summary>
+    /// A list in an output object: enumerates, counts and indexes like an array, and as text reads "2;5", the form
+    /// the cmdlets take in a CSV cell, so <c>Export-Csv</c> writes a usable cell and its CSV pipes back in.
+    /// </summary>
+    public sealed class WeComList<T> : ReadOnlyCollection<T>
+    {
+        public WeComList(IEnumerable<T> items)
+            : base(items.ToArray())
+        {
+        }
+
+        public override string ToString() => string.Join(";", this.Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)));
+
+        public static implicit operator WeComList<T>?(T[]? items) => items is null ? null : new WeComList<T>(items);
+    }
+
+    /// <summary>A member's extended attributes by name; as text "工号=E1001;座位=3F", so Export-Csv writes them readably.</summary>
+    public sealed class WeComAttributes : ReadOnlyDictionary<string, string?>
+    {
+        public WeComAttributes(IEnumerable<KeyValuePair<string, string?>> values)
+            : base(values.GroupBy(v => v.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal))
+        {
+        }
+
+        public override string ToString() => string.Join(";", this.Select(v => v.Key + "=" + v.Value));
     }
 }

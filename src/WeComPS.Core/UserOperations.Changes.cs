@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -28,7 +29,7 @@ namespace WeComPS
                 u => u.Validate(creating: true),
                 async (u, ct) =>
                 {
-                    var answer = await _connection.Client.PostAsync("user/create", u.ToBody(), ct).ConfigureAwait(false);
+                    var answer = await SendAsync("user/create", u, ct).ConfigureAwait(false);
                     return ExactlyOnce.Confirmed(answer) is { } held ? Found(Parse(held)) : u.ToCreatedUser();
                 },
                 Describe,
@@ -57,7 +58,7 @@ namespace WeComPS
                         WeComLog.Warning("WeCom ignores a new mobile number for a member who has activated (status Active, or Disabled after activating): such a member changes it in the app.");
                     }
 
-                    await _connection.Client.PostAsync("user/update", u.ToBody(), ct).ConfigureAwait(false);
+                    await SendAsync("user/update", u, ct).ConfigureAwait(false);
                     return u.NewUserId ?? u.UserId;
                 },
                 Describe,
@@ -174,10 +175,13 @@ namespace WeComPS
                 l => l.Validate(),
                 async (l, ct) =>
                 {
-                    var answer = l.Mobile != null
-                        ? await _connection.Client.PostAsync("user/getuserid", new Dictionary<string, object> { ["mobile"] = l.Mobile }, ct).ConfigureAwait(false)
-                        : await _connection.Client.PostAsync("user/get_userid_by_email", new Dictionary<string, object> { ["email"] = l.Email!, ["email_type"] = (int)l.EmailType }, ct).ConfigureAwait(false);
-                    return new WeComUserLookup { Mobile = l.Mobile, Email = l.Email, EmailType = l.EmailType, UserId = answer.Str("userid") };
+                    if (l.Mobile != null)
+                    {
+                        var answer = await _connection.Client.PostAsync("user/getuserid", new Dictionary<string, object> { ["mobile"] = l.Mobile }, ct).ConfigureAwait(false);
+                        return new WeComUserLookup { Mobile = l.Mobile, UserId = answer.Str("userid") };
+                    }
+
+                    return await FindByEmailAsync(l, ct).ConfigureAwait(false);
                 },
                 l => (l.Key, $"Look-up of '{l.Key}'"),
                 "user/getuserid",
@@ -185,6 +189,43 @@ namespace WeComPS
                 null,
                 "Looking up userids",
                 cancellationToken);
+
+        /// <summary>
+        /// The userid of an email: in the mailbox the look-up names, or without one in the corporate mailbox and then
+        /// in the personal email. A miss says where it looked and how to look elsewhere.
+        /// </summary>
+        private async Task<WeComUserLookup> FindByEmailAsync(WeComUserLookup lookup, CancellationToken cancellationToken)
+        {
+            var types = lookup.EmailType is { } only ? new[] { only } : new[] { WeComEmailType.Corporate, WeComEmailType.Personal };
+            foreach (var type in types)
+            {
+                try
+                {
+                    var body = new Dictionary<string, object> { ["email"] = lookup.Email!, ["email_type"] = (int)type };
+                    var answer = await _connection.Client.PostAsync("user/get_userid_by_email", body, cancellationToken).ConfigureAwait(false);
+                    return new WeComUserLookup { Email = lookup.Email, EmailType = type, UserId = answer.Str("userid") };
+                }
+                catch (WeComException ex) when (ex.Kind == WeComErrorKind.NotFound || ex.ErrCode == 46004 || ex.ErrCode == 60111)
+                {
+                    if (type != types[types.Length - 1])
+                    {
+                        continue;
+                    }
+
+                    throw WeComException.NotFound(
+                        "UserNotFound",
+                        lookup.EmailType is null
+                            ? $"No member has '{lookup.Email}' as corporate mailbox or personal email."
+                            : $"No member has '{lookup.Email}' as {(type == WeComEmailType.Corporate ? "corporate mailbox (企业邮箱)" : "personal email")}.",
+                        "user/get_userid_by_email",
+                        lookup.EmailType is null ? "Check the address; members outside this secret's visible scope are not found."
+                            : type == WeComEmailType.Corporate ? "If it is a personal email, pass -EmailType Personal (or leave -EmailType out to search both)."
+                            : "If it is a corporate mailbox, pass -EmailType Corporate (or leave -EmailType out to search both).");
+                }
+            }
+
+            throw new InvalidOperationException("No mailbox to search.");
+        }
 
         /// <summary>The openid of each member (user/convert_to_openid), e.g. for WeChat Pay; 43004 for members who never bound WeChat.</summary>
         public IAsyncEnumerable<ItemResult<WeComOpenId>> ConvertToOpenIdAsync(
@@ -247,6 +288,43 @@ namespace WeComPS
         {
             user.FoundInPlace = true;
             return user;
+        }
+
+        /// <summary>Sends a create or update; a mobile or email WeCom says is taken (60104, 60106) is answered with who has it, where that can be looked up.</summary>
+        private async Task<JsonElement> SendAsync(string path, WeComUserChange user, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await _connection.Client.PostAsync(path, user.ToBody(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (ex.ErrCode == 60104 || ex.ErrCode == 60106)
+            {
+                throw await NameHolderAsync(ex, user, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<WeComException> NameHolderAsync(WeComException refused, WeComUserChange user, CancellationToken cancellationToken)
+        {
+            var (value, path, body) = refused.ErrCode == 60104
+                ? (user.Mobile, "user/getuserid", new Dictionary<string, object> { ["mobile"] = user.Mobile ?? "" })
+                : user.Email != null
+                    ? (user.Email, "user/get_userid_by_email", new Dictionary<string, object> { ["email"] = user.Email, ["email_type"] = (int)WeComEmailType.Personal })
+                    : (user.BizMail, "user/get_userid_by_email", new Dictionary<string, object> { ["email"] = user.BizMail ?? "", ["email_type"] = (int)WeComEmailType.Corporate });
+            if (value is null)
+            {
+                return refused;
+            }
+
+            try
+            {
+                var holder = (await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false)).Str("userid");
+                return holder is null || string.Equals(holder, user.UserId, StringComparison.OrdinalIgnoreCase) ? refused : refused.With($"'{value}' is already used by {holder}");
+            }
+            catch (WeComException)
+            {
+                // Outside this secret's visible scope, or not found by this kind of look-up: the refusal stands as WeCom gave it.
+                return refused;
+            }
         }
 
         private static (object, string) Describe(WeComUserChange user) => (user.UserId, $"User '{user.UserId}'");

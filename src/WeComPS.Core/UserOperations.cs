@@ -258,16 +258,9 @@ namespace WeComPS
         };
 
         /// <summary>Attributes (extattr.attrs, external_profile.external_attr) by name: a text's value, a web page's url, a mini program's pagepath.</summary>
-        private static IReadOnlyDictionary<string, string?> ParseAttributes(IEnumerable<JsonElement> attrs)
-        {
-            var result = new Dictionary<string, string?>();
-            foreach (var attr in attrs)
-            {
-                var value = attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath");
-                result[attr.Str("name") ?? ""] = value;
-            }
-
-            return result;
-        }
+        private static WeComAttributes ParseAttributes(IEnumerable<JsonElement> attrs) =>
+            new WeComAttributes(attrs.Select(attr => new KeyValuePair<string, string?>(
+                attr.Str("name") ?? "",
+                attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath"))));
     }
 }

@@ -333,6 +333,11 @@ namespace WeComPS
 
         private static string Shown(string path, string? query) => string.IsNullOrEmpty(query) ? path : path + "?" + query;
 
+        private const int MinRedactedLength = 6;
+
+        private static readonly System.Text.RegularExpressions.Regex CredentialInQuery =
+            new System.Text.RegularExpressions.Regex(@"\b(corpsecret|access_token)=[^&\s""']*", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
         /// <summary>Removes the secret and any cached token from text that came from elsewhere.</summary>
         internal string Redact(string? text)
         {
@@ -341,10 +346,15 @@ namespace WeComPS
                 return text ?? "";
             }
 
-            var result = text!.Replace(_secret, "***");
-            if (_tokens.Peek(_cacheKey) is { } token)
+            // Credentials in a query are hidden by name; the secret and the token wherever they appear, unless so short
+            // that hiding them would garble ordinary text (a secret of 2 letters is also part of qyapi.weixin.qq.com).
+            var result = CredentialInQuery.Replace(text!, m => m.Groups[1].Value + "=***");
+            foreach (var credential in new[] { _secret, _tokens.Peek(_cacheKey)?.Value })
             {
-                result = result.Replace(token.Value, "***");
+                if (credential != null && credential.Length >= MinRedactedLength)
+                {
+                    result = result.Replace(credential, "***");
+                }
             }
 
             return result;

@@ -118,6 +118,7 @@ namespace WeComPS
         }
 
         public RetryPolicy Retry => Client.Retry;
+        // The operations are for the cmdlets, not for an admin's Format-List * or ConvertTo-Json of a connection.
         internal DepartmentOperations Departments { get; }
         internal UserOperations Users { get; }
         internal TagOperations Tags { get; }

@@ -32,6 +32,8 @@ namespace WeComPS
             "From an IP added to 通讯录同步 after 2022-08-15 (every new server) the contacts-sync secret still changes the directory, runs imports and reads ids (department/simplelist, user/list_id), " +
             "but names, details and the exports of members and departments need an app secret: create a self-built app (应用管理 > 自建), set its visible scope (可见范围) to the whole corp, " +
             "add this machine's public IP to its 企业可信IP, then connect with both: Connect-WeCom -CorpId <corp id> -Secret <contacts-sync secret> -AppSecret <app secret>.";
+        private const string UserIdAdvice =
+            "The userid is the account (帐号) on the member's page in the admin console, not the name; Get-WeComUser -Name finds a member's userid by name.";
 
         private static readonly Dictionary<int, Entry> Entries = new Dictionary<int, Entry>();
 
@@ -47,7 +49,7 @@ namespace WeComPS
             Add(40056, "InvalidAgentId", WeComErrorKind.InvalidArgument, "invalid agentid", null);
             Add(40058, "InvalidParameter", WeComErrorKind.InvalidArgument, "invalid parameter", "A parameter is missing or out of range; the hint names it.");
             Add(40066, "InvalidDepartmentList", WeComErrorKind.InvalidArgument, "invalid department list", "Check the department ids.");
-            Add(40068, "InvalidTagId", WeComErrorKind.NotFound, "invalid tagid", "Check the tag id with Get-WeComTag.");
+            Add(40068, "InvalidTagId", WeComErrorKind.NotFound, "invalid tagid", "Get-WeComTag lists the tags with their ids.");
             Add(40070, "AllTagTargetsInvalid", WeComErrorKind.InvalidArgument, "none of the users or departments is valid for the tag", "Check that the users and departments exist and are in this secret's visible scope.");
             Add(40071, "TagNameExists", WeComErrorKind.AlreadyExists, "tag name already exists", "Choose another tag name or use the existing tag.");
             Add(40072, "InvalidTagName", WeComErrorKind.InvalidArgument, "invalid tag name length", "Tag names are 1 to 32 characters.");
@@ -66,16 +68,16 @@ namespace WeComPS
             Add(45024, "AccountLimitReached", WeComErrorKind.LimitExceeded, "member account cap reached", "Buy more seats or remove members who have left.");
             Add(45026, "ReplaceDeleteProtection", WeComErrorKind.LimitExceeded, "replace would delete too many members", "WeCom refuses a replace that deletes more than 50 members and over 20% of them, or up to 50 but over 80%: nothing was changed. Check that the input is complete (run with -WhatIf to see who would go), or delete in smaller steps with Remove-WeComUser.");
             Add(45033, "ConcurrencyLimited", WeComErrorKind.LimitExceeded, "too many concurrent calls", "Lower -MaxConcurrency.", transient: true);
-            Add(46004, "UserNotFound", WeComErrorKind.NotFound, "user does not exist", "Check the userid with Get-WeComUser.");
+            Add(46004, "UserNotFound", WeComErrorKind.NotFound, "user does not exist", UserIdAdvice);
             Add(48002, "ApiNotPermitted", WeComErrorKind.PermissionDenied, "this secret may not call the API", SyncSecretAdvice);
             Add(48009, "DetailsForbiddenForSyncSecret", WeComErrorKind.PermissionDenied,
                 "the contacts-sync secret may not read names and details from this IP (added to 通讯录同步 after 2022-08-15)",
                 DetailsAdvice);
             Add(50002, "OutOfVisibleScope", WeComErrorKind.PermissionDenied, "the member is outside the app's visible scope", "Widen the app's visible scope (可见范围) or use the contacts-sync secret.");
             Add(60001, "InvalidDepartmentNameLength", WeComErrorKind.InvalidArgument, "department name length", "Department names are 1 to 64 characters.");
-            Add(60003, "DepartmentNotFound", WeComErrorKind.NotFound, "department not found", "Check the id with Get-WeComDepartment.");
-            Add(60004, "ParentDepartmentNotFound", WeComErrorKind.NotFound, "parent department not found", "Check the parent id with Get-WeComDepartment.");
-            Add(60005, "DepartmentHasMembers", WeComErrorKind.InvalidArgument, "department still has members", "Move or remove its members first.");
+            Add(60003, "DepartmentNotFound", WeComErrorKind.NotFound, "department not found", "Get-WeComDepartment lists the departments this secret can see, with their ids and paths.");
+            Add(60004, "ParentDepartmentNotFound", WeComErrorKind.NotFound, "parent department not found", "Get-WeComDepartment lists the departments this secret can see, with their ids and paths.");
+            Add(60005, "DepartmentHasMembers", WeComErrorKind.InvalidArgument, "department still has members", "Move or remove its members first; Get-WeComUser -DepartmentId with its id lists them.");
             Add(60006, "DepartmentHasChildren", WeComErrorKind.InvalidArgument, "department still has sub-departments", "Remove or move its sub-departments first.");
             Add(60007, "RootDepartment", WeComErrorKind.InvalidArgument, "the root department cannot be changed this way", null);
             Add(60008, "DepartmentExists", WeComErrorKind.AlreadyExists, "department id or name already exists", "Sibling departments need distinct names.");
@@ -90,7 +92,7 @@ namespace WeComPS
             Add(60105, "InvalidEmail", WeComErrorKind.InvalidArgument, "invalid email", null);
             Add(60106, "EmailExists", WeComErrorKind.AlreadyExists, "email already used by another member", null);
             Add(60110, "TooManyDepartments", WeComErrorKind.LimitExceeded, "too many departments for the member", "A member can be in at most 100 departments.");
-            Add(60111, "UserNotFound", WeComErrorKind.NotFound, "userid not found", "Check the userid with Get-WeComUser.");
+            Add(60111, "UserNotFound", WeComErrorKind.NotFound, "userid not found", UserIdAdvice);
             Add(60112, "InvalidUserName", WeComErrorKind.InvalidArgument, "invalid member name", "Names are 1 to 64 characters.");
             Add(60123, "InvalidDepartmentId", WeComErrorKind.InvalidArgument, "invalid department id", null);
             Add(60124, "InvalidParentDepartment", WeComErrorKind.InvalidArgument, "invalid parent department", null);

@@ -26,6 +26,9 @@ namespace WeComPS
     {
         private static readonly Regex HintPattern = new Regex(@"hint:\s*\[([^\]]*)\]", RegexOptions.CultureInvariant);
 
+        /// <summary>The parts of WeCom's errmsg that stay on the exception (ErrMsg, Hint) rather than in what is shown.</summary>
+        private static readonly Regex ErrMsgDetails = new Regex(@"[,;]?\s*(hint:\s*\[[^\]]*\]|from ip:\s*[^,;\s]+|more info at\s+\S+)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
         public WeComException(string errorId, WeComErrorKind kind, string message, Exception? inner = null)
             : base(message, inner)
         {
@@ -48,6 +51,24 @@ namespace WeComPS
         public string? Meaning { get; private set; }
         /// <summary>What an admin can do about it.</summary>
         public string? RecommendedAction { get; private set; }
+        /// <summary>
+        /// The message as an admin reads it: each thing once. The advice is left to <see cref="RecommendedAction"/>,
+        /// and WeCom's hint, caller IP and look-up link to <see cref="ErrMsg"/> and <see cref="Hint"/>.
+        /// </summary>
+        public string Summary
+        {
+            get
+            {
+                var text = Message;
+                if (RecommendedAction != null && text.EndsWith(" " + RecommendedAction, StringComparison.Ordinal))
+                {
+                    text = text.Substring(0, text.Length - RecommendedAction.Length - 1);
+                }
+
+                return ErrCode is null ? text : ErrMsgDetails.Replace(text, "").TrimEnd(' ', ':', ',');
+            }
+        }
+
         /// <summary>True when retrying later may succeed (busy, rate limited, transient network failure).</summary>
         public bool IsTransient { get; private set; }
 
@@ -134,6 +155,23 @@ namespace WeComPS
                 IsTransportFailure = IsTransportFailure,
                 EndsCommand = EndsCommand,
             };
+
+        /// <summary>The same failure with <paramref name="detail"/> added to what it says, e.g. who already has an email.</summary>
+        public WeComException With(string detail)
+        {
+            var advice = RecommendedAction != null && Message.EndsWith(" " + RecommendedAction, StringComparison.Ordinal) ? " " + RecommendedAction : "";
+            var text = Message.Substring(0, Message.Length - advice.Length).TrimEnd('.') + ": " + detail + "." + advice;
+            return new WeComException(ErrorId, Kind, text, InnerException)
+            {
+                ErrCode = ErrCode,
+                ErrMsg = ErrMsg,
+                ApiPath = ApiPath,
+                Hint = Hint,
+                Meaning = Meaning,
+                RecommendedAction = RecommendedAction,
+                IsTransient = IsTransient,
+            };
+        }
 
         /// <summary>An item that a successful read did not contain.</summary>
         public static WeComException NotFound(string errorId, string message, string apiPath, string advice) =>

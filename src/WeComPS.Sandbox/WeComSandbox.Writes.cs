@@ -38,6 +38,12 @@ namespace WeComPS.Sandbox
                 ["user/create"] = ContactsSyncOnly(CreateUser),
                 ["user/update"] = ContactsSyncOnly(UpdateUser),
                 ["user/delete"] = ContactsSyncOnly(c => RemoveUsers(new[] { QueryString(c, "userid") })),
+                // Login two-factor verification (D/99521): the member passed the corp's own check and may join.
+                ["user/authsucc"] = ContactsSyncOnly(c =>
+                {
+                    VisibleUser(c.App, QueryString(c, "userid"));
+                    return new JsonObject();
+                }),
                 ["user/batchdelete"] = ContactsSyncOnly(BatchDeleteUsers),
 
                 // Lookups and invitations work for any secret, within its visible scope.

@@ -31,6 +31,46 @@ namespace WeComPS.Commands
                 }));
     }
 
+    /// <summary>Completes department names from the connection in use, quoted where PowerShell needs it, with the path as tooltip.</summary>
+    public sealed class DepartmentNameCompleter : IArgumentCompleter
+    {
+        private static readonly CompletionCache<IReadOnlyList<WeComDepartment>> Departments =
+            new CompletionCache<IReadOnlyList<WeComDepartment>>((connection, cancellationToken) => connection.Departments.GetTreeAsync(cancellationToken));
+
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(fakeBoundParameters, wordToComplete, Departments, (departments, word) => departments
+                .Where(d => d.Name != null && Completion.Matches(null, d.Name, word))
+                .Select(d => d.Name!)
+                .Distinct()
+                .Select(name => new CompletionResult(Completion.Quote(name, wordToComplete), name, CompletionResultType.ParameterValue, string.Join(", ", departments.Where(d => d.Name == name).Select(d => d.Path)))));
+    }
+
+    /// <summary>Completes userids from the light list of the connection in use: "userid name" in the list.</summary>
+    public sealed class UserIdCompleter : IArgumentCompleter
+    {
+        private static readonly CompletionCache<IReadOnlyList<WeComUser>> Users =
+            new CompletionCache<IReadOnlyList<WeComUser>>(async (connection, cancellationToken) =>
+            {
+                var users = new List<WeComUser>();
+                await foreach (var result in connection.Users.GetAllAsync(simple: true, null, null, cancellationToken).ConfigureAwait(false))
+                {
+                    if (result.Value != null)
+                    {
+                        users.Add(result.Value);
+                    }
+                }
+
+                return users;
+            });
+
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Completion.Safely(fakeBoundParameters, wordToComplete, Users, (users, word) => users
+                .Where(u => Completion.Matches(null, u.UserId, word) || Completion.Matches(null, u.Name, word))
+                .Select(u => new CompletionResult(Completion.Quote(u.UserId, wordToComplete), $"{u.UserId} {u.Name}", CompletionResultType.ParameterValue, u.Name ?? u.UserId)));
+    }
+
     /// <summary>Completes tag ids from the connection in use: the id as completion text, "id name" in the list and the name as tooltip.</summary>
     public sealed class TagIdCompleter : IArgumentCompleter
     {

@@ -48,7 +48,34 @@ namespace WeComPS.Commands
             }
         }
 
-        private static Session ThisSession => Sessions.GetValue(Runspace.DefaultRunspace, _ => new Session());
+        /// <summary>True when another runspace of the process has a connection: then this one is likely a parallel runspace.</summary>
+        public static bool AnyElsewhere
+        {
+            get
+            {
+                var mine = ThisSession;
+                lock (AllSessions)
+                {
+                    return AllSessions.Any(w => w.TryGetTarget(out var s) && !ReferenceEquals(s, mine) && s.Current != null);
+                }
+            }
+        }
+
+        private static readonly List<WeakReference<Session>> AllSessions = new List<WeakReference<Session>>();
+
+        private static Session ThisSession => Sessions.GetValue(Runspace.DefaultRunspace, _ => Track(new Session()));
+
+        private static Session Track(Session session)
+        {
+            lock (AllSessions)
+            {
+                // Sessions of closed runspaces go with their runspace.
+                AllSessions.RemoveAll(w => !w.TryGetTarget(out _));
+                AllSessions.Add(new WeakReference<Session>(session));
+            }
+
+            return session;
+        }
 
         /// <summary>Registers <paramref name="connection"/> under its name (replacing one of the same name) and makes it current.</summary>
         public static void Add(WeComConnection connection)
@@ -56,9 +83,23 @@ namespace WeComPS.Commands
             var session = ThisSession;
             lock (session)
             {
+                if (session.Named.TryGetValue(connection.Name, out var replaced))
+                {
+                    session.Order.Remove(replaced);
+                }
+
                 session.Named[connection.Name] = connection;
+                session.Order.Add(connection);
                 session.Current = connection;
             }
+        }
+
+        /// <summary>The connection as Get-WeComConnection writes it: with IsCurrent, true for the one cmdlets use by default.</summary>
+        public static PSObject Marked(WeComConnection connection)
+        {
+            var marked = new PSObject(connection);
+            marked.Properties.Add(new PSNoteProperty("IsCurrent", ReferenceEquals(Current, connection)));
+            return marked;
         }
 
         public static WeComConnection? Find(string name)
@@ -70,24 +111,32 @@ namespace WeComPS.Commands
             }
         }
 
-        /// <summary>Forgets <paramref name="connection"/>; if it was current, no connection is current.</summary>
-        public static bool Remove(WeComConnection connection)
+        /// <summary>
+        /// Forgets <paramref name="connection"/>; if it was current, the latest connected of the others becomes
+        /// current (or none is). Answers whether it was registered and whether it was current.
+        /// </summary>
+        public static (bool Removed, bool WasCurrent) Remove(WeComConnection connection)
         {
             var session = ThisSession;
             lock (session)
             {
-                if (ReferenceEquals(session.Current, connection))
+                var removed = session.Named.TryGetValue(connection.Name, out var registered) && ReferenceEquals(registered, connection) && session.Named.Remove(connection.Name);
+                session.Order.Remove(connection);
+                var wasCurrent = ReferenceEquals(session.Current, connection);
+                if (wasCurrent)
                 {
-                    session.Current = null;
+                    session.Current = session.Order.LastOrDefault();
                 }
 
-                return session.Named.TryGetValue(connection.Name, out var registered) && ReferenceEquals(registered, connection) && session.Named.Remove(connection.Name);
+                return (removed, wasCurrent);
             }
         }
 
         private sealed class Session
         {
             public Dictionary<string, WeComConnection> Named { get; } = new Dictionary<string, WeComConnection>(StringComparer.OrdinalIgnoreCase);
+            /// <summary>The registered connections, oldest first.</summary>
+            public List<WeComConnection> Order { get; } = new List<WeComConnection>();
             public WeComConnection? Current { get; set; }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 
@@ -16,11 +17,32 @@ namespace WeComPS.Commands
         /// <summary>The type a non-blank cell must convert to (an item's type, for lists).</summary>
         public Type? As { get; set; }
 
+        /// <summary>
+        /// The parameter's name, for a member field: a value that does not convert is then kept in
+        /// <see cref="CellErrors"/> for the command to report with the userid of the row it came from.
+        /// </summary>
+        public string? Field { get; set; }
+
+        /// <summary>WeCom's own words for enum values, as its import template writes them.</summary>
+        private static readonly Dictionary<string, object> Words = new Dictionary<string, object>
+        {
+            ["男"] = WeComGender.Male,
+            ["女"] = WeComGender.Female,
+        };
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             // Only spaces are trimmed: a line break or tab in a value is refused by the input rules, not silently cut.
-            return value is string text ? (string.IsNullOrWhiteSpace(text) ? null : TransformText(text.Trim(' ', '\u3000'))) : inputData;
+            try
+            {
+                return value is string text ? (string.IsNullOrWhiteSpace(text) ? null : TransformText(text.Trim(' ', '\u3000'))) : inputData;
+            }
+            catch (ArgumentTransformationMetadataException ex) when (Field != null)
+            {
+                CellErrors.Add($"{Field}: {ex.Message}");
+                return null;
+            }
         }
 
         protected virtual object TransformText(string text) => Convert(text);
@@ -28,8 +50,9 @@ namespace WeComPS.Commands
         /// <summary>The text as <see cref="As"/>, or an error naming the text and the type it is not.</summary>
         protected object Convert(string text) =>
             As is null ? text
+            : As.IsEnum && Words.TryGetValue(text, out var word) && word.GetType() == As ? word
             : LanguagePrimitives.TryConvertTo(text, As, System.Globalization.CultureInfo.InvariantCulture, out var converted) && converted != null ? converted
-            : throw new ArgumentTransformationMetadataException($"'{text}' is not {(As.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(As)) : "a valid " + As.Name)}.");
+            : throw new ArgumentTransformationMetadataException($"'{text}' is not {(As.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(As).Concat(Words.Where(w => w.Value.GetType() == As).Select(w => w.Key))) : "a valid " + As.Name)}.");
     }
 
     /// <summary>
@@ -49,12 +72,12 @@ namespace WeComPS.Commands
             return Flags ? items.Select(ParseFlag).ToArray() : items.Select(Convert).ToArray();
         }
 
-        /// <summary>A yes/no item: 1/0, true/false, yes/no, y/n.</summary>
+        /// <summary>A yes/no item: 1/0, true/false, yes/no, y/n, and WeCom's 是/否.</summary>
         internal static object ParseFlag(string item) => item.ToLowerInvariant() switch
         {
-            "1" or "true" or "yes" or "y" => true,
-            "0" or "false" or "no" or "n" => false,
-            _ => throw new ArgumentTransformationMetadataException($"'{item}' is not a yes/no value: use 1 or 0, true or false."),
+            "1" or "true" or "yes" or "y" or "是" => true,
+            "0" or "false" or "no" or "n" or "否" => false,
+            _ => throw new ArgumentTransformationMetadataException($"'{item}' is not a yes/no value: use 1 or 0, true or false, 是 or 否."),
         };
     }
 
@@ -146,5 +169,28 @@ namespace WeComPS.Commands
     public sealed class YesNoAttribute : BlankAsNullAttribute
     {
         protected override object TransformText(string text) => SplitListAttribute.ParseFlag(text);
+    }
+}
+
+namespace WeComPS.Commands
+{
+    /// <summary>
+    /// Member fields whose value did not convert while PowerShell bound it, kept on the pipeline thread until the
+    /// command reports them with the row's userid (a transformation cannot see the row it is binding).
+    /// </summary>
+    internal static class CellErrors
+    {
+        [ThreadStatic]
+        private static List<string>? _pending;
+
+        public static void Add(string message) => (_pending ??= new List<string>()).Add(message);
+
+        /// <summary>The failures since the last call, or null.</summary>
+        public static List<string>? Take()
+        {
+            var pending = _pending;
+            _pending = null;
+            return pending;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -90,6 +91,22 @@ namespace WeComPS.Commands
             }
         }
 
+        /// <summary>
+        /// A short note for the admin: a host line when the command was typed at the prompt, else verbose output, so
+        /// scripts and function results stay clean.
+        /// </summary>
+        protected void Say(string note)
+        {
+            if (MyInvocation.CommandOrigin == CommandOrigin.Runspace && Host?.UI != null)
+            {
+                Host.UI.WriteLine(note);
+            }
+            else
+            {
+                WriteVerbose(note);
+            }
+        }
+
         /// <summary>Queues <paramref name="write"/> to run on the pipeline thread.</summary>
         protected void Post(Action write)
         {
@@ -161,11 +178,11 @@ namespace WeComPS.Commands
         /// <summary>An ErrorRecord with the exception's stable id, a fitting category and WeCom's advice as the recommended action.</summary>
         protected static ErrorRecord ToErrorRecord(WeComException error, object? target)
         {
-            var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target);
-            if (error.RecommendedAction != null)
+            // Shown once each: the summary, then the advice as the recommended action; WeCom's errmsg stays on the exception.
+            var record = new ErrorRecord(error, error.ErrorId, CategoryOf(error.Kind), target)
             {
-                record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.RecommendedAction };
-            }
+                ErrorDetails = new ErrorDetails(error.Summary) { RecommendedAction = error.RecommendedAction },
+            };
 
             return record;
         }
@@ -266,14 +283,183 @@ namespace WeComPS.Commands
             var connection = Connection ?? ConnectionRegistry.Current;
             if (connection is null)
             {
+                // A runspace of ForEach-Object -Parallel or a thread job starts without the caller's connections.
+                var inParallel = ConnectionRegistry.AnyElsewhere;
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
+                    new InvalidOperationException(inParallel
+                        ? "Not connected to WeCom in this runspace: connections are per runspace, so inside ForEach-Object -Parallel or Start-ThreadJob pass one in, e.g. -Connection $using:conn (with $conn = Connect-WeCom ... -PassThru or Get-WeComConnection -Current)."
+                        : "Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
                     "NotConnected",
                     ErrorCategory.ConnectionError,
                     null));
             }
 
             return connection!;
+        }
+
+        private NameResolver? _names;
+
+        /// <summary>This command's resolver of department and tag names: the tree and the tag list are read once per command.</summary>
+        protected NameResolver Names => _names ??= new NameResolver(ResolveConnection());
+
+        /// <summary>Runs <paramref name="work"/> to its end on the pipeline thread's behalf, e.g. a look-up in ProcessRecord.</summary>
+        protected T Await<T>(Func<CancellationToken, Task<T>> work)
+        {
+            T result = default!;
+            RunAsync(async cancellationToken => result = await work(cancellationToken).ConfigureAwait(false));
+            return result;
+        }
+
+        /// <summary>
+        /// Whether ShouldProcess will show its target (-WhatIf, -Confirm, or a $ConfirmPreference at or below
+        /// <paramref name="impact"/>): only then is it worth reading names to show.
+        /// </summary>
+        protected bool ShowsTargets(ConfirmImpact impact)
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (bound.TryGetValue("WhatIf", out var whatIf) ? ((SwitchParameter)whatIf).IsPresent : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")))
+            {
+                return true;
+            }
+
+            if (bound.TryGetValue("Confirm", out var confirm))
+            {
+                return ((SwitchParameter)confirm).IsPresent;
+            }
+
+            return GetVariableValue("ConfirmPreference") is ConfirmImpact preference && preference != ConfirmImpact.None && preference <= impact;
+        }
+
+        /// <summary>The department as -WhatIf and -Confirm name it ("4 企业微信产品部") when they will show it, else its id.</summary>
+        protected string DepartmentLabel(int id, ConfirmImpact impact)
+        {
+            if (!ShowsTargets(impact))
+            {
+                return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var names = Names;
+            return Await(ct => names.DepartmentLabelAsync(id, ct));
+        }
+
+        /// <summary>The member as -WhatIf and -Confirm name them ("LiSi (李四)") when they will show it, else the userid.</summary>
+        protected string UserLabel(string userId, ConfirmImpact impact)
+        {
+            if (!ShowsTargets(impact))
+            {
+                return userId;
+            }
+
+            var names = Names;
+            return Await(ct => names.UserLabelAsync(userId, ct));
+        }
+
+        /// <summary>
+        /// The ids of the departments (or, with <paramref name="tags"/>, the tags) that <paramref name="texts"/> give
+        /// as ids, names or full paths; null stays null. False, with an error about <paramref name="item"/> written,
+        /// when one is unknown or ambiguous. Names are looked up once per command, ids need no request.
+        /// </summary>
+        protected bool TryResolveIds(IReadOnlyCollection<string>? texts, bool tags, string item, object target, out int[]? ids)
+        {
+            ids = null;
+            if (texts is null)
+            {
+                return true;
+            }
+
+            if (NameResolver.AreIds(texts))
+            {
+                ids = texts.Select(t => NameResolver.AsId(t)!.Value).ToArray();
+                return true;
+            }
+
+            var names = Names;
+            int[]? resolved = null;
+            WeComException? failure = null;
+            RunAsync(async cancellationToken =>
+            {
+                try
+                {
+                    resolved = tags
+                        ? await names.TagIdsAsync(texts, cancellationToken).ConfigureAwait(false)
+                        : await names.DepartmentIdsAsync(texts, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WeComException ex) when (!ex.AffectsAllItems)
+                {
+                    failure = ex;
+                }
+            });
+            if (failure != null)
+            {
+                WriteError(ToErrorRecord(item.Length == 0 ? failure : failure.About(item), target));
+                return false;
+            }
+
+            ids = resolved;
+            return true;
+        }
+
+        /// <summary>
+        /// False, with an error about <paramref name="item"/> written, when one of <paramref name="ids"/> is no
+        /// department: what WeCom would refuse the change for (40066), found before it is sent or shown by -WhatIf.
+        /// </summary>
+        protected bool CheckDepartmentsExist(int[]? ids, string item, object target)
+        {
+            if (ids is null || ids.Length == 0)
+            {
+                return true;
+            }
+
+            var names = Names;
+            IReadOnlyList<int> unknown = new int[0];
+            RunAsync(async cancellationToken =>
+            {
+                try
+                {
+                    unknown = await names.UnknownDepartmentsAsync(ids, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WeComException ex) when (!ex.AffectsAllItems)
+                {
+                    // The directory cannot be read with this secret: WeCom checks the ids when the change is sent.
+                    Post(() => WriteVerbose($"Department ids not checked: {ex.Message}"));
+                }
+            });
+            if (unknown.Count == 0)
+            {
+                return true;
+            }
+
+            WriteError(ToErrorRecord(
+                WeComException.NotFound(
+                    "DepartmentNotFound",
+                    $"{item}: {(unknown.Count == 1 ? "department " + unknown[0] + " does not exist" : "departments " + string.Join(", ", unknown) + " do not exist")}.",
+                    "department/simplelist",
+                    "Give an existing department by id, name or full path; Get-WeComDepartment lists them."),
+                target));
+            return false;
+        }
+
+        /// <summary>
+        /// False, with one error naming <paramref name="item"/> written, when a piped value of this row did not convert
+        /// (its fields were bound as "not given", so the row must not go on). Before any row, such a value came from the
+        /// command line: then the whole command stops.
+        /// </summary>
+        protected bool CheckCells(string item, object target, bool commandLine = false)
+        {
+            if (CellErrors.Take() is not { } errors)
+            {
+                return true;
+            }
+
+            var record = new ErrorRecord(
+                new ParameterBindingException($"{item}: {string.Join("; ", errors.Distinct())}"), "InvalidFieldValue", ErrorCategory.InvalidArgument, target);
+            if (commandLine)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+            return false;
         }
 
         /// <summary>

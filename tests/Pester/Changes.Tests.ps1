@@ -168,7 +168,7 @@ Describe 'Tags: New-, Set-, Remove-WeComTag, Add- and Remove-WeComTagUser' -Tag 
     It 'reports a cell that does not convert instead of dropping it' {
         'UserId,Name,Email,Department', 'typo.dept,错部门,typo@example.com,Sales;5' | ConvertFrom-Csv |
             New-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].Exception.Message | Should -Match "'Sales' is not a valid Int32"
+        $err[0].Exception.Message | Should -Match "User 'typo.dept': No department is named 'Sales'"
         Get-WeComUser -UserId typo.dept -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 

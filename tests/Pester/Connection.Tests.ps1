@@ -14,7 +14,7 @@ Describe 'Connect-WeCom' -Tag CI {
     }
 
     It 'connects to the built-in sandbox and makes it current' {
-        $connection = Connect-WeCom -Sandbox
+        $connection = Connect-WeCom -Sandbox -PassThru
         $connection | Should -BeOfType ([WeComPS.WeComConnection])
         $connection.CorpId | Should -BeExactly $SandboxCorpId
         $connection.TokenExpiresOn | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddMinutes(100))
@@ -22,7 +22,7 @@ Describe 'Connect-WeCom' -Tag CI {
     }
 
     It 'connects with a corp id and a secret over HTTP' {
-        $connection = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri
+        $connection = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -PassThru
         $connection.BaseUri | Should -Be $server.BaseUri
         (Get-WeComDepartment).Count | Should -Be 10
     }
@@ -38,7 +38,7 @@ Describe 'Connect-WeCom' -Tag CI {
         $env:WECOM_CORP_SECRET = $SandboxSecret
         $env:WECOM_BASE_URI = $server.BaseUri.AbsoluteUri
         try {
-            $connection = Connect-WeCom
+            $connection = Connect-WeCom -PassThru
             $connection.BaseUri | Should -Be $server.BaseUri
         }
         finally {
@@ -75,7 +75,7 @@ Describe 'Connect-WeCom' -Tag CI {
 
     It 'never shows the secret or the token' {
         $DebugPreference = 'Continue'  # not -Debug, which means Inquire on Windows PowerShell 5.1
-        $connection = Connect-WeCom -Sandbox -Verbose 4>&1 5>&1
+        $connection = Connect-WeCom -Sandbox -PassThru -Verbose 4>&1 5>&1
         $text = ($connection | Format-List * -Force | Out-String) + ($connection | Out-String)
         $text | Should -Not -Match $SandboxSecret
         $text | Should -Not -Match 'sandbox-directory-app-secret'

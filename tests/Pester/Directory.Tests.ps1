@@ -82,7 +82,7 @@ Describe 'Get-WeComUser' -Tag CI {
     }
 
     It 'returns $null, not empty strings, for fields WeCom withholds from new apps' {
-        $app = Connect-WeCom -Sandbox -Name app -Secret (ConvertTo-TestSecret $SandboxAppSecret)
+        $app = Connect-WeCom -Sandbox -Name app -Secret (ConvertTo-TestSecret $SandboxAppSecret) -PassThru
         try {
             $user = Get-WeComUser -UserId WangWu -Connection $app
             $user.Name | Should -BeExactly '王五'
@@ -97,7 +97,7 @@ Describe 'Get-WeComUser' -Tag CI {
     }
 
     It 'explains an out-of-scope read' {
-        $app = Connect-WeCom -Sandbox -Name app -Secret (ConvertTo-TestSecret $SandboxAppSecret)
+        $app = Connect-WeCom -Sandbox -Name app -Secret (ConvertTo-TestSecret $SandboxAppSecret) -PassThru
         try {
             Get-WeComUser -DepartmentId 3 -Connection $app -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'NoPrivilege,WeComPS.Commands.GetWeComUserCommand'

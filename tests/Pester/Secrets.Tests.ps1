@@ -118,7 +118,7 @@ AfterAll {
 
 Describe 'No secret and no access token leaks' -Tag CI {
     BeforeEach {
-        $connection = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri
+        $connection = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -PassThru
         $connection.Retry.BaseDelay = [timespan]::FromMilliseconds(10)
         Add-Faults
     }

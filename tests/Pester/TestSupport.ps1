@@ -42,7 +42,7 @@ function Connect-FreshCorp {
 }
 
 function Connect-Corp([string] $Secret = $SandboxSecret, [string] $Name = $SandboxCorpId) {
-    Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $Secret) -BaseUri $script:server.BaseUri -Name $Name
+    Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $Secret) -BaseUri $script:server.BaseUri -Name $Name -PassThru
 }
 
 # The server's debug endpoints (loopback only): GET stats and tokens, POST inject, latency and reset.

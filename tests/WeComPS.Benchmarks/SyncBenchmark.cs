@@ -37,7 +37,7 @@ namespace WeComPS.Benchmarks
             await foreach (var result in connection.Users.GetAllAsync(simple: false, null, null, default))
             {
                 var u = result.Value ?? throw result.Error!;
-                rows.Add(new WeComUserChange { UserId = u.UserId, Name = u.Name, Department = u.Department, Position = u.Position, Mobile = u.Mobile, Email = u.Email });
+                rows.Add(new WeComUserChange { UserId = u.UserId, Name = u.Name, Department = u.Department?.ToArray(), Position = u.Position, Mobile = u.Mobile, Email = u.Email });
             }
 
             var timer = Stopwatch.StartNew();

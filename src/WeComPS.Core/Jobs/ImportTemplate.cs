@@ -98,11 +98,11 @@ namespace WeComPS
                     case "姓名": known = (copy.Name = now.Name) != null; break;
                     case "手机号": known = (copy.Mobile = now.Mobile) != null; break;
                     case "邮箱": known = (copy.Email = now.Email) != null; break;
-                    case "所在部门": known = (copy.Department = now.Department) != null; break;
+                    case "所在部门": known = (copy.Department = now.Department?.ToArray()) != null; break;
                     case "职位": known = (copy.Position = now.Position) != null; break;
                     case "性别": known = (copy.Gender = now.Gender) != null; break;
-                    case "是否部门内领导": known = (copy.IsLeaderInDept = Realign(now.IsLeaderInDept, now.Department, copy.Department ?? now.Department)) != null; break;
-                    case "排序": known = (copy.Order = Realign(now.Order, now.Department, copy.Department ?? now.Department)) != null; break;
+                    case "是否部门内领导": known = (copy.IsLeaderInDept = Realign(now.IsLeaderInDept?.ToArray(), now.Department?.ToArray(), copy.Department ?? now.Department?.ToArray())) != null; break;
+                    case "排序": known = (copy.Order = Realign(now.Order?.ToArray(), now.Department?.ToArray(), copy.Department ?? now.Department?.ToArray())) != null; break;
                     case "别名": known = (copy.Alias = now.Alias) != null; break;
                     case "地址": known = (copy.Address = now.Address) != null; break;
                     case "座机": known = (copy.Telephone = now.Telephone) != null; break;

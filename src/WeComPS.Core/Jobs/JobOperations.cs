@@ -17,7 +17,10 @@ namespace WeComPS
     internal sealed class JobOperations
     {
         private const string ResultPath = "batch/getresult";
+        /// <summary>WeCom keeps the results of its last 5 jobs; the plans of a few more are kept to name their rows.</summary>
+        private const int PlansKept = 20;
         private readonly WeComConnection _connection;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WeComImportPlan> _plans = new System.Collections.Concurrent.ConcurrentDictionary<string, WeComImportPlan>(StringComparer.Ordinal);
 
         internal JobOperations(WeComConnection connection) => _connection = connection;
 
@@ -157,6 +160,12 @@ namespace WeComPS
 
             var jobId = started.Str("jobid") ?? throw WeComException.FromTransport(path, "the answer has no jobid", transient: false, WeComErrorKind.InvalidResponse);
             WeComLog.Verbose($"Started {path} job {jobId} with {plan.Rows} rows.");
+            if (_plans.Count >= PlansKept)
+            {
+                _plans.Clear();
+            }
+
+            _plans[jobId] = plan;
             return new WeComJob { JobId = jobId, Type = plan.Type, Status = WeComJobStatus.Started, Total = plan.Rows, Plan = plan };
         }
 
@@ -175,7 +184,7 @@ namespace WeComPS
                 "replace_party" => WeComJobType.ReplaceParty,
                 _ => WeComJobType.SyncUser,
             };
-            return new WeComJob
+            var job = new WeComJob
             {
                 JobId = jobId,
                 Type = type,
@@ -194,6 +203,26 @@ namespace WeComPS
                     Message = r.Str("errmsg"),
                 }).ToList(),
             };
+            if (_plans.TryGetValue(jobId, out var plan))
+            {
+                job.Plan = plan;
+                Name(job.Results, plan);
+            }
+
+            return job;
+        }
+
+        /// <summary>Names each row from the plan the job was started from, and says whether a member was created or updated.</summary>
+        private static void Name(IEnumerable<WeComJobResult> results, WeComImportPlan plan)
+        {
+            foreach (var row in results)
+            {
+                if (plan.Find(row) is { } planned)
+                {
+                    row.Name = planned.Name;
+                    row.Action = row.DepartmentId is null ? planned.Action : row.Action;
+                }
+            }
         }
 
         /// <summary>
@@ -223,19 +252,13 @@ namespace WeComPS
         {
             var job = await WaitAsync(jobId, progress, cancellationToken, maxWait).ConfigureAwait(false);
             var results = job.Results.ToList();
+            plan ??= job.Plan;
             if (plan is null)
             {
                 return results;
             }
 
-            foreach (var row in results)
-            {
-                if (plan.Find(row) is { } planned)
-                {
-                    row.Name = planned.Name;
-                    row.Action = row.DepartmentId is null ? planned.Action : row.Action;
-                }
-            }
+            Name(results, plan);
 
             var deletes = plan.Changes.Where(c => c.Action == WeComJobAction.Delete).ToList();
             if (deletes.Count == 0)

@@ -71,13 +71,24 @@ namespace WeComPS.Commands
         [ValidateRange(1, 32)]
         public int MaxConcurrency { get; set; } = WeComConnection.DefaultMaxConcurrency;
 
+        /// <summary><para type="description">Writes the new connection, e.g. to keep it in a variable for -Connection. Without it nothing is written to the pipeline.</para></summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         protected override void EndProcessing()
         {
             var connection = Create();
             connection.MaxConcurrency = MaxConcurrency;
             RunAsync(connection.ValidateAsync);
             ConnectionRegistry.Add(connection);
-            WriteObject(connection);
+            if (PassThru)
+            {
+                WriteObject(ConnectionRegistry.Marked(connection));
+            }
+            else
+            {
+                Say($"Connected to {connection.CorpId} as '{connection.Name}'.");
+            }
         }
 
         private WeComConnection Create()

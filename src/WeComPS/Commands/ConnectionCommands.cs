@@ -29,14 +29,14 @@ namespace WeComPS.Commands
             {
                 if (ConnectionRegistry.Current is { } current)
                 {
-                    WriteObject(current);
+                    WriteObject(ConnectionRegistry.Marked(current));
                 }
 
                 return;
             }
 
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-            WriteObject(ConnectionRegistry.All.Where(c => pattern.IsMatch(c.Name)), enumerateCollection: true);
+            WriteObject(ConnectionRegistry.All.Where(c => pattern.IsMatch(c.Name)).Select(ConnectionRegistry.Marked), enumerateCollection: true);
         }
     }
 
@@ -77,9 +77,17 @@ namespace WeComPS.Commands
         private void Disconnect(WeComConnection connection)
         {
             connection.ForgetToken();
-            if (!ConnectionRegistry.Remove(connection))
+            var (removed, wasCurrent) = ConnectionRegistry.Remove(connection);
+            if (!removed)
             {
                 WriteVerbose($"{connection} was not registered in this session.");
+            }
+
+            if (wasCurrent)
+            {
+                Say(ConnectionRegistry.Current is { } current
+                    ? $"The current connection is now '{current.Name}' ({current.CorpId})."
+                    : "No WeCom connection is current now: run Connect-WeCom, or pass -Connection.");
             }
         }
     }

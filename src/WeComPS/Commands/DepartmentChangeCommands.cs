@@ -19,10 +19,10 @@ namespace WeComPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public string Name { get; set; } = "";
 
-        /// <summary><para type="description">The parent department's id (the root is 1).</para></summary>
+        /// <summary><para type="description">The parent department, by id (the root is 1), unique name or full path such as /广州研发中心/测试部.</para></summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int ParentId { get; set; }
+        public string ParentId { get; set; } = "";
 
         /// <summary><para type="description">The English name.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -42,8 +42,15 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            var department = new WeComDepartmentChange { Id = Id, Name = Name.Trim(), NameEn = NameEn, ParentId = ParentId, Order = Order };
-            if (Approve(department.Validate(creating: true), department.Name, $"{department.Name} (under department {ParentId})", "Create department"))
+            // A parent created earlier in this pipeline does not exist yet: WeCom checks that one.
+            if (!TryResolveIds(new[] { ParentId }, tags: false, $"Department '{Name}'", Name, out var parent)
+                || (!_departments.Any(d => d.Id == parent![0]) && !CheckDepartmentsExist(parent, $"Department '{Name}'", Name)))
+            {
+                return;
+            }
+
+            var department = new WeComDepartmentChange { Id = Id, Name = Name.Trim(), NameEn = NameEn, ParentId = parent![0], Order = Order };
+            if (Approve(department.Validate(creating: true), department.Name, $"{department.Name} (under {DepartmentLabel(parent[0], ConfirmImpact.Medium)})", "Create department"))
             {
                 _departments.Add(department);
             }
@@ -78,16 +85,21 @@ namespace WeComPS.Commands
         [BlankAsNull]
         public string? NameEn { get; set; }
 
-        /// <summary><para type="description">Moves the department under this parent; not below itself.</para></summary>
+        /// <summary><para type="description">Moves the department under this parent, by id, unique name or full path; not below itself.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull(As = typeof(int))]
+        [BlankAsNull]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int? ParentId { get; set; }
+        public string? ParentId { get; set; }
 
         /// <summary><para type="description">A new order among its siblings, 0 to 4294967295; larger sorts first.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNull(As = typeof(long))]
         public long? Order { get; set; }
+
+        /// <summary><para type="description">Empties the English name: -Clear NameEn. (An empty -NameEn or a blank CSV cell leaves it unchanged.)</para></summary>
+        [Parameter]
+        [ValidateSet(nameof(NameEn), IgnoreCase = true)]
+        public string[]? Clear { get; set; }
 
         /// <summary><para type="description">Writes each changed department, read back from WeCom.</para></summary>
         [Parameter]
@@ -112,12 +124,20 @@ namespace WeComPS.Commands
                 return;
             }
 
-            // A record piped back binds as identity only. The root, piped from Get-WeComDepartment, carries ParentId 0: it means "no parent", not a move.
+            // A record piped back binds as identity only.
             var record = PipedInput.IsRecord(InputObject);
             T? Given<T>(string name, T? value) => !record || _givenOnCommandLine.Contains(name) ? value : default;
-            var parent = Given(nameof(ParentId), ParentId);
-            var change = new WeComDepartmentChange { Id = Id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parent == 0 ? null : parent, Order = Given(nameof(Order), Order) };
-            if (Approve(change.Validate(creating: false), Id, change.ToString(), "Update department"))
+            var parentGiven = Given(nameof(ParentId), ParentId);
+            if (!TryResolveIds(parentGiven is null ? null : new[] { parentGiven }, tags: false, $"Department {Id}", Id, out var parent))
+            {
+                return;
+            }
+
+            // The root, piped from Get-WeComDepartment, carries ParentId 0: it means "no parent", not a move.
+            var parentId = parent?[0] is { } p && p != 0 ? p : (int?)null;
+            var change = new WeComDepartmentChange { Id = Id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parentId, Order = Given(nameof(Order), Order), ClearNameEn = Clear != null };
+            var shown = DepartmentLabel(Id, ConfirmImpact.Medium) + (parentId is { } moved ? $" (under {DepartmentLabel(moved, ConfirmImpact.Medium)})" : "");
+            if (Approve(change.Validate(creating: false), Id, shown, "Update department"))
             {
                 _changes.Add(change);
             }
@@ -162,7 +182,10 @@ namespace WeComPS.Commands
             foreach (var id in Id)
             {
                 _asked++;
-                if (ShouldProcess($"department {id}", "Remove department"))
+                // What WeCom would refuse (members left) is found now, so -WhatIf tells it and nothing doomed is sent.
+                var label = DepartmentLabel(id, ConfirmImpact.High);
+                var departments = ResolveConnection().Departments;
+                if (Approve(Await(ct => departments.CheckRemovableAsync(id, label, ct)), id, "department " + label, "Remove department"))
                 {
                     _ids.Add(id);
                 }

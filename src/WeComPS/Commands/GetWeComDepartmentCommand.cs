@@ -28,6 +28,7 @@ namespace WeComPS.Commands
         [Parameter]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DepartmentNameCompleter))]
         public string? Name { get; set; }
 
         protected override void ProcessRecord()

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 
@@ -21,12 +22,20 @@ namespace WeComPS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UserIdSet)]
         [ValidateNotNullOrEmpty]
         [UserIdArgument(LeavesDepartments = true)]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[] UserId { get; set; } = new string[0];
 
         /// <summary><para type="description">Departments whose members to get; departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column bind by their DepartmentId (another object's Id is no department).</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DepartmentSet)]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
         public int[] DepartmentId { get; set; } = new int[0];
+
+        /// <summary><para type="description">Only members whose name matches one of these patterns (wildcards allowed), e.g. 李四 or '王*', found in the light list; with -DepartmentId (and -Recurse) only there.</para></summary>
+        [Parameter(ParameterSetName = DepartmentSet)]
+        [Parameter(ParameterSetName = AllSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
 
         /// <summary><para type="description">Also the members of every department below the given ones.</para></summary>
         [Parameter(ParameterSetName = DepartmentSet)]
@@ -66,6 +75,12 @@ namespace WeComPS.Commands
             }
 
             var connection = ResolveConnection();
+            if (Name != null)
+            {
+                GetByName(connection);
+                return;
+            }
+
             // Each member once, across user ids and departments.
             var seen = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
             void Once(WeComUser user)
@@ -91,6 +106,48 @@ namespace WeComPS.Commands
                 else if (_userIds.Count == 0)
                 {
                     await EmitAsync(connection.Users.GetAllAsync(Simple, ProgressBar, MaxConcurrency, cancellationToken), Once).ConfigureAwait(false);
+                }
+            });
+        }
+    
+        /// <summary>
+        /// The members whose name matches -Name: the light list of the departments (or everyone) is searched, then
+        /// full records are read for the matches only. A pattern without wildcards that matches no one is an error.
+        /// </summary>
+        private void GetByName(WeComConnection connection)
+        {
+            var patterns = Name!.Select(n => (Text: n, Pattern: new WildcardPattern(n, WildcardOptions.IgnoreCase))).ToList();
+            var matched = new HashSet<string>();
+            RunAsync(async cancellationToken =>
+            {
+                var light = _departmentIds.Count > 0
+                    ? connection.Users.GetByDepartmentAsync(_departmentIds, Recurse, simple: true, ProgressBar, MaxConcurrency, cancellationToken)
+                    : connection.Users.GetAllAsync(simple: true, ProgressBar, MaxConcurrency, cancellationToken);
+                var found = new List<WeComUser>();
+                await EmitAsync(light, user =>
+                {
+                    var hits = patterns.Where(p => p.Pattern.IsMatch(user.Name ?? "")).Select(p => p.Text).ToList();
+                    if (hits.Count > 0)
+                    {
+                        matched.UnionWith(hits);
+                        found.Add(user);
+                    }
+                }).ConfigureAwait(false);
+
+                if (Simple)
+                {
+                    found.ForEach(PostObject);
+                }
+                else if (found.Count > 0)
+                {
+                    await EmitAsync(connection.Users.GetAsync(found.Select(u => u.UserId), MaxConcurrency, cancellationToken), PostObject).ConfigureAwait(false);
+                }
+
+                foreach (var missing in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p.Text) && !matched.Contains(p.Text)))
+                {
+                    PostError(
+                        WeComException.NotFound("UserNotFound", $"No member is named '{missing.Text}'{(_departmentIds.Count > 0 ? " in the departments given" : "")}.", "user/simplelist", "Names are matched whole: use wildcards such as '" + missing.Text + "*' to match part of a name."),
+                        missing.Text);
                 }
             });
         }

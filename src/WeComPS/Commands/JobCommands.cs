@@ -13,6 +13,9 @@ namespace WeComPS.Commands
     public sealed class SyncWeComUserCommand : UserTemplateFieldsCommand
     {
         private readonly List<WeComUserChange> _users = new List<WeComUserChange>();
+        private int _dropped;
+
+        protected override bool ChecksDepartments => false;
 
         /// <summary><para type="description">The member's userid (帐号); rows and members bind by their UserId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -20,12 +23,12 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The member's name (姓名), 1 to 64 characters; needed for new members.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Name))]
         public string? Name { get; set; }
 
         /// <summary><para type="description">Enables (true, 1, yes) or disables (false, 0, no) the member: the template's 禁用 column.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [YesNo]
+        [YesNo(Field = nameof(Enable))]
         public bool? Enable { get; set; }
 
         /// <summary><para type="description">Deletes every member who is not in the input (batch/replaceuser).</para></summary>
@@ -57,12 +60,27 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            var user = ToTemplateChange(UserId, Name);
+            if (ToTemplateChange(UserId, Name) is not { } user)
+            {
+                _dropped++;
+                return;
+            }
+
             user.Enable = Enable;
             _users.Add(user);
         }
 
-        protected override void EndProcessing() =>
+        protected override void EndProcessing()
+        {
+            if (Replace && _dropped > 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSInvalidOperationException($"{_dropped} input row(s) were refused (see the errors above): a replace without them would delete those members. Fix the rows and run it again."),
+                    "ImportInputUnbound",
+                    ErrorCategory.InvalidData,
+                    null));
+            }
+
             RunImport(
                 "member",
                 Replace,
@@ -72,6 +90,7 @@ namespace WeComPS.Commands
                 change => change.Action != WeComJobAction.Update,
                 ParseDeleteLimit(MaxDelete),
                 TimeoutSec);
+        }
     }
 
     /// <summary>
@@ -252,6 +271,7 @@ namespace WeComPS.Commands
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
+            var names = Names;
             RunAsync(ct => ForEachAsync(
                 _ids,
                 id => $"Tag {id}",
@@ -259,7 +279,7 @@ namespace WeComPS.Commands
                 {
                     await foreach (var member in connection.Exports.ExportTagMembersAsync(id, ProgressBar, c).ConfigureAwait(false))
                     {
-                        PostObject(member);
+                        PostObject(await names.NameAsync(member, c).ConfigureAwait(false));
                     }
                 },
                 ct));

@@ -100,11 +100,11 @@ namespace WeComPS.Commands
     {
         private readonly Dictionary<int, (List<string> Users, List<int> Departments)> _byTag = new Dictionary<int, (List<string>, List<int>)>();
 
-        /// <summary><para type="description">The tag. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
+        /// <summary><para type="description">The tag, by id or name. Tag members from Get-WeComTagMember bind by their TagId unless -TagId is given.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull(As = typeof(int))]
+        [BlankAsNull]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int TagId { get; set; }
+        public string TagId { get; set; } = "";
 
         /// <summary><para type="description">Writes each user and department changed, as tag members.</para></summary>
         [Parameter]
@@ -125,17 +125,18 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (!HasTargets())
+            if (!HasTargets() || !TryResolveIds(new[] { TagId }, tags: true, $"Tag '{TagId}'", TagId, out var tag))
             {
                 return;
             }
 
-            if (!_byTag.TryGetValue(TagId, out var members))
+            var tagId = tag![0];
+            if (!_byTag.TryGetValue(tagId, out var members))
             {
-                _byTag[TagId] = members = (new List<string>(), new List<int>());
+                _byTag[tagId] = members = (new List<string>(), new List<int>());
             }
 
-            var action = Action(TagId);
+            var action = Action(tagId);
             members.Users.AddRange(ApprovedUsers(action));
             members.Departments.AddRange(ApprovedDepartments(action));
         }
@@ -149,13 +150,20 @@ namespace WeComPS.Commands
             }
 
             var connection = ResolveConnection();
+            var names = Names;
             RunAsync(async cancellationToken =>
             {
                 foreach (var tag in pending)
                 {
                     try
                     {
-                        await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? PostObject : null).ConfigureAwait(false);
+                        var changed = new List<WeComTagMember>();
+                        await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? changed.Add : null).ConfigureAwait(false);
+                        foreach (var member in changed)
+                        {
+                            PostObject(await names.NameAsync(member, cancellationToken).ConfigureAwait(false));
+                        }
+
                         ItemSucceeded();
                     }
                     catch (WeComException ex)

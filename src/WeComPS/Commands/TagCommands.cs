@@ -26,7 +26,19 @@ namespace WeComPS.Commands
         [ArgumentCompleter(typeof(TagIdCompleter))]
         public int[] TagId { get; set; } = new int[0];
 
-        protected override void ProcessRecord() => _ids.AddRange(TagId);
+        /// <summary><para type="description">Only the tags given to these members directly (not through a department); members from Get-WeComUser bind by their UserId.</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UserSet)]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
+        public string[] UserId { get; set; } = new string[0];
+
+        private const string UserSet = "User";
+        private readonly HashSet<string> _userIds = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+
+        protected override void ProcessRecord()
+        {
+            _ids.AddRange(TagId);
+            _userIds.UnionWith(UserId);
+        }
 
         protected override void EndProcessing()
         {
@@ -40,6 +52,24 @@ namespace WeComPS.Commands
             RunAsync(async cancellationToken =>
             {
                 var tags = await connection.Tags.GetAllAsync(cancellationToken).ConfigureAwait(false);
+                if (ParameterSetName == UserSet)
+                {
+                    // WeCom lists a tag's members, not a member's tags: each tag is read once.
+                    var done = 0;
+                    foreach (var tag in tags)
+                    {
+                        PostProgress(new WeComProgress($"Reading the members of tag {tag.TagId} {tag.TagName}", done++, tags.Count));
+                        var members = await connection.Tags.GetMembersAsync(tag.TagId, cancellationToken).ConfigureAwait(false);
+                        if (members.OfType<WeComTagUser>().Any(m => _userIds.Contains(m.UserId)))
+                        {
+                            PostObject(tag);
+                        }
+                    }
+
+                    PostProgress(new WeComProgress("Reading the members of every tag", tags.Count, tags.Count));
+                    return;
+                }
+
                 if (ParameterSetName == NameSet)
                 {
                     foreach (var tag in tags.Where(t => pattern.IsMatch(t.TagName)))
@@ -88,6 +118,7 @@ namespace WeComPS.Commands
         protected override void EndProcessing()
         {
             var connection = ResolveConnection();
+            var names = Names;
             RunAsync(async cancellationToken =>
             {
                 foreach (var id in _ids.Distinct())
@@ -97,7 +128,7 @@ namespace WeComPS.Commands
                         var members = await connection.Tags.GetMembersAsync(id, cancellationToken).ConfigureAwait(false);
                         foreach (var member in members.Where(m => MemberType is null || m.MemberType == MemberType))
                         {
-                            PostObject(member);
+                            PostObject(await names.NameAsync(member, cancellationToken).ConfigureAwait(false));
                         }
                     }
                     catch (WeComException ex)

@@ -14,60 +14,66 @@ namespace WeComPS.Commands
     {
         /// <summary><para type="description">Another name for the member (别名), at most 64 characters.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Alias))]
         public string? Alias { get; set; }
 
         /// <summary><para type="description">Mobile number, unique in the corp, e.g. 13800000000 or '+86 13800000000'.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Mobile))]
         public string? Mobile { get; set; }
 
         /// <summary><para type="description">Personal email, unique in the corp.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Email))]
         public string? Email { get; set; }
 
         /// <summary><para type="description">Landline number.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Telephone))]
         public string? Telephone { get; set; }
 
         /// <summary><para type="description">Job title (职务).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Position))]
         public string? Position { get; set; }
 
-        /// <summary><para type="description">Male or Female (1 or 2).</para></summary>
+        /// <summary><para type="description">Male or Female (1 or 2, or WeCom's 男 or 女).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull(As = typeof(WeComGender))]
+        [BlankAsNull(As = typeof(WeComGender), Field = nameof(Gender))]
         public WeComGender? Gender { get; set; }
 
-        /// <summary><para type="description">Department ids, at most 100; replaces the member's departments. In a CSV cell: "2;5".</para></summary>
+        /// <summary><para type="description">Departments, at most 100, by id, unique name or full path (/广州研发中心/测试部); replaces the member's departments. In a CSV cell: "2;5" or "邮箱后台组;测试部".</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
-        [SplitList(As = typeof(int))]
+        [SplitList(Field = nameof(Department))]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int[]? Department { get; set; }
+        public string[]? Department { get; set; }
 
         /// <summary><para type="description">Order within each department of -Department, one value each, 0 to 4294967295; larger sorts first.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList(As = typeof(long))]
+        [SplitList(As = typeof(long), Field = nameof(Order))]
         public long[]? Order { get; set; }
 
-        /// <summary><para type="description">Whether the member leads each department of -Department, one value each.</para></summary>
+        /// <summary><para type="description">Whether the member leads each department of -Department, one value each: 1 or 0, true or false, 是 or 否.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList(Flags = true)]
+        [SplitList(Flags = true, Field = nameof(IsLeaderInDept))]
         public bool[]? IsLeaderInDept { get; set; }
 
         /// <summary><para type="description">Postal address.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Address))]
         public string? Address { get; set; }
 
         private HashSet<string> _givenOnCommandLine = new HashSet<string>();
 
-        protected override void BeginProcessing() =>
+        /// <summary>Whether an unknown department id is refused before sending (WeCom refuses it with 40066; an import files it under 其他).</summary>
+        protected virtual bool ChecksDepartments => true;
+
+        protected override void BeginProcessing()
+        {
             _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, System.StringComparer.OrdinalIgnoreCase);
+            CheckCells("The command line", null!, commandLine: true);
+        }
 
         /// <summary>
         /// Order, leader flags and main department belong to the department list they came with: when -Department is
@@ -79,22 +85,37 @@ namespace WeComPS.Commands
         /// <summary>True when the parameter <paramref name="name"/> was given on the command line, not bound from the pipeline.</summary>
         protected bool GivenOnCommandLine(string name) => _givenOnCommandLine.Contains(name);
 
-        /// <summary>The change these parameters describe for <paramref name="userId"/>: the template's fields only.</summary>
-        protected WeComUserChange ToTemplateChange(string userId, string? name) => new WeComUserChange
+        /// <summary>
+        /// The change these parameters describe for <paramref name="userId"/>: the template's fields only, departments
+        /// given by name looked up. Null, with the error written, when a value of the row did not convert or a
+        /// department is unknown.
+        /// </summary>
+        protected WeComUserChange? ToTemplateChange(string userId, string? name)
         {
-            UserId = userId.Trim(' ', '\u3000'),
-            Name = string.IsNullOrWhiteSpace(name) ? null : name!.Trim(),
-            Alias = Alias,
-            Mobile = Mobile,
-            Email = Email,
-            Telephone = Telephone,
-            Position = Position,
-            Gender = Gender,
-            Department = Department,
-            Order = Keeps(nameof(Order)) ? Order : null,
-            IsLeaderInDept = Keeps(nameof(IsLeaderInDept)) ? IsLeaderInDept : null,
-            Address = Address,
-        };
+            var item = $"User '{userId}'";
+            if (!CheckCells(item, userId)
+                || !TryResolveIds(Department, tags: false, item, userId, out var departments)
+                || (ChecksDepartments && !CheckDepartmentsExist(departments, item, userId)))
+            {
+                return null;
+            }
+
+            return new WeComUserChange
+            {
+                UserId = userId.Trim(' ', '\u3000'),
+                Name = string.IsNullOrWhiteSpace(name) ? null : name!.Trim(),
+                Alias = Alias,
+                Mobile = Mobile,
+                Email = Email,
+                Telephone = Telephone,
+                Position = Position,
+                Gender = Gender,
+                Department = departments,
+                Order = Keeps(nameof(Order)) ? Order : null,
+                IsLeaderInDept = Keeps(nameof(IsLeaderInDept)) ? IsLeaderInDept : null,
+                Address = Address,
+            };
+        }
     }
 
     /// <summary>The member fields New-WeComUser and Set-WeComUser share: the template's, and those only user/create and user/update take.</summary>
@@ -102,23 +123,24 @@ namespace WeComPS.Commands
     {
         /// <summary><para type="description">Corporate mailbox (企业邮箱).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(BizMail))]
         public string? BizMail { get; set; }
 
-        /// <summary><para type="description">The main department; one of -Department.</para></summary>
+        /// <summary><para type="description">The main department, by id, unique name or full path; one of -Department.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull(As = typeof(int))]
+        [BlankAsNull(Field = nameof(MainDepartment))]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int? MainDepartment { get; set; }
+        public string? MainDepartment { get; set; }
 
         /// <summary><para type="description">Userid of the member's direct leader (直属上级).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList]
+        [SplitList(Field = nameof(DirectLeader))]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[]? DirectLeader { get; set; }
 
         /// <summary><para type="description">Job title shown to external contacts (对外职务).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(ExternalPosition))]
         public string? ExternalPosition { get; set; }
 
         /// <summary><para type="description">Text extended attributes (扩展属性) by name, e.g. @{ 工号 = 'A1024' }; the names must exist in the admin console.</para></summary>
@@ -134,12 +156,30 @@ namespace WeComPS.Commands
         [Parameter]
         public IDictionary? ExternalAttr { get; set; }
 
-        /// <summary>The change these parameters describe for <paramref name="userId"/>.</summary>
-        protected WeComUserChange ToChange(string userId, string? name)
+        private static bool IsText(object? value) =>
+            (value is PSObject wrapped ? wrapped.BaseObject : value) is null or string or System.ValueType;
+
+        /// <summary>The change these parameters describe for <paramref name="userId"/>; null, with the error written, when it cannot be made.</summary>
+        protected WeComUserChange? ToChange(string userId, string? name)
         {
             var change = ToTemplateChange(userId, name);
+            var main = Keeps(nameof(MainDepartment)) && MainDepartment != null ? new[] { MainDepartment } : null;
+            if (change is null || !TryResolveIds(main, tags: false, $"User '{userId}'", userId, out var mainId))
+            {
+                return null;
+            }
+
+            // An attribute is one text: a list or an object would be stored as its type name.
+            if (ExtAttr?.Cast<DictionaryEntry>().FirstOrDefault(e => !IsText(e.Value)) is { Key: { } badName } bad)
+            {
+                WriteError(ToErrorRecord(
+                    WeComException.InvalidInput("InvalidExtAttr", $"User '{userId}': the extended attribute '{badName}' must be one text value, not {(bad.Value is IEnumerable ? "a list" : "a " + (bad.Value is PSObject p ? p.BaseObject : bad.Value)!.GetType().Name)}."),
+                    userId));
+                return null;
+            }
+
             change.BizMail = BizMail;
-            change.MainDepartment = Keeps(nameof(MainDepartment)) ? MainDepartment : null;
+            change.MainDepartment = mainId?[0];
             change.DirectLeader = DirectLeader;
             change.ExternalPosition = ExternalPosition;
             change.ExtAttr = ExtAttr?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
@@ -181,7 +221,11 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            var user = ToChange(UserId, Name);
+            if (ToChange(UserId, Name) is not { } user)
+            {
+                return;
+            }
+
             user.Enable = Disabled ? false : (bool?)null;
             user.ToInvite = NoInvite ? false : (bool?)null;
             if (Approve(user.Validate(creating: true), user.UserId, user.ToString(), "Create member"))
@@ -205,16 +249,22 @@ namespace WeComPS.Commands
 
         /// <summary><para type="description">The member to change; members from Get-WeComUser bind by their UserId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string UserId { get; set; } = "";
 
         /// <summary><para type="description">A new name, 1 to 64 characters.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [BlankAsNull]
+        [BlankAsNull(Field = nameof(Name))]
         public string? Name { get; set; }
 
         /// <summary><para type="description">A new userid. WeCom allows renaming a member's userid only once.</para></summary>
         [Parameter]
         public string? NewUserId { get; set; }
+
+        /// <summary><para type="description">Text fields to empty, e.g. -Clear Position, Telephone. (An empty value or a blank CSV cell leaves a field unchanged.)</para></summary>
+        [Parameter]
+        [ValidateSet(nameof(Alias), nameof(Mobile), nameof(Email), nameof(BizMail), nameof(Telephone), nameof(Position), nameof(Address), nameof(ExternalPosition), IgnoreCase = true)]
+        public string[]? Clear { get; set; }
 
         /// <summary><para type="description">Writes each changed member, read back from WeCom.</para></summary>
         [Parameter]
@@ -239,14 +289,19 @@ namespace WeComPS.Commands
                 return;
             }
 
-            var change = ToChange(UserId, Name);
+            if (ToChange(UserId, Name) is not { } change)
+            {
+                return;
+            }
+
             if (PipedInput.IsRecord(InputObject))
             {
                 OnlyGivenOnCommandLine(change);
             }
 
             change.NewUserId = NewUserId;
-            if (Approve(change.Validate(creating: false), change.UserId, change.UserId, "Update member"))
+            change.Clear = Clear;
+            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), "Update member"))
             {
                 _changes.Add(change);
             }
@@ -283,6 +338,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">The members; members from Get-WeComUser and rows with a UserId column bind by property name.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [UserIdArgument]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[] UserId { get; set; } = new string[0];
 
         /// <summary>The approved userids, changed in EndProcessing.</summary>
@@ -293,13 +349,16 @@ namespace WeComPS.Commands
 
         /// <summary>How many userids came in, approved or not.</summary>
         protected int Asked { get; private set; }
+        /// <summary>How much the change matters, for naming members only when -WhatIf or -Confirm shows them.</summary>
+        protected abstract ConfirmImpact Impact { get; }
 
         protected override void ProcessRecord()
         {
             foreach (var id in UserId)
             {
                 Asked++;
-                if (Approve(UserOperations.CheckUserId(id), id, id, Action))
+                var invalid = UserOperations.CheckUserId(id);
+                if (Approve(invalid, id, invalid is null ? UserLabel(id, Impact) : id, Action))
                 {
                     Approved.Add(id);
                 }
@@ -323,6 +382,8 @@ namespace WeComPS.Commands
         protected abstract bool Enabled { get; }
 
         protected override string Action => Enabled ? "Enable member" : "Disable member";
+
+        protected override ConfirmImpact Impact => ConfirmImpact.Medium;
 
         protected override void EndProcessing() =>
             RunChanges(Approved.Count, (connection, ct) => connection.Users.SetEnabledAsync(Approved, Enabled, ProgressBar, MaxConcurrency, ct), passThru: ReadBackUsers(PassThru));
@@ -359,6 +420,8 @@ namespace WeComPS.Commands
         public string? MaxDelete { get; set; }
 
         protected override string Action => "Remove member";
+
+        protected override ConfirmImpact Impact => ConfirmImpact.High;
 
         protected override void EndProcessing()
         {

@@ -23,7 +23,7 @@ namespace WeComPS.Commands
         [SplitList]
         public string[]? Email { get; set; }
 
-        /// <summary><para type="description">Which mailbox -Email searches: Corporate (企业邮箱, the default) or Personal.</para></summary>
+        /// <summary><para type="description">Which mailbox -Email searches: Corporate (企业邮箱) or Personal. Without it, the corporate mailbox first, then the personal email.</para></summary>
         [Parameter]
         public WeComEmailType EmailType { get; set; } = WeComEmailType.Corporate;
 
@@ -32,7 +32,7 @@ namespace WeComPS.Commands
             // A row with both columns is looked up by mobile: one look-up per member.
             var lookups = Mobile != null
                 ? Mobile.Select(m => new WeComUserLookup { Mobile = m })
-                : (Email ?? new string[0]).Select(e => new WeComUserLookup { Email = e, EmailType = EmailType });
+                : (Email ?? new string[0]).Select(e => new WeComUserLookup { Email = e, EmailType = MyInvocation.BoundParameters.ContainsKey(nameof(EmailType)) ? EmailType : (WeComEmailType?)null });
             var before = _lookups.Count;
             _lookups.AddRange(lookups);
             if (_lookups.Count == before)
@@ -57,6 +57,7 @@ namespace WeComPS.Commands
         /// <summary><para type="description">The members; members from Get-WeComUser bind by their UserId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [UserIdArgument]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[] UserId { get; set; } = new string[0];
 
         protected override void ProcessRecord() => _userIds.AddRange(UserId);
@@ -108,13 +109,14 @@ namespace WeComPS.Commands
         /// <summary><para type="description">Users; members from Get-WeComUser and tag members bind by their UserId. In a CSV cell: "u1;u2".</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SplitList]
+        [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[]? UserId { get; set; }
 
-        /// <summary><para type="description">Departments, standing for all their members; departments from Get-WeComDepartment bind by their DepartmentId (an Id column of a CSV row does not).</para></summary>
+        /// <summary><para type="description">Departments, standing for all their members, by id, unique name or full path; departments from Get-WeComDepartment bind by their DepartmentId (an Id column of a CSV row does not).</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [SplitList(As = typeof(int))]
+        [SplitList]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int[]? DepartmentId { get; set; }
+        public string[]? DepartmentId { get; set; }
 
         /// <summary>False, with an error written, when this record names no user and no department.</summary>
         protected bool HasTargets()
@@ -133,6 +135,12 @@ namespace WeComPS.Commands
         protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action));
 
         /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
-        protected IEnumerable<int> ApprovedDepartments(string action) => (DepartmentId ?? new int[0]).Where(id => ShouldProcess($"department {id}", action));
+        protected IEnumerable<int> ApprovedDepartments(string action) =>
+            TryResolveIds(DepartmentId, tags: false, "", DepartmentId ?? (object)"", out var ids)
+                ? (ids ?? new int[0]).Where(id => ShouldProcess("department " + DepartmentLabel(id, Impact), action)).ToList()
+                : new List<int>();
+
+        /// <summary>The command's ConfirmImpact, for naming departments only when they are shown.</summary>
+        private ConfirmImpact Impact => GetType().GetCustomAttributes(typeof(CmdletAttribute), true).OfType<CmdletAttribute>().FirstOrDefault()?.ConfirmImpact ?? ConfirmImpact.Medium;
     }
 }
