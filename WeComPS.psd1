@@ -43,6 +43,9 @@
         'Export-WeComDepartment'
         'Export-WeComTagUser'
         'Invoke-WeComApi'
+        'Compare-WeComUser'
+        'Invoke-WeComUserPlan'
+        'Get-WeComJournal'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
