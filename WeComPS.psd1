@@ -44,7 +44,8 @@
         'Export-WeComTagUser'
         'Invoke-WeComApi'
         'Compare-WeComUser'
-        'Invoke-WeComUserPlan'
+        'Compare-WeComDepartment'
+        'Invoke-WeComPlan'
         'Get-WeComJournal'
     )
     FunctionsToExport      = @()

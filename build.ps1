@@ -142,7 +142,7 @@ he.yun,何云,he.yun@example.com,广州研发中心/云事业部/存储组,存�
         $plan | Export-Csv (Join-Path $work 'plan.csv') -NoTypeInformation -Encoding utf8
         Write-Host "Someone changes LiSi after the review; the reviewed plan is applied, with a journal (LiSi is refused as stale):" -ForegroundColor Cyan
         Set-WeComUser LiSi -Position 首席产品官
-        Import-Csv (Join-Path $work 'plan.csv') | Invoke-WeComUserPlan -JournalPath (Join-Path $work 'journal.jsonl') -Confirm:$false -ErrorAction Continue | Format-Table
+        Import-Csv (Join-Path $work 'plan.csv') | Invoke-WeComPlan -JournalPath (Join-Path $work 'journal.jsonl') -Confirm:$false -ErrorAction Continue | Format-Table
         Write-Host "The journal, read back:" -ForegroundColor Cyan
         Get-WeComJournal (Join-Path $work 'journal.jsonl') | Format-Table Time, Outcome, Action, Target, Connection
         Remove-Item $work -Recurse -Force

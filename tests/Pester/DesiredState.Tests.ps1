@@ -72,21 +72,21 @@ Describe 'Compare-WeComUser' -Tag CI {
         ($plan | Where-Object Action -EQ Delete).Count | Should -BeGreaterThan 15
         $hr | Compare-WeComUser -IncludeDelete -MaxDelete 5 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DeletionLimitExceeded,*'
-        { $plan | Invoke-WeComUserPlan -MaxDelete 10% -Confirm:$false } | Should -Throw -ErrorId 'DeletionLimitExceeded,WeComPS.Commands.InvokeWeComUserPlanCommand'
+        { $plan | Invoke-WeComPlan -MaxDelete 10% -Confirm:$false } | Should -Throw -ErrorId 'DeletionLimitExceeded,WeComPS.Commands.InvokeWeComPlanCommand'
         Get-WeComUser XiaoLiu | Should -Not -BeNullOrEmpty
     }
 }
 
-Describe 'Invoke-WeComUserPlan' -Tag CI {
+Describe 'Invoke-WeComPlan' -Tag CI {
     BeforeEach { Connect-FreshCorp }
 
     It 'applies a plan read back from CSV, and sends nothing under -WhatIf' {
         $path = Join-Path $work 'plan.csv'
         $hr | Compare-WeComUser | Export-Csv $path -NoTypeInformation -Encoding utf8
-        Import-Csv $path | Invoke-WeComUserPlan -WhatIf
+        Import-Csv $path | Invoke-WeComPlan -WhatIf
         (Get-WeComUser LiSi).Position | Should -Be '产品总监'
 
-        $results = Import-Csv $path | Invoke-WeComUserPlan -Confirm:$false
+        $results = Import-Csv $path | Invoke-WeComPlan -Confirm:$false
         $results.Status | Should -Be @('Succeeded', 'Succeeded')
         (Get-WeComUser LiSi).Position | Should -Be '技术总监'
         (Get-WeComUser LiSi).Mobile | Should -BeNullOrEmpty
@@ -96,7 +96,7 @@ Describe 'Invoke-WeComUserPlan' -Tag CI {
     It 'applies a plan read back from JSON through an import job with -Strategy Import' {
         $path = Join-Path $work 'plan.json'
         $hr | Compare-WeComUser -Property Position, Department -ErrorAction SilentlyContinue | ConvertTo-Json -Depth 4 | Set-Content $path -Encoding utf8
-        $results = Get-Content $path -Raw | ConvertFrom-Json | Invoke-WeComUserPlan -Strategy Import -Confirm:$false
+        $results = Get-Content $path -Raw | ConvertFrom-Json | Invoke-WeComPlan -Strategy Import -Confirm:$false
         $results.Strategy | Sort-Object -Unique | Should -Be Import
         $results.JobId | Sort-Object -Unique | Should -Not -BeNullOrEmpty
         (Get-WeComUser LiSi).Position | Should -Be '技术总监'
@@ -106,10 +106,10 @@ Describe 'Invoke-WeComUserPlan' -Tag CI {
     It 'refuses a stale item as an error naming it and applies the others' {
         $plan = $hr | Compare-WeComUser
         Set-WeComUser LiSi -Position 首席产品官
-        $results = $plan | Invoke-WeComUserPlan -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $results = $plan | Invoke-WeComPlan -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         ($results | Where-Object Target -EQ LiSi).Status | Should -Be Stale
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'StalePlanItem,WeComPS.Commands.InvokeWeComUserPlanCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'StalePlanItem,WeComPS.Commands.InvokeWeComPlanCommand'
         $err[0].Exception.Message | Should -Match 'LiSi.*首席产品官'
         (Get-WeComUser LiSi).Position | Should -Be 首席产品官
         Get-WeComUser chen.xin | Should -Not -BeNullOrEmpty
@@ -117,7 +117,7 @@ Describe 'Invoke-WeComUserPlan' -Tag CI {
 
     It 'creates missing departments, then the member in them, immediately' {
         $rows = 'UserId,Name,Email,Department', 'lin.hai,林海,lin.hai@example.com,广州研发中心/云事业部/存储组' | ConvertFrom-Csv
-        $results = $rows | Compare-WeComUser -CreateMissingDepartments | Invoke-WeComUserPlan -Strategy Immediate -Confirm:$false
+        $results = $rows | Compare-WeComUser -CreateMissingDepartments | Invoke-WeComPlan -Strategy Immediate -Confirm:$false
         $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
         $storage = Get-WeComDepartment | Where-Object Path -EQ '/广州研发中心/云事业部/存储组'
         (Get-WeComUser lin.hai).Department | Should -Be @($storage.Id)
@@ -128,8 +128,8 @@ Describe 'Invoke-WeComUserPlan' -Tag CI {
         try {
             $plan = $hr | Compare-WeComUser
             Set-WeComUser WangWu -Position 架构师
-            $plan | Invoke-WeComUserPlan -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
-            $hr | Compare-WeComUser | Invoke-WeComUserPlan -Confirm:$false | Out-Null
+            $plan | Invoke-WeComPlan -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+            $hr | Compare-WeComUser | Invoke-WeComPlan -Confirm:$false | Out-Null
             $entries = Get-WeComJournal
             $entries.Count | Should -Be 3
             $entries[0] | Should -BeOfType WeComPS.WeComJournalEntry
@@ -144,5 +144,28 @@ Describe 'Invoke-WeComUserPlan' -Tag CI {
         finally {
             Remove-Variable WeComJournalPath -Scope Global
         }
+    }
+}
+
+Describe 'Compare-WeComDepartment' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'plans departments given by path alone, and Invoke-WeComPlan applies them parents first' {
+        $rows = 'Path,Order', '广州研发中心/云事业部/存储组,10', '/广州研发中心/测试部,60' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComDepartment
+        ($plan | ForEach-Object { "$($_.Action) $($_.Target)" }) | Should -Be @(
+            'Create /广州研发中心/云事业部'
+            'Create /广州研发中心/云事业部/存储组'
+            'Update /广州研发中心/测试部')
+        $plan[2].Summary | Should -Be 'Order: 50 -> 60'
+        $results = $plan | Invoke-WeComPlan -Confirm:$false
+        $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+        (Get-WeComDepartment | Where-Object Path -EQ '/广州研发中心/云事业部/存储组').Order | Should -Be 10
+        (Get-WeComDepartment -Id 10).Order | Should -Be 60
+    }
+
+    It 'refuses a name WeCom forbids before anything is sent' {
+        'Path', '广州研发中心/坏:名' | ConvertFrom-Csv | Compare-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDepartmentName,*'
     }
 }

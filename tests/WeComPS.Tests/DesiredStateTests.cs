@@ -14,7 +14,7 @@ namespace WeComPS.Tests
         private static WeComDesiredUser Row(string userId, params (string Field, string? Value)[] fields) =>
             new WeComDesiredUser(userId, fields.Select(f => new KeyValuePair<string, string?>(f.Field, f.Value)));
 
-        private static Task<WeComUserPlan> PlanAsync(WeComConnection connection, WeComPlanOptions? options, params WeComDesiredUser[] rows) =>
+        private static Task<WeComPlan> PlanAsync(WeComConnection connection, WeComPlanOptions? options, params WeComDesiredUser[] rows) =>
             new DesiredStatePlanner(connection).PlanUsersAsync(rows, options ?? new WeComPlanOptions(), null, CancellationToken.None);
 
         private static async Task<List<(WeComPlanResult Result, WeComException? Error)>> ApplyAsync(WeComConnection connection, IReadOnlyList<WeComPlanItem> items, WeComApplyOptions? options = null)
@@ -254,6 +254,39 @@ namespace WeComPS.Tests
             Assert.Equal(2000, results.Count(r => r.Result.Status == WeComPlanResultStatus.Succeeded && r.Result.Strategy == WeComApplyStrategy.Import && r.Result.JobId != null));
             Assert.Equal(2000, (await AllAsync(connection)).Count(u => u.Position == "高级工程师"));
             Assert.Empty((await PlanAsync(connection, null, rows)).Items);
+        }
+
+        [Fact]
+        public async Task Departments_by_path_are_created_reordered_and_deleted_deepest_first()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            WeComDesiredDepartment Dept(string path, string? order = null) =>
+                new WeComDesiredDepartment(path, order is null ? new KeyValuePair<string, string?>[0] : new[] { new KeyValuePair<string, string?>("Order", order) });
+            await connection.Departments.CreateAsync(new[] { new WeComDepartmentChange { Name = "临时组", ParentId = 1 } }).ValuesAsync();
+            var keep = (await connection.Departments.GetTreeAsync(CancellationToken.None)).Where(d => d.Name != "临时组").Select(d => Dept(d.Path!.TrimStart('/')));
+
+            var plan = await new DesiredStatePlanner(connection).PlanDepartmentsAsync(
+                keep.Append(Dept("广州研发中心/测试部/自动化组", "7")).Append(Dept("广州研发中心/坏|名")).ToList(),
+                new WeComPlanOptions { IncludeDelete = true },
+                CancellationToken.None);
+
+            Assert.Equal("InvalidDepartmentName", Assert.Single(plan.Invalid).Error!.ErrorId);
+            Assert.Equal(new[] { "Create /广州研发中心/测试部/自动化组", "Delete /广州研发中心/临时组" }, plan.Items.Select(i => $"{i.Action} {i.Target}"));
+            Assert.Null(plan.DeletionRefused);
+            Assert.Equal("7", plan.Items[0].Changes["Order"]!.New);
+
+            var reorder = await new DesiredStatePlanner(connection).PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试部", "60") }, new WeComPlanOptions(), CancellationToken.None);
+            Assert.Equal(("50", "60"), (Assert.Single(Assert.Single(reorder.Items).Changes).Old, reorder.Items[0].Changes[0].New));
+
+            var results = await ApplyAsync(connection, plan.Items.Concat(reorder.Items).ToList());
+
+            var tree = await connection.Departments.GetTreeAsync(CancellationToken.None);
+            Assert.Equal(7, tree.Single(d => d.Path == "/广州研发中心/测试部/自动化组").Order);
+            Assert.Equal(60, tree.Single(d => d.Path == "/广州研发中心/测试部").Order);
+            Assert.DoesNotContain(tree, d => d.Name == "临时组");
+            Assert.Equal(3, results.Count(r => r.Result.Status == WeComPlanResultStatus.Succeeded));
+            Assert.Equal(WeComPlanResultStatus.Stale, (await ApplyAsync(connection, reorder.Items)).Single().Result.Status);
         }
 
         [Fact]

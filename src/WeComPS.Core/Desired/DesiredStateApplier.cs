@@ -22,7 +22,7 @@ namespace WeComPS
     /// for it. Departments are created first, parents first; then members change one call each (Immediate: per-item
     /// errors, and a lost answer is confirmed rather than sent twice) or in one import job (Import).
     /// </summary>
-    public sealed class DesiredStateApplier
+    public sealed partial class DesiredStateApplier
     {
         /// <summary>Plans with more member creates and updates than this go through an import job when the strategy is Auto.</summary>
         public const int ImmediateLimit = 1000;
@@ -84,9 +84,18 @@ namespace WeComPS
             }
 
             var tree = (await _connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false)).ToList();
-            foreach (var item in items.Where(i => i.ObjectType == WeComPlanObjectType.Department))
+            var departments = items.Where(i => i.ObjectType == WeComPlanObjectType.Department && i.Action != WeComPlanAction.Unchanged).ToList();
+            var departmentDeletes = departments.Where(i => i.Action == WeComPlanAction.Delete).ToList();
+            if (departmentDeletes.Count > 0 && (options.DeletionLimit ?? DeletionLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)
             {
-                var (status, error) = await CreateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false);
+                throw tooMany;
+            }
+
+            foreach (var item in departments.Where(i => i.Action != WeComPlanAction.Delete))
+            {
+                var (status, error) = item.Action == WeComPlanAction.Create
+                    ? await CreateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false)
+                    : await UpdateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false);
                 Report(item, status, WeComApplyStrategy.Immediate, error);
             }
 
@@ -168,6 +177,11 @@ namespace WeComPS
             {
                 await RunAsync(deleted, _connection.Users.DeleteAsync(deleted.Select(d => d.Target), progress, cancellationToken), id => id).ConfigureAwait(false);
             }
+
+            if (departmentDeletes.Count > 0)
+            {
+                await DeleteDepartmentsAsync(departmentDeletes, tree, (item, status, error) => Report(item, status, WeComApplyStrategy.Immediate, error), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         /// <summary>Creates and updates members in one batch/syncuser job and reports each row's result.</summary>
@@ -212,11 +226,6 @@ namespace WeComPS
         /// <summary>Creates a planned department under its parent unless its path exists already (stale); adds it to <paramref name="tree"/>.</summary>
         private async Task<(WeComPlanResultStatus, WeComException?)> CreateDepartmentAsync(WeComPlanItem item, List<WeComDepartment> tree, CancellationToken cancellationToken)
         {
-            if (item.Action != WeComPlanAction.Create)
-            {
-                return (WeComPlanResultStatus.Failed, WeComException.InvalidInput("UnsupportedPlanItem", $"{item}: a plan creates departments only; change them with Set-WeComDepartment."));
-            }
-
             if (tree.Any(d => string.Equals(d.Path, "/" + item.Target.Trim('/'), StringComparison.OrdinalIgnoreCase)))
             {
                 return (WeComPlanResultStatus.Stale, WeComException.InvalidInput("StalePlanItem", $"{item} is stale (it exists now): nothing was sent for it."));
@@ -243,6 +252,11 @@ namespace WeComPS
                 var created = result.Value!;
                 created.Path = tree.First(d => d.Id == parent).Path + "/" + name;
                 tree.Add(created);
+                if (item.Changes["Order"]?.New != null || item.Changes["NameEn"]?.New is { Length: > 0 })
+                {
+                    var details = new WeComPlanItem { Action = WeComPlanAction.Update, ObjectType = item.ObjectType, Target = created.Path, Changes = new WeComFieldChanges(item.Changes.Where(c => c.Field == "Order" || c.Field == "NameEn").Select(c => new WeComFieldChange { Field = c.Field, Old = c.Field == "Order" ? created.Order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "", New = c.New })) };
+                    return await UpdateDepartmentAsync(details, tree, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return (WeComPlanResultStatus.Succeeded, null);

@@ -37,7 +37,7 @@ namespace WeComPS
     /// Compares desired members with the directory and lists each difference field by field (old -> new), covering
     /// only the fields the rows own: everything else stays as WeCom has it.
     /// </summary>
-    public sealed class DesiredStatePlanner
+    public sealed partial class DesiredStatePlanner
     {
         private readonly WeComConnection _connection;
 
@@ -53,7 +53,7 @@ namespace WeComPS
         /// The plan that makes the directory's members match <paramref name="rows"/>: one read of the department tree
         /// and of every member's record, then no request at all.
         /// </summary>
-        public async Task<WeComUserPlan> PlanUsersAsync(IEnumerable<WeComDesiredUser> rows, WeComPlanOptions options, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
+        public async Task<WeComPlan> PlanUsersAsync(IEnumerable<WeComDesiredUser> rows, WeComPlanOptions options, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
         {
             var tree = await _connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false);
             var current = new Dictionary<string, WeComUser>(StringComparer.OrdinalIgnoreCase);
@@ -71,7 +71,7 @@ namespace WeComPS
         }
 
         /// <summary>The plan for <paramref name="rows"/> against a tree and members already read.</summary>
-        internal static WeComUserPlan Plan(IEnumerable<WeComDesiredUser> rows, IReadOnlyList<WeComDepartment> tree, IReadOnlyDictionary<string, WeComUser> current, WeComPlanOptions options)
+        internal static WeComPlan Plan(IEnumerable<WeComDesiredUser> rows, IReadOnlyList<WeComDepartment> tree, IReadOnlyDictionary<string, WeComUser> current, WeComPlanOptions options)
         {
             var paths = new DepartmentPaths(tree, options.CreateMissingDepartments);
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -115,7 +115,7 @@ namespace WeComPS
                     Changes = new WeComFieldChanges(u.Name is null ? new WeComFieldChange[0] : new[] { new WeComFieldChange { Field = "Name", Old = u.Name } }),
                 }).ToList()
                 : new List<WeComPlanItem>();
-            return new WeComUserPlan
+            return new WeComPlan
             {
                 Items = paths.Creates.Concat(items).Concat(deletes).ToList(),
                 Invalid = invalid,

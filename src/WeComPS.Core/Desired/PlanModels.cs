@@ -92,7 +92,7 @@ namespace WeComPS
     /// <summary>
     /// One difference between the desired rows and the directory: a member or department to create, update or delete,
     /// with each field it changes as old -> new. Export-Csv and ConvertTo-Json write it, and their rows pipe back into
-    /// Invoke-WeComUserPlan.
+    /// Invoke-WeComPlan.
     /// </summary>
     public sealed class WeComPlanItem
     {
@@ -111,7 +111,7 @@ namespace WeComPS
     }
 
     /// <summary>A plan: its items (departments to create first, then members), the rows that could not be planned, and what could not be compared.</summary>
-    public sealed class WeComUserPlan
+    public sealed class WeComPlan
     {
         public IReadOnlyList<WeComPlanItem> Items { get; internal set; } = new WeComPlanItem[0];
         /// <summary>Rows that cannot be planned, each error naming its row.</summary>

@@ -8,46 +8,44 @@ using System.Management.Automation;
 namespace WeComPS.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Compares desired members (Import-Csv rows, objects) with the directory and writes one plan item per difference: create, update or delete, each changed field as old -> new. Sends nothing.</para>
+    /// What Compare-WeComUser and Compare-WeComDepartment share: the rows as owned fields (their columns, or
+    /// -Property), what the plan includes, and writing it with its errors and a one-line summary.
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "WeComUser")]
-    [OutputType(typeof(WeComPlanItem))]
-    public sealed class CompareWeComUserCommand : WeComCmdlet
+    public abstract class ComparePlanCommand : WeComCmdlet
     {
-        private readonly List<WeComDesiredUser> _rows = new List<WeComDesiredUser>();
         private readonly SortedSet<string> _ignored = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         private HashSet<string>? _owned;
-        private DeletionLimit? _limit;
 
-        /// <summary><para type="description">A desired member: a row with a UserId column and the fields the source owns (Name, Position, Mobile, Department as "2;5" or paths such as 广州研发中心/测试部, ...). A blank cell means the field is empty; a column that is absent is not compared.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-        public PSObject InputObject { get; set; } = null!;
+        /// <summary><para type="description">Plans the deletion of what is in WeCom but not in the rows, within -MaxDelete.</para></summary>
+        [Parameter]
+        public SwitchParameter IncludeDelete { get; set; }
+
+        /// <summary><para type="description">Also writes what already matches, as Unchanged, and the unchanged fields of what changes.</para></summary>
+        [Parameter]
+        public SwitchParameter IncludeUnchanged { get; set; }
+
+        /// <summary><para type="description">The most deletions the plan may have: a count (50, the default) or a percentage (10%). A plan over it is an error, and Invoke-WeComPlan refuses it.</para></summary>
+        [Parameter]
+        public string? MaxDelete { get; set; }
 
         /// <summary><para type="description">The fields the source owns; only these are compared. Defaults to the columns of the rows that a plan can compare.</para></summary>
         [Parameter]
         public string[]? Property { get; set; }
 
-        /// <summary><para type="description">Also writes members whose fields already match, as Unchanged, and the unchanged fields of the members that change.</para></summary>
-        [Parameter]
-        public SwitchParameter IncludeUnchanged { get; set; }
+        /// <summary>The deletion limit of -MaxDelete, or null for the default.</summary>
+        protected DeletionLimit? Limit { get; private set; }
 
-        /// <summary><para type="description">Plans the deletion of every member who is in WeCom but not in the rows, within -MaxDelete.</para></summary>
-        [Parameter]
-        public SwitchParameter IncludeDelete { get; set; }
+        /// <summary>The field a column names, or null when the plan does not compare it.</summary>
+        protected abstract string? FieldOf(string column);
 
-        /// <summary><para type="description">The most deletions the plan may have: a count (50, the default) or a percentage of the members (10%). A plan over it is an error, and Invoke-WeComUserPlan refuses it.</para></summary>
-        [Parameter]
-        public string? MaxDelete { get; set; }
-
-        /// <summary><para type="description">Plans the creation of the departments of paths that do not exist, parents first. Without it an unknown department is an error naming it.</para></summary>
-        [Parameter]
-        public SwitchParameter CreateMissingDepartments { get; set; }
+        /// <summary>The fields this plan compares, for the error about -Property.</summary>
+        protected abstract IEnumerable<string> Fields { get; }
 
         protected override void BeginProcessing()
         {
             try
             {
-                _limit = MaxDelete is null ? null : DeletionLimit.Parse(MaxDelete);
+                Limit = MaxDelete is null ? null : DeletionLimit.Parse(MaxDelete);
             }
             catch (WeComException ex)
             {
@@ -59,46 +57,48 @@ namespace WeComPS.Commands
                 return;
             }
 
-            var unknown = Property.Where(p => DesiredStatePlanner.UserField(p) is null).ToList();
+            var unknown = Property.Where(p => FieldOf(p) is null).ToList();
             if (unknown.Count > 0)
             {
-                ThrowTerminatingError(ToErrorRecord(
-                    WeComException.InvalidInput("InvalidProperty", $"A plan cannot compare {string.Join(", ", unknown)}: use {string.Join(", ", DesiredStatePlanner.UserFields)}."), Property));
+                ThrowTerminatingError(ToErrorRecord(WeComException.InvalidInput("InvalidProperty", $"A plan cannot compare {string.Join(", ", unknown)}: use {string.Join(", ", Fields)}."), Property));
             }
 
-            _owned = new HashSet<string>(Property.Select(p => DesiredStatePlanner.UserField(p)!), StringComparer.OrdinalIgnoreCase);
+            _owned = new HashSet<string>(Property.Select(p => FieldOf(p)!), StringComparer.OrdinalIgnoreCase);
         }
 
-        protected override void ProcessRecord()
+        /// <summary>
+        /// The key column (<paramref name="key"/>) of <paramref name="row"/> and its owned fields as text; null, with an
+        /// error written, when the key is missing.
+        /// </summary>
+        protected (string Key, List<KeyValuePair<string, string?>> Fields)? Read(PSObject row, string key)
         {
-            var properties = InputObject.Properties.Where(p => p.IsGettable).ToList();
-            var userId = Text(properties.FirstOrDefault(p => string.Equals(p.Name, "UserId", StringComparison.OrdinalIgnoreCase))?.Value);
-            if (string.IsNullOrWhiteSpace(userId))
+            var properties = row.Properties.Where(p => p.IsGettable).ToList();
+            var value = Text(properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))?.Value);
+            if (string.IsNullOrWhiteSpace(value))
             {
-                WriteError(ToErrorRecord(WeComException.InvalidInput("MissingUserId", $"The row '{InputObject}' has no UserId: every desired member needs one."), InputObject));
-                return;
+                WriteError(ToErrorRecord(WeComException.InvalidInput("Missing" + key, $"The row '{row}' has no {key}: every row needs one."), row));
+                return null;
             }
 
             var fields = new List<KeyValuePair<string, string?>>();
-            foreach (var property in properties.Where(p => !string.Equals(p.Name, "UserId", StringComparison.OrdinalIgnoreCase)))
+            foreach (var property in properties.Where(p => !string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)))
             {
-                var field = DesiredStatePlanner.UserField(property.Name);
+                var field = FieldOf(property.Name);
                 if (field is null || (_owned != null && !_owned.Contains(field)))
                 {
                     _ignored.Add(property.Name);
-                    continue;
                 }
-
-                if (Text(property.Value) is { } value)
+                else if (Text(property.Value) is { } text)
                 {
-                    fields.Add(new KeyValuePair<string, string?>(field, value));
+                    fields.Add(new KeyValuePair<string, string?>(field, text));
                 }
             }
 
-            _rows.Add(new WeComDesiredUser(userId!, fields));
+            return (value!, fields);
         }
 
-        protected override void EndProcessing()
+        /// <summary>Makes the plan with <paramref name="plan"/>, then writes its errors, warnings, items and summary.</summary>
+        protected void WritePlan(Func<WeComConnection, WeComPlanOptions, System.Threading.CancellationToken, System.Threading.Tasks.Task<WeComPlan>> plan, bool createMissing)
         {
             if (_ignored.Count > 0)
             {
@@ -106,27 +106,27 @@ namespace WeComPS.Commands
             }
 
             var connection = ResolveConnection();
-            var options = new WeComPlanOptions { IncludeUnchanged = IncludeUnchanged, IncludeDelete = IncludeDelete, CreateMissingDepartments = CreateMissingDepartments, DeletionLimit = _limit };
-            WeComUserPlan? plan = null;
-            RunAsync(async ct => plan = await new DesiredStatePlanner(connection).PlanUsersAsync(_rows, options, ProgressBar, ct).ConfigureAwait(false));
-            foreach (var invalid in plan!.Invalid)
+            var options = new WeComPlanOptions { IncludeUnchanged = IncludeUnchanged, IncludeDelete = IncludeDelete, CreateMissingDepartments = createMissing, DeletionLimit = Limit };
+            WeComPlan? made = null;
+            RunAsync(async ct => made = await plan(connection, options, ct).ConfigureAwait(false));
+            foreach (var invalid in made!.Invalid)
             {
                 WriteError(ToErrorRecord(invalid.Error!, invalid.Target));
             }
 
-            if (plan.NotCompared.Count > 0)
+            if (made.NotCompared.Count > 0)
             {
-                WriteWarning($"WeCom did not return {string.Join(", ", plan.NotCompared)} to this secret for some members: those fields were not compared for them.");
+                WriteWarning($"WeCom did not return {string.Join(", ", made.NotCompared)} to this secret for some members: those fields were not compared for them.");
             }
 
-            if (plan.DeletionRefused != null)
+            if (made.DeletionRefused != null)
             {
-                WriteError(ToErrorRecord(plan.DeletionRefused, null));
+                WriteError(ToErrorRecord(made.DeletionRefused, null));
             }
 
-            WriteObject(plan.Items, enumerateCollection: true);
-            Say($"Plan: create {plan.Count(WeComPlanAction.Create)}, update {plan.Count(WeComPlanAction.Update)}, delete {plan.Count(WeComPlanAction.Delete)}"
-                + (IncludeUnchanged ? $", unchanged {plan.Count(WeComPlanAction.Unchanged)}" : "") + $"; {plan.Invalid.Count} row(s) refused.");
+            WriteObject(made.Items, enumerateCollection: true);
+            Say($"Plan: create {made.Count(WeComPlanAction.Create)}, update {made.Count(WeComPlanAction.Update)}, delete {made.Count(WeComPlanAction.Delete)}"
+                + (IncludeUnchanged ? $", unchanged {made.Count(WeComPlanAction.Unchanged)}" : "") + $"; {made.Invalid.Count} row(s) refused.");
         }
 
         /// <summary>A cell or property as text: lists as "2;5", yes/no as true/false; null stays null (not owned).</summary>
@@ -146,11 +146,73 @@ namespace WeComPS.Commands
     }
 
     /// <summary>
-    /// <para type="synopsis">Applies a plan from Compare-WeComUser, or its rows read back from CSV or JSON: creates departments, then creates, updates and deletes members, after checking each item against the directory as it is now. Needs the contacts-sync secret.</para>
+    /// <para type="synopsis">Compares desired members (Import-Csv rows, objects) with the directory and writes one plan item per difference: create, update or delete, each changed field as old -> new. Sends nothing.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "WeComUserPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsData.Compare, "WeComUser")]
+    [OutputType(typeof(WeComPlanItem))]
+    public sealed class CompareWeComUserCommand : ComparePlanCommand
+    {
+        private readonly List<WeComDesiredUser> _rows = new List<WeComDesiredUser>();
+
+        /// <summary><para type="description">A desired member: a row with a UserId column and the fields the source owns (Name, Position, Mobile, Department as "2;5" or paths such as 广州研发中心/测试部, ...). A blank cell means the field is empty; a column that is absent is not compared.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        public PSObject InputObject { get; set; } = null!;
+
+        /// <summary><para type="description">Plans the creation of the departments of paths that do not exist, parents first. Without it an unknown department is an error naming it.</para></summary>
+        [Parameter]
+        public SwitchParameter CreateMissingDepartments { get; set; }
+
+        protected override IEnumerable<string> Fields => DesiredStatePlanner.UserFields;
+
+        protected override string? FieldOf(string column) => DesiredStatePlanner.UserField(column);
+
+        protected override void ProcessRecord()
+        {
+            if (Read(InputObject, "UserId") is { } row)
+            {
+                _rows.Add(new WeComDesiredUser(row.Key, row.Fields));
+            }
+        }
+
+        protected override void EndProcessing() =>
+            WritePlan((connection, options, ct) => new DesiredStatePlanner(connection).PlanUsersAsync(_rows, options, ProgressBar, ct), CreateMissingDepartments);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Compares desired departments, given by path, with the tree and writes one plan item per difference: departments to create (parents first), to reorder or rename in English, and with -IncludeDelete to delete. Sends nothing.</para>
+    /// </summary>
+    [Cmdlet(VerbsData.Compare, "WeComDepartment")]
+    [OutputType(typeof(WeComPlanItem))]
+    public sealed class CompareWeComDepartmentCommand : ComparePlanCommand
+    {
+        private readonly List<WeComDesiredDepartment> _rows = new List<WeComDesiredDepartment>();
+
+        /// <summary><para type="description">A desired department: a row with a Path column (广州研发中心/邮箱产品部) and, when the source owns them, Order and NameEn.</para></summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        public PSObject InputObject { get; set; } = null!;
+
+        protected override IEnumerable<string> Fields => DesiredStatePlanner.DepartmentFields;
+
+        protected override string? FieldOf(string column) => DesiredStatePlanner.DepartmentFields.FirstOrDefault(f => string.Equals(f, column, StringComparison.OrdinalIgnoreCase));
+
+        protected override void ProcessRecord()
+        {
+            if (Read(InputObject, "Path") is { } row)
+            {
+                _rows.Add(new WeComDesiredDepartment(row.Key, row.Fields));
+            }
+        }
+
+        protected override void EndProcessing() =>
+            WritePlan((connection, options, ct) => new DesiredStatePlanner(connection).PlanDepartmentsAsync(_rows, options, ct), createMissing: true);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Applies a plan from Compare-WeComUser or Compare-WeComDepartment, or its rows read back from CSV or JSON: creates and updates departments, creates, updates and deletes members, then deletes departments, after checking each item against the directory as it is now. Needs the contacts-sync secret.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "WeComPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(WeComPlanResult))]
-    public sealed class InvokeWeComUserPlanCommand : WeComCmdlet
+    public sealed class InvokeWeComPlanCommand : WeComCmdlet
     {
         private readonly List<WeComPlanItem> _items = new List<WeComPlanItem>();
         private DeletionLimit? _limit;
@@ -259,7 +321,7 @@ namespace WeComPS.Commands
     }
 
     /// <summary>
-    /// <para type="synopsis">Reads a journal written by Invoke-WeComUserPlan -JournalPath (or $WeComJournalPath) back as objects, oldest first.</para>
+    /// <para type="synopsis">Reads a journal written by Invoke-WeComPlan -JournalPath (or $WeComJournalPath) back as objects, oldest first.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "WeComJournal")]
     [OutputType(typeof(WeComJournalEntry))]
