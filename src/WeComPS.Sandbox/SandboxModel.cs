@@ -20,6 +20,11 @@ namespace WeComPS.Sandbox
         public bool IsContactsSync { get; set; }
         /// <summary>Created after 2022-06-20: user/get and user/list leave out avatar, gender, mobile, email, biz_mail, qr_code, address.</summary>
         public bool WithholdsSensitiveFields { get; set; }
+        /// <summary>
+        /// A contacts-sync secret called from an IP added to the tool after 2022-08-15: the detail reads (user/get,
+        /// user/list, user/simplelist, department/list, department/get and the exports but taguser) answer 48009.
+        /// </summary>
+        public bool CallsFromNewIp { get; set; }
         /// <summary>The departments whose subtrees the app can see (可见范围); null for the whole corp.</summary>
         public IReadOnlyList<int>? VisibleDepartments { get; set; }
     }

@@ -1,4 +1,4 @@
-# The directory as desired state: a plan from HR rows, reviewed as CSV or JSON, applied exactly, and the journal.
+﻿# The directory as desired state: a plan from HR rows, reviewed as CSV or JSON, applied exactly, and the journal.
 # Each Describe has its own sample corp served over loopback HTTP.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')

@@ -290,6 +290,40 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task An_app_secret_plans_from_what_it_can_read_and_names_the_fields_it_could_not_compare()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var app = corp.Connect(WeComSandbox.SampleAppSecret);
+
+            var plan = await PlanAsync(app, null, Row("LiSi", ("Position", "技术总监"), ("Mobile", "13900000009"), ("Email", "lisi@example.com")));
+
+            Assert.Equal(new[] { "Email", "Mobile" }, plan.NotCompared);
+            Assert.Equal("Position", Assert.Single(Assert.Single(plan.Items).Changes).Field);
+        }
+
+        [Fact]
+        public async Task A_contacts_sync_secret_on_a_new_ip_plans_and_applies_departments_by_id()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            corp.Sandbox.AddApp(new SandboxApp("通讯录同步（新IP）", "sandbox-new-ip-secret") { IsContactsSync = true, CallsFromNewIp = true });
+            var connection = corp.Connect("sandbox-new-ip-secret");
+
+            var plan = await PlanAsync(connection, null,
+                Row("WangWu", ("Department", "5;6"), ("Position", "架构师")),
+                Row("ZhaoLiu", ("Department", "广州研发中心/测试部")));
+
+            Assert.Equal(new[] { "Position" }, plan.NotCompared);
+            Assert.Equal("DepartmentNamesUnreadable", Assert.Single(plan.Invalid).Error!.ErrorId);
+            var change = Assert.Single(Assert.Single(plan.Items).Changes);
+            Assert.Equal(("Department", "5", "5;6"), (change.Field, change.Old, change.New));
+
+            var results = await ApplyAsync(connection, plan.Items);
+
+            Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(results).Result.Status);
+            Assert.Equal(new[] { 5, 6 }, (await UserAsync(corp.Connect(), "WangWu")).Department);
+        }
+
+        [Fact]
         public void Plan_changes_read_back_from_their_text()
         {
             var changes = new WeComFieldChanges(new[] { new WeComFieldChange { Field = "Position", Old = "产品总监", New = "技术总监" }, new WeComFieldChange { Field = "Telephone", Old = "020-1", New = "" }, new WeComFieldChange { Field = "Name", New = "陈新" } });

@@ -28,12 +28,18 @@ namespace WeComPS
         public IReadOnlyList<WeComPlanItem> Creates => _creates;
 
         /// <summary>The department's full path, or its id when the tree does not have it.</summary>
-        public string Label(int id) => _byId.TryGetValue(id, out var d) && d.Path != null ? d.Path : id.ToString(CultureInfo.InvariantCulture);
+        public string Label(int id) => _byId.TryGetValue(id, out var d) && d.Path != null && d.Name != null ? d.Path : id.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>The id of the department <paramref name="text"/> names (planned ones have ids below 0); throws DepartmentNotFound naming it.</summary>
         public int Resolve(string text)
         {
             int id;
+            if (NameResolver.AsId(text) is null && _all.Count > 0 && _all.All(d => d.Name is null))
+            {
+                throw WeComException.InvalidInput(
+                    "DepartmentNamesUnreadable", $"Department '{text}': department names cannot be read with this secret (48009 on an IP added after 2022-08-15), so give the department's id.");
+            }
+
             try
             {
                 id = NameResolver.FindDepartment(_all, text);

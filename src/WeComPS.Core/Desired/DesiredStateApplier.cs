@@ -83,7 +83,7 @@ namespace WeComPS
                 }
             }
 
-            var tree = (await _connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false)).ToList();
+            var tree = (await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false)).ToList();
             var departments = items.Where(i => i.ObjectType == WeComPlanObjectType.Department && i.Action != WeComPlanAction.Unchanged).ToList();
             var departmentDeletes = departments.Where(i => i.Action == WeComPlanAction.Delete).ToList();
             if (departmentDeletes.Count > 0 && (options.DeletionLimit ?? DeletionLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)
@@ -296,6 +296,11 @@ namespace WeComPS
             {
                 await foreach (var result in _connection.Users.GetAsync(ids.Where(id => UserOperations.CheckUserId(id) is null), null, cancellationToken).ConfigureAwait(false))
                 {
+                    if (result.Error?.ErrCode == 48009)
+                    {
+                        return (await DirectoryReads.ListIdsAsync(_connection, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => ItemResult<WeComUser>.Ok(p.Value), StringComparer.OrdinalIgnoreCase);
+                    }
+
                     var missing = result.Error is { } e && (e.Kind == WeComErrorKind.NotFound || e.ErrCode == 60111 || e.ErrCode == 46004);
                     if (!missing)
                     {
@@ -306,25 +311,22 @@ namespace WeComPS
                 return found;
             }
 
-            await foreach (var result in _connection.Users.GetAllAsync(simple: false, null, null, cancellationToken).ConfigureAwait(false))
-            {
-                if (result.Error != null)
-                {
-                    throw result.Error.About("Reading the directory to check the plan against it");
-                }
-
-                found[result.Value!.UserId] = result;
-            }
-
-            return found;
+            return (await DirectoryReads.MembersAsync(_connection, null, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => ItemResult<WeComUser>.Ok(p.Value), StringComparer.OrdinalIgnoreCase);
         }
 
         private async Task<int> CountMembersAsync(CancellationToken cancellationToken)
         {
             var count = 0;
-            await foreach (var result in _connection.Users.GetAllAsync(simple: true, null, null, cancellationToken).ConfigureAwait(false))
+            try
             {
-                count += result.Error is null ? 1 : throw result.Error.About("Counting the members for the deletion limit");
+                await foreach (var result in _connection.Users.GetAllAsync(simple: true, null, null, cancellationToken).ConfigureAwait(false))
+                {
+                    count += result.Error is null ? 1 : throw result.Error.About("Counting the members for the deletion limit");
+                }
+            }
+            catch (WeComException ex) when (ex.ErrCode == 48009)
+            {
+                return (await DirectoryReads.ListIdsAsync(_connection, cancellationToken).ConfigureAwait(false)).Count;
             }
 
             return count;

@@ -29,7 +29,7 @@ namespace WeComPS
 
         /// <summary>The plan that makes the department tree match <paramref name="rows"/>: one read of the tree.</summary>
         public async Task<WeComPlan> PlanDepartmentsAsync(IEnumerable<WeComDesiredDepartment> rows, WeComPlanOptions options, CancellationToken cancellationToken) =>
-            PlanDepartments(rows, await _connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false), options);
+            PlanDepartments(rows, await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false), options);
 
         internal static WeComPlan PlanDepartments(IEnumerable<WeComDesiredDepartment> rows, IReadOnlyList<WeComDepartment> tree, WeComPlanOptions options)
         {

@@ -55,18 +55,8 @@ namespace WeComPS
         /// </summary>
         public async Task<WeComPlan> PlanUsersAsync(IEnumerable<WeComDesiredUser> rows, WeComPlanOptions options, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
         {
-            var tree = await _connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false);
-            var current = new Dictionary<string, WeComUser>(StringComparer.OrdinalIgnoreCase);
-            await foreach (var result in _connection.Users.GetAllAsync(simple: false, progress, null, cancellationToken).ConfigureAwait(false))
-            {
-                if (result.Error != null)
-                {
-                    throw result.Error.About("Reading the directory to compare it with the rows");
-                }
-
-                current[result.Value!.UserId] = result.Value;
-            }
-
+            var tree = await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false);
+            var current = await DirectoryReads.MembersAsync(_connection, progress, cancellationToken).ConfigureAwait(false);
             return Plan(rows, tree, current, options);
         }
 
@@ -141,7 +131,7 @@ namespace WeComPS
             foreach (var field in fields)
             {
                 var old = MemberFields.Current(now, field, paths.Label);
-                if (old is null && field != "Order" && field != "IsLeaderInDept")
+                if (old is null)
                 {
                     notCompared.Add(field);
                     continue;
