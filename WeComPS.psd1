@@ -43,6 +43,10 @@
         'Export-WeComDepartment'
         'Export-WeComTagUser'
         'Invoke-WeComApi'
+        'Compare-WeComUser'
+        'Compare-WeComDepartment'
+        'Invoke-WeComPlan'
+        'Get-WeComJournal'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -6,7 +6,8 @@
     Test    - Build, then the xunit suites and the Pester suite against out/WeComPS.
     Pester  - the Pester suite only, against an already built out/WeComPS, in a fresh process of the
               PowerShell running this script (pwsh, or Windows PowerShell 5.1).
-    Demo    - Build, then reads the built-in sandbox corp with the module, as an admin would.
+    Demo    - Build, then reads and changes the built-in sandbox corp with the module, as an admin would, ending with
+              an HR CSV planned, reviewed, applied and journaled.
     Package - Build, validate the manifest, then pack out/WeComPS into out/WeComPS.<version>.nupkg, ready
               for the PowerShell Gallery, with PSResourceGet (or PowerShellGet 2) and a temporary local repository.
               -NoBuild packs out/WeComPS as it is built (the Pester suite does, while the module is loaded).
@@ -138,5 +139,23 @@ zhou.lan,周岚,9,iOS 工程师,13900000009
         Connect-WeCom -Sandbox -Name recommended -Secret $newIp -AppSecret (ConvertTo-SecureString 'sandbox-directory-app-secret' -AsPlainText -Force) | Out-Null
         Get-WeComDepartment | Select-Object -First 3 | Format-Table
         Get-WeComConnection recommended | Format-List Name, Secrets, LimitedReads
+        Write-Host "Desired state: an HR CSV, the plan it makes (only its columns are compared), saved for review:" -ForegroundColor Cyan
+        $work = Join-Path ([System.IO.Path]::GetTempPath()) "wecom-demo-$([guid]::NewGuid())"
+        New-Item -ItemType Directory $work | Out-Null
+        @'
+UserId,Name,Email,Department,Position
+LiSi,李四,lisi@example.com,广州研发中心/邮箱产品部;广州研发中心/邮箱产品部/邮箱后台组,技术总监
+WangWu,王五,wangwu@example.com,广州研发中心/邮箱产品部/邮箱后台组,后台工程师
+he.yun,何云,he.yun@example.com,广州研发中心/云事业部/存储组,存储工程师
+'@ | Set-Content (Join-Path $work 'hr.csv') -Encoding utf8
+        $plan = Import-Csv (Join-Path $work 'hr.csv') | Compare-WeComUser -CreateMissingDepartments
+        $plan | Format-Table
+        $plan | Export-Csv (Join-Path $work 'plan.csv') -NoTypeInformation -Encoding utf8
+        Write-Host "Someone changes LiSi after the review; the reviewed plan is applied, with a journal (LiSi is refused as stale):" -ForegroundColor Cyan
+        Set-WeComUser LiSi -Position 首席产品官
+        Import-Csv (Join-Path $work 'plan.csv') | Invoke-WeComPlan -JournalPath (Join-Path $work 'journal.jsonl') -Confirm:$false -ErrorAction Continue | Format-Table
+        Write-Host "The journal, read back:" -ForegroundColor Cyan
+        Get-WeComJournal (Join-Path $work 'journal.jsonl') | Format-Table Time, Outcome, Action, Target, Connection
+        Remove-Item $work -Recurse -Force
     }
 }

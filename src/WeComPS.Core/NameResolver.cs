@@ -180,7 +180,7 @@ namespace WeComPS
 
         /// <summary>
         /// The id of the department <paramref name="text"/> names in <paramref name="tree"/>: an id, a full path
-        /// (starting with /), or a name only one department has. Throws DepartmentNotFound or AmbiguousDepartmentName.
+        /// (广州研发中心/测试部, with or without the leading /), or a name only one department has. Throws DepartmentNotFound or AmbiguousDepartmentName.
         /// </summary>
         public static int FindDepartment(IEnumerable<WeComDepartment> tree, string text)
         {
@@ -192,7 +192,7 @@ namespace WeComPS
 
             var all = tree.ToList();
             var path = "/" + wanted.Trim('/');
-            var matches = wanted.StartsWith("/", StringComparison.Ordinal)
+            var matches = wanted.IndexOf('/') >= 0
                 ? all.Where(d => string.Equals(d.Path, path, StringComparison.OrdinalIgnoreCase)).ToList()
                 : all.Where(d => string.Equals(d.Name, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
             return matches.Count switch

@@ -159,6 +159,12 @@ namespace WeComPS.Sandbox
             }
         }
 
+        /// <summary>The reads WeCom refuses (48009) to a contacts-sync secret called from an IP added after 2022-08-15.</summary>
+        private static readonly HashSet<string> DetailReads = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "user/get", "user/list", "user/simplelist", "department/list", "department/get", "export/simple_user", "export/user", "export/department",
+        };
+
         /// <summary>
         /// Serves one call at once: <paramref name="path"/> below /cgi-bin/ (or an export file's path), the raw query
         /// string, the JSON body or the uploaded form. Injected faults that replace the answer apply; latency and the

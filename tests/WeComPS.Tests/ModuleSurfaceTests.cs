@@ -15,7 +15,7 @@ namespace WeComPS.Tests
         /// </summary>
         private static readonly HashSet<string> ReadOnlyVerbs = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            "Get", "Find", "Test", "Resolve", "Convert", "ConvertFrom", "ConvertTo", "Connect", "Disconnect", "Wait", "Search", "Show", "Format", "Out", "Export",
+            "Get", "Compare", "Find", "Test", "Resolve", "Convert", "ConvertFrom", "ConvertTo", "Connect", "Disconnect", "Wait", "Search", "Show", "Format", "Out", "Export",
         };
 
         /// <summary>Cmdlets that write nothing to the pipeline and so declare no [OutputType].</summary>

@@ -1,0 +1,171 @@
+﻿# The directory as desired state: a plan from HR rows, reviewed as CSV or JSON, applied exactly, and the journal.
+# Each Describe has its own sample corp served over loopback HTTP.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+    $script:hr = @(
+        'UserId,Name,Mobile,Department,Position'
+        'lisi,李四,,广州研发中心/邮箱产品部;广州研发中心/邮箱产品部/邮箱后台组,技术总监'
+        'WangWu,王五,13810000003,/广州研发中心/邮箱产品部/邮箱后台组,后台工程师'
+        'chen.xin,陈新,13900000001,广州研发中心/测试部,测试工程师'
+    ) | ConvertFrom-Csv
+    $script:work = Join-Path ([IO.Path]::GetTempPath()) "wecom-desired-$([guid]::NewGuid())"
+    New-Item -ItemType Directory $work | Out-Null
+}
+
+AfterAll {
+    if ($script:server) { Stop-TestSandboxServer $script:server }
+    Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Compare-WeComUser' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'writes one item per difference, with only the owned fields as old -> new' {
+        $plan = $hr | Compare-WeComUser
+        $plan.Count | Should -Be 2
+        $lisi = $plan | Where-Object Target -EQ LiSi
+        $lisi.Action | Should -Be Update
+        $lisi.Changes.Field | Should -Be @('Position', 'Mobile') -Because 'the blank Mobile cell empties it; Email has no column and stays'
+        $lisi.Changes['Position'].Old | Should -Be '产品总监'
+        $lisi.Changes['Position'].New | Should -Be '技术总监'
+        ($plan | Where-Object Target -EQ chen.xin).Action | Should -Be Create
+        $plan[0] | Should -BeOfType WeComPS.WeComPlanItem
+    }
+
+    It 'compares only -Property, and lists unchanged members and fields on request' {
+        $plan = $hr | Compare-WeComUser -Property Position, Department -IncludeUnchanged -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match "chen.xin.*needs a name" -Because 'Name is not owned, and a new member needs one'
+        ($plan | Where-Object Target -EQ LiSi).Changes.Field | Should -Be @('Position', 'Department')
+        ($plan | Where-Object Target -EQ WangWu).Action | Should -Be Unchanged
+    }
+
+    It 'shows a table view of the changes' {
+        $text = $hr | Compare-WeComUser | Format-Table | Out-String -Width 300
+        $text | Should -Match 'Action\s+Type\s+Target\s+Name\s+Changes'
+        $text | Should -Match 'Position: 产品总监 -> 技术总监'
+    }
+
+    It 'reports an unknown path and an ambiguous name, naming them, and plans the rest' {
+        New-WeComDepartment -Name 测试部 -ParentId 2 | Out-Null
+        $rows = 'UserId,Department', 'LiSi,广州研发中心/市场部', 'WangWu,测试部', 'ZhaoLiu,/广州研发中心/测试部' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 2
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DepartmentNotFound,*'
+        $err[0].Exception.Message | Should -Match '广州研发中心/市场部'
+        $err[1].FullyQualifiedErrorId | Should -BeLike 'AmbiguousDepartmentName,*'
+        $plan.Target | Should -Be ZhaoLiu
+    }
+
+    It 'plans missing departments parents first with -CreateMissingDepartments' {
+        $rows = 'UserId,Name,Email,Department', 'lin.hai,林海,lin.hai@example.com,广州研发中心/云事业部/存储组' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComUser -CreateMissingDepartments
+        ($plan | ForEach-Object { "$($_.Action) $($_.ObjectType) $($_.Target)" }) | Should -Be @(
+            'Create Department /广州研发中心/云事业部'
+            'Create Department /广州研发中心/云事业部/存储组'
+            'Create User lin.hai')
+    }
+
+    It 'plans deletes only when asked, and refuses more than -MaxDelete' {
+        ($hr | Compare-WeComUser).Action | Should -Not -Contain Delete
+        $plan = $hr | Compare-WeComUser -IncludeDelete -MaxDelete 100%
+        ($plan | Where-Object Action -EQ Delete).Count | Should -BeGreaterThan 15
+        $hr | Compare-WeComUser -IncludeDelete -MaxDelete 5 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DeletionLimitExceeded,*'
+        { $plan | Invoke-WeComPlan -MaxDelete 10% -Confirm:$false } | Should -Throw -ErrorId 'DeletionLimitExceeded,WeComPS.Commands.InvokeWeComPlanCommand'
+        Get-WeComUser XiaoLiu | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Invoke-WeComPlan' -Tag CI {
+    BeforeEach { Connect-FreshCorp }
+
+    It 'applies a plan read back from CSV, and sends nothing under -WhatIf' {
+        $path = Join-Path $work 'plan.csv'
+        $hr | Compare-WeComUser | Export-Csv $path -NoTypeInformation -Encoding utf8
+        Import-Csv $path | Invoke-WeComPlan -WhatIf
+        (Get-WeComUser LiSi).Position | Should -Be '产品总监'
+
+        $results = Import-Csv $path | Invoke-WeComPlan -Confirm:$false
+        $results.Status | Should -Be @('Succeeded', 'Succeeded')
+        (Get-WeComUser LiSi).Position | Should -Be '技术总监'
+        (Get-WeComUser LiSi).Mobile | Should -BeNullOrEmpty
+        (Get-WeComUser chen.xin).Department | Should -Be @(10)
+    }
+
+    It 'applies a plan read back from JSON through an import job with -Strategy Import' {
+        $path = Join-Path $work 'plan.json'
+        $hr | Compare-WeComUser -Property Position, Department -ErrorAction SilentlyContinue | ConvertTo-Json -Depth 4 | Set-Content $path -Encoding utf8
+        $results = Get-Content $path -Raw | ConvertFrom-Json | Invoke-WeComPlan -Strategy Import -Confirm:$false
+        $results.Strategy | Sort-Object -Unique | Should -Be Import
+        $results.JobId | Sort-Object -Unique | Should -Not -BeNullOrEmpty
+        (Get-WeComUser LiSi).Position | Should -Be '技术总监'
+        (Get-WeComUser LiSi).Mobile | Should -Not -BeNullOrEmpty -Because 'Mobile was not owned'
+    }
+
+    It 'refuses a stale item as an error naming it and applies the others' {
+        $plan = $hr | Compare-WeComUser
+        Set-WeComUser LiSi -Position 首席产品官
+        $results = $plan | Invoke-WeComPlan -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        ($results | Where-Object Target -EQ LiSi).Status | Should -Be Stale
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'StalePlanItem,WeComPS.Commands.InvokeWeComPlanCommand'
+        $err[0].Exception.Message | Should -Match 'LiSi.*首席产品官'
+        (Get-WeComUser LiSi).Position | Should -Be 首席产品官
+        Get-WeComUser chen.xin | Should -Not -BeNullOrEmpty
+    }
+
+    It 'creates missing departments, then the member in them, immediately' {
+        $rows = 'UserId,Name,Email,Department', 'lin.hai,林海,lin.hai@example.com,广州研发中心/云事业部/存储组' | ConvertFrom-Csv
+        $results = $rows | Compare-WeComUser -CreateMissingDepartments | Invoke-WeComPlan -Strategy Immediate -Confirm:$false
+        $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+        $storage = Get-WeComDepartment | Where-Object Path -EQ '/广州研发中心/云事业部/存储组'
+        (Get-WeComUser lin.hai).Department | Should -Be @($storage.Id)
+    }
+
+    It 'journals every applied change to $WeComJournalPath, read back by Get-WeComJournal' {
+        $global:WeComJournalPath = Join-Path $work "journal-$([guid]::NewGuid()).jsonl"
+        try {
+            $plan = $hr | Compare-WeComUser
+            Set-WeComUser WangWu -Position 架构师
+            $plan | Invoke-WeComPlan -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+            $hr | Compare-WeComUser | Invoke-WeComPlan -Confirm:$false | Out-Null
+            $entries = Get-WeComJournal
+            $entries.Count | Should -Be 3
+            $entries[0] | Should -BeOfType WeComPS.WeComJournalEntry
+            $entries.Outcome | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+            (Get-WeComJournal -Target lisi).Changes[0].Old | Should -Be '产品总监'
+            (Get-WeComJournal -Target Wang*).Changes.New | Should -Contain '后台工程师'
+            $entries[0].Connection | Should -Be $SandboxCorpId
+            $text = Get-Content $WeComJournalPath -Raw
+            $text | Should -Not -Match ([regex]::Escape($SandboxSecret))
+            $text | Should -Not -Match 'access_token'
+        }
+        finally {
+            Remove-Variable WeComJournalPath -Scope Global
+        }
+    }
+}
+
+Describe 'Compare-WeComDepartment' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'plans departments given by path alone, and Invoke-WeComPlan applies them parents first' {
+        $rows = 'Path,Order', '广州研发中心/云事业部/存储组,10', '/广州研发中心/测试部,60' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComDepartment
+        ($plan | ForEach-Object { "$($_.Action) $($_.Target)" }) | Should -Be @(
+            'Create /广州研发中心/云事业部'
+            'Create /广州研发中心/云事业部/存储组'
+            'Update /广州研发中心/测试部')
+        $plan[2].Summary | Should -Be 'Order: 50 -> 60'
+        $results = $plan | Invoke-WeComPlan -Confirm:$false
+        $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+        (Get-WeComDepartment | Where-Object Path -EQ '/广州研发中心/云事业部/存储组').Order | Should -Be 10
+        (Get-WeComDepartment -Id 10).Order | Should -Be 60
+    }
+
+    It 'refuses a name WeCom forbids before anything is sent' {
+        'Path', '广州研发中心/坏:名' | ConvertFrom-Csv | Compare-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDepartmentName,*'
+    }
+}

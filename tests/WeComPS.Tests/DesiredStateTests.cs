@@ -1,0 +1,337 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using WeComPS.Sandbox;
+
+namespace WeComPS.Tests
+{
+    /// <summary>Plans against the sample corp over loopback HTTP, and applying them: fields, paths, stale items, strategies, the journal.</summary>
+    public class DesiredStateTests
+    {
+        private static WeComDesiredUser Row(string userId, params (string Field, string? Value)[] fields) =>
+            new WeComDesiredUser(userId, fields.Select(f => new KeyValuePair<string, string?>(f.Field, f.Value)));
+
+        private static Task<WeComPlan> PlanAsync(WeComConnection connection, WeComPlanOptions? options, params WeComDesiredUser[] rows) =>
+            new DesiredStatePlanner(connection).PlanUsersAsync(rows, options ?? new WeComPlanOptions(), null, CancellationToken.None);
+
+        private static async Task<List<(WeComPlanResult Result, WeComException? Error)>> ApplyAsync(WeComConnection connection, IReadOnlyList<WeComPlanItem> items, WeComApplyOptions? options = null)
+        {
+            var results = new List<(WeComPlanResult, WeComException?)>();
+            await new DesiredStateApplier(connection).ApplyAsync(items, options ?? new WeComApplyOptions(), (r, e) => results.Add((r, e)), null, CancellationToken.None);
+            return results;
+        }
+
+        private static async Task<WeComUser> UserAsync(WeComConnection connection, string userId) =>
+            (await connection.Users.GetAsync(new[] { userId }).ValuesAsync()).Single();
+
+        private static Task<List<WeComUser>> AllAsync(WeComConnection connection) => connection.Users.GetAllAsync().ValuesAsync();
+
+        [Fact]
+        public async Task A_plan_compares_only_the_owned_fields_and_lists_each_change_old_to_new()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+
+            var plan = await PlanAsync(connection, null,
+                Row("LiSi", ("Position", "技术总监"), ("Name", "李四")),
+                Row("WangWu", ("Position", "后台工程师")),
+                Row("chen.xin", ("Name", "陈新"), ("Mobile", "13900000001"), ("Department", "广州研发中心/邮箱产品部/邮箱后台组")));
+
+            var update = Assert.Single(plan.Items, i => i.Action == WeComPlanAction.Update);
+            Assert.Equal("LiSi", update.Target);
+            var change = Assert.Single(update.Changes);
+            Assert.Equal(("Position", "产品总监", "技术总监"), (change.Field, change.Old, change.New));
+            var create = Assert.Single(plan.Items, i => i.Action == WeComPlanAction.Create);
+            Assert.Equal("/广州研发中心/邮箱产品部/邮箱后台组", create.Changes["Department"]!.New);
+            Assert.Null(create.Changes["Department"]!.Old);
+            Assert.DoesNotContain(plan.Items, i => i.Target == "WangWu");
+            Assert.Empty(plan.Invalid);
+        }
+
+        [Fact]
+        public async Task Normal_forms_userids_in_any_case_departments_in_any_order_and_blank_versus_absent()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+
+            var plan = await PlanAsync(connection, new WeComPlanOptions { IncludeUnchanged = true },
+                Row("lisi", ("Department", "5;2"), ("Email", "LISI@EXAMPLE.COM"), ("IsLeaderInDept", "0;1")),
+                Row("WANGWU", ("Telephone", ""), ("Alias", null)));
+
+            var lisi = Assert.Single(plan.Items, i => i.Target == "LiSi");
+            Assert.Equal(WeComPlanAction.Unchanged, lisi.Action);
+            Assert.Equal(3, lisi.Changes.Count);
+            var wangwu = Assert.Single(plan.Items, i => i.Target == "WangWu");
+            Assert.Equal(WeComPlanAction.Update, wangwu.Action);
+            var telephone = Assert.Single(wangwu.Changes);
+            Assert.Equal("", telephone.New);
+            Assert.NotEmpty(telephone.Old!);
+
+            var flipped = await PlanAsync(connection, null, Row("LiSi", ("IsLeaderInDept", "0;1")));
+            Assert.Equal("/广州研发中心/邮箱产品部=false;/广州研发中心/邮箱产品部/邮箱后台组=true", Assert.Single(Assert.Single(flipped.Items).Changes).New);
+        }
+
+        [Fact]
+        public async Task Paths_unknown_duplicate_names_under_different_parents_and_a_renamed_parent()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            await connection.Departments.CreateAsync(new[] { new WeComDepartmentChange { Name = "测试部", ParentId = 2 } }).ValuesAsync();
+
+            var plan = await PlanAsync(connection, null,
+                Row("LiSi", ("Department", "广州研发中心/市场部")),
+                Row("WangWu", ("Department", "测试部")),
+                Row("ZhaoLiu", ("Department", "/广州研发中心/邮箱产品部/测试部")));
+
+            Assert.Contains("'广州研发中心/市场部'", Assert.Single(plan.Invalid, i => (string)i.Target! == "LiSi").Error!.Message);
+            var ambiguous = Assert.Single(plan.Invalid, i => (string)i.Target! == "WangWu").Error!;
+            Assert.Equal("AmbiguousDepartmentName", ambiguous.ErrorId);
+            Assert.Contains("/广州研发中心/测试部", ambiguous.Message);
+            Assert.Equal("/广州研发中心/邮箱产品部/测试部", Assert.Single(plan.Items).Changes["Department"]!.New);
+
+            await connection.Departments.UpdateAsync(new[] { new WeComDepartmentChange { Id = 2, Name = "邮件产品部" } }).ValuesAsync();
+            var renamed = await PlanAsync(connection, null,
+                Row("WuJiu", ("Department", "/广州研发中心/邮箱产品部/邮箱前端组")),
+                Row("ZhouBa", ("Department", "/广州研发中心/邮件产品部/邮箱后台组")));
+            Assert.Equal("DepartmentNotFound", Assert.Single(renamed.Invalid).Error!.ErrorId);
+            Assert.Equal("/广州研发中心/邮件产品部/邮箱前端组", Assert.Single(renamed.Items).Changes["Department"]!.Old);
+        }
+
+        [Fact]
+        public async Task Missing_departments_are_created_parents_first_and_forbidden_names_are_refused_before_sending()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var options = new WeComPlanOptions { CreateMissingDepartments = true };
+
+            var plan = await PlanAsync(connection, options,
+                Row("lin.hai", ("Name", "林海"), ("Email", "lin.hai@example.com"), ("Department", "广州研发中心/云事业部/存储组")),
+                Row("LiSi", ("Department", "2;/广州研发中心/云事业部")),
+                Row("WangWu", ("Department", "/广州研发中心/坏:名")));
+
+            Assert.Equal(new[] { "/广州研发中心/云事业部", "/广州研发中心/云事业部/存储组" },
+                plan.Items.Where(i => i.ObjectType == WeComPlanObjectType.Department).Select(i => i.Target));
+            Assert.Equal("InvalidDepartmentName", Assert.Single(plan.Invalid).Error!.ErrorId);
+            var creates = corp.Sandbox.CallCount("department/create");
+
+            var results = await ApplyAsync(connection, plan.Items);
+
+            Assert.All(results, r => Assert.Null(r.Error));
+            Assert.Equal(creates + 2, corp.Sandbox.CallCount("department/create"));
+            var tree = await connection.Departments.GetTreeAsync(CancellationToken.None);
+            var storage = tree.Single(d => d.Path == "/广州研发中心/云事业部/存储组");
+            Assert.Equal(new[] { storage.Id }, (await UserAsync(connection, "lin.hai")).Department);
+            var lisi = await UserAsync(connection, "LiSi");
+            Assert.Equal(new[] { 2, tree.Single(d => d.Path == "/广州研发中心/云事业部").Id }, lisi.Department);
+            Assert.Equal(lisi.Order![0], lisi.Order.Count == 2 ? lisi.Order[0] : -1);
+            Assert.True(lisi.IsLeaderInDept![0], "the leader flag of the department LiSi keeps stays");
+        }
+
+        [Fact]
+        public async Task A_stale_item_is_refused_naming_it_and_the_others_are_applied()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var plan = await PlanAsync(connection, null,
+                Row("LiSi", ("Position", "技术总监")),
+                Row("WangWu", ("Position", "架构师")),
+                Row("new.one", ("Name", "新人"), ("Email", "new.one@example.com"), ("Department", "5")));
+
+            await connection.Users.UpdateAsync(new[] { new WeComUserChange { UserId = "LiSi", Position = "首席产品官" } }).ValuesAsync();
+            await connection.Users.CreateAsync(new[] { new WeComUserChange { UserId = "new.one", Name = "抢先", Email = "first@example.com", Department = new[] { 6 } } }).ValuesAsync();
+            var results = await ApplyAsync(connection, plan.Items);
+
+            var stale = results.Where(r => r.Result.Status == WeComPlanResultStatus.Stale).ToList();
+            Assert.Equal(new[] { "LiSi", "new.one" }, stale.Select(r => r.Result.Target).OrderBy(t => t, StringComparer.Ordinal));
+            Assert.Equal("StalePlanItem", stale[0].Error!.ErrorId);
+            Assert.Contains("'首席产品官'", stale.Single(s => s.Result.Target == "LiSi").Error!.Message);
+            Assert.Equal("首席产品官", (await UserAsync(connection, "LiSi")).Position);
+            Assert.Equal("架构师", (await UserAsync(connection, "WangWu")).Position);
+            Assert.Equal("抢先", (await UserAsync(connection, "new.one")).Name);
+        }
+
+        [Theory]
+        [InlineData(WeComApplyStrategy.Immediate)]
+        [InlineData(WeComApplyStrategy.Import)]
+        public async Task Both_strategies_apply_the_same_plan(WeComApplyStrategy strategy)
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            connection.Jobs.MaxPollInterval = TimeSpan.FromMilliseconds(50);
+            var plan = await PlanAsync(connection, new WeComPlanOptions { IncludeDelete = true },
+                (await AllAsync(connection)).Where(u => u.UserId != "XiaoLiu").Select(u => Row(u.UserId, ("Position", u.UserId == "LiSi" ? "技术总监" : u.Position))).Append(
+                Row("chen.xin", ("Name", "陈新"), ("Mobile", "13900000001"), ("Department", "/广州研发中心/测试部"), ("Position", "测试工程师"))).ToArray());
+            var jobs = corp.Sandbox.CallCount("batch/syncuser");
+
+            var results = await ApplyAsync(connection, plan.Items, new WeComApplyOptions { Strategy = strategy });
+
+            Assert.All(results, r => Assert.True(r.Error is null, r.Error?.Message));
+            Assert.Equal(new[] { ("LiSi", WeComPlanAction.Update), ("XiaoLiu", WeComPlanAction.Delete), ("chen.xin", WeComPlanAction.Create) },
+                results.Select(r => (r.Result.Target, r.Result.Action)).OrderBy(r => r.Target, StringComparer.Ordinal));
+            Assert.Equal(strategy == WeComApplyStrategy.Import ? 1 : 0, corp.Sandbox.CallCount("batch/syncuser") - jobs);
+            Assert.Equal(strategy, results.Single(r => r.Result.Target == "LiSi").Result.Strategy);
+            Assert.Equal("技术总监", (await UserAsync(connection, "LiSi")).Position);
+            Assert.Equal(new[] { 10 }, (await UserAsync(connection, "chen.xin")).Department);
+            Assert.DoesNotContain(await AllAsync(connection), u => u.UserId == "XiaoLiu");
+        }
+
+        [Fact]
+        public async Task Deletes_need_asking_and_stay_within_the_deletion_limit()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var rows = new[] { Row("LiSi", ("Position", "产品总监")) };
+
+            Assert.Empty((await PlanAsync(connection, null, rows)).Items);
+            var plan = await PlanAsync(connection, new WeComPlanOptions { IncludeDelete = true, DeletionLimit = DeletionLimit.Parse("50%") }, rows);
+
+            Assert.Equal((await AllAsync(connection)).Count - 1, plan.Count(WeComPlanAction.Delete));
+            Assert.Equal("DeletionLimitExceeded", plan.DeletionRefused!.ErrorId);
+            var refused = await Assert.ThrowsAsync<WeComException>(() => ApplyAsync(connection, plan.Items, new WeComApplyOptions { DeletionLimit = DeletionLimit.Parse("10") }));
+            Assert.Equal("DeletionLimitExceeded", refused.ErrorId);
+            Assert.Equal(0, corp.Sandbox.CallCount("user/batchdelete"));
+            Assert.Equal(20, DeletionLimit.Parse(" 20 ").MaxCount);
+            Assert.Equal("InvalidDeletionLimit", Assert.Throws<WeComException>(() => DeletionLimit.Parse("many")).ErrorId);
+        }
+
+        [Fact]
+        public async Task The_journal_records_each_applied_change_and_reads_back_without_secrets()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var path = Path.Combine(Path.GetTempPath(), $"wecom-journal-{Guid.NewGuid():N}", "journal.jsonl");
+            try
+            {
+                var plan = await PlanAsync(connection, null, Row("LiSi", ("Position", "技术总监")), Row("WangWu", ("Mobile", "13812345678")), Row("ZhaoLiu", ("Position", "架构师")));
+                await connection.Users.UpdateAsync(new[] { new WeComUserChange { UserId = "ZhaoLiu", Position = "经理" } }).ValuesAsync();
+                await ApplyAsync(connection, plan.Items, new WeComApplyOptions { JournalPath = path });
+
+                var entries = WeComJournal.Read(path).ToList();
+                var text = File.ReadAllText(path);
+
+                Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+                var lisi = entries.Single(e => e.Target == "LiSi");
+                Assert.Equal((WeComPlanResultStatus.Succeeded, WeComSandbox.SampleCorpId, connection.Name), (lisi.Outcome, lisi.CorpId, lisi.Connection));
+                Assert.Equal(("Position", "产品总监", "技术总监"), (lisi.Changes[0].Field, lisi.Changes[0].Old, lisi.Changes[0].New));
+                Assert.Equal(WeComPlanResultStatus.Stale, entries.Single(e => e.Target == "ZhaoLiu").Outcome);
+                Assert.True(entries.All(e => (DateTimeOffset.UtcNow - e.Time).TotalHours < 1));
+                Assert.Contains("\"Outcome\":\"Succeeded\"", text);
+                Assert.Contains("技术总监", text);
+                Assert.DoesNotContain(WeComSandbox.SampleContactsSecret, text);
+                Assert.DoesNotContain("access_token", text);
+                foreach (var token in corp.Sandbox.IssuedTokens)
+                {
+                    Assert.DoesNotContain(token, text);
+                }
+            }
+            finally
+            {
+                Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+            }
+        }
+
+        [Fact]
+        public async Task Ten_thousand_rows_plan_in_one_read_and_apply_through_an_import()
+        {
+            await using var corp = await TestCorp.StartAsync(OrganisationGenerator.Generate(100, 10000));
+            var connection = corp.Connect();
+            connection.Jobs.MaxPollInterval = TimeSpan.FromMilliseconds(50);
+            var rows = (await AllAsync(connection)).Select((u, n) => Row(u.UserId.ToUpperInvariant(), ("Name", u.Name), ("Position", n % 5 == 0 ? "高级工程师" : u.Position))).ToArray();
+            var gets = corp.Sandbox.CallCount("user/get");
+
+            var plan = await PlanAsync(connection, null, rows);
+
+            Assert.Equal(2000, plan.Count(WeComPlanAction.Update));
+            Assert.Equal(plan.Items.Count, plan.Count(WeComPlanAction.Update));
+            Assert.Equal(gets, corp.Sandbox.CallCount("user/get"));
+            Assert.Equal(WeComApplyStrategy.Import, DesiredStateApplier.Choose(plan.Items, WeComApplyStrategy.Auto));
+
+            var results = await ApplyAsync(connection, plan.Items);
+
+            Assert.Equal(2000, results.Count(r => r.Result.Status == WeComPlanResultStatus.Succeeded && r.Result.Strategy == WeComApplyStrategy.Import && r.Result.JobId != null));
+            Assert.Equal(2000, (await AllAsync(connection)).Count(u => u.Position == "高级工程师"));
+            Assert.Empty((await PlanAsync(connection, null, rows)).Items);
+        }
+
+        [Fact]
+        public async Task Departments_by_path_are_created_reordered_and_deleted_deepest_first()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            WeComDesiredDepartment Dept(string path, string? order = null) =>
+                new WeComDesiredDepartment(path, order is null ? new KeyValuePair<string, string?>[0] : new[] { new KeyValuePair<string, string?>("Order", order) });
+            await connection.Departments.CreateAsync(new[] { new WeComDepartmentChange { Name = "临时组", ParentId = 1 } }).ValuesAsync();
+            var keep = (await connection.Departments.GetTreeAsync(CancellationToken.None)).Where(d => d.Name != "临时组").Select(d => Dept(d.Path!.TrimStart('/')));
+
+            var plan = await new DesiredStatePlanner(connection).PlanDepartmentsAsync(
+                keep.Append(Dept("广州研发中心/测试部/自动化组", "7")).Append(Dept("广州研发中心/坏|名")).ToList(),
+                new WeComPlanOptions { IncludeDelete = true },
+                CancellationToken.None);
+
+            Assert.Equal("InvalidDepartmentName", Assert.Single(plan.Invalid).Error!.ErrorId);
+            Assert.Equal(new[] { "Create /广州研发中心/测试部/自动化组", "Delete /广州研发中心/临时组" }, plan.Items.Select(i => $"{i.Action} {i.Target}"));
+            Assert.Null(plan.DeletionRefused);
+            Assert.Equal("7", plan.Items[0].Changes["Order"]!.New);
+
+            var reorder = await new DesiredStatePlanner(connection).PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试部", "60") }, new WeComPlanOptions(), CancellationToken.None);
+            Assert.Equal(("50", "60"), (Assert.Single(Assert.Single(reorder.Items).Changes).Old, reorder.Items[0].Changes[0].New));
+
+            var results = await ApplyAsync(connection, plan.Items.Concat(reorder.Items).ToList());
+
+            var tree = await connection.Departments.GetTreeAsync(CancellationToken.None);
+            Assert.Equal(7, tree.Single(d => d.Path == "/广州研发中心/测试部/自动化组").Order);
+            Assert.Equal(60, tree.Single(d => d.Path == "/广州研发中心/测试部").Order);
+            Assert.DoesNotContain(tree, d => d.Name == "临时组");
+            Assert.Equal(3, results.Count(r => r.Result.Status == WeComPlanResultStatus.Succeeded));
+            Assert.Equal(WeComPlanResultStatus.Stale, (await ApplyAsync(connection, reorder.Items)).Single().Result.Status);
+        }
+
+        [Fact]
+        public async Task An_app_secret_plans_from_what_it_can_read_and_names_the_fields_it_could_not_compare()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var app = corp.Connect(WeComSandbox.SampleAppSecret);
+
+            var plan = await PlanAsync(app, null, Row("LiSi", ("Position", "技术总监"), ("Mobile", "13900000009"), ("Email", "lisi@example.com")));
+
+            Assert.Equal(new[] { "Email", "Mobile" }, plan.NotCompared);
+            Assert.Equal("Position", Assert.Single(Assert.Single(plan.Items).Changes).Field);
+        }
+
+        [Fact]
+        public async Task A_contacts_sync_secret_on_a_new_ip_plans_and_applies_departments_by_id()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect(WeComSandbox.SampleNewIpContactsSecret);
+
+            var plan = await PlanAsync(connection, null,
+                Row("WangWu", ("Department", "5;6"), ("Position", "架构师")),
+                Row("ZhaoLiu", ("Department", "广州研发中心/测试部")));
+
+            Assert.Equal(new[] { "Position" }, plan.NotCompared);
+            Assert.Equal("DepartmentNamesUnreadable", Assert.Single(plan.Invalid).Error!.ErrorId);
+            var change = Assert.Single(Assert.Single(plan.Items).Changes);
+            Assert.Equal(("Department", "5", "5;6"), (change.Field, change.Old, change.New));
+
+            var results = await ApplyAsync(connection, plan.Items);
+
+            Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(results).Result.Status);
+            Assert.Equal(new[] { 5, 6 }, (await UserAsync(corp.Connect(), "WangWu")).Department);
+        }
+
+        [Fact]
+        public void Plan_changes_read_back_from_their_text()
+        {
+            var changes = new WeComFieldChanges(new[] { new WeComFieldChange { Field = "Position", Old = "产品总监", New = "技术总监" }, new WeComFieldChange { Field = "Telephone", Old = "020-1", New = "" }, new WeComFieldChange { Field = "Name", New = "陈新" } });
+
+            var back = WeComFieldChanges.Parse(changes.ToString());
+
+            Assert.Equal(changes.Select(c => (c.Field, c.Old, c.New)), back.Select(c => (c.Field, c.Old, c.New)));
+            Assert.Contains("技术总监", changes.ToString());
+            Assert.Equal("InvalidPlanItem", Assert.Throws<WeComException>(() => WeComFieldChanges.Parse("Position: a -> b")).ErrorId);
+        }
+    }
+}
