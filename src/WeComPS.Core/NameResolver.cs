@@ -12,7 +12,7 @@ namespace WeComPS
     /// department's full path such as <c>/广州研发中心/测试部</c>. The department tree and the tag list are read once,
     /// and only when a name is given. An unknown or ambiguous name is an error naming it.
     /// </summary>
-    public sealed class NameResolver
+    internal sealed class NameResolver
     {
         private readonly WeComConnection _connection;
         private readonly SemaphoreSlim _reading = new SemaphoreSlim(1, 1);

@@ -92,12 +92,12 @@ namespace WeComPS.Commands
         }
 
         /// <summary>
-        /// A short note for the admin: a host line when the command was typed at the prompt, else verbose output, so
-        /// scripts and function results stay clean.
+        /// A short note for the admin: a host line when the command was typed at the prompt of a terminal, else verbose
+        /// output, so scripts, function results and captured output (pwsh -Command in a runbook) stay clean.
         /// </summary>
         protected void Say(string note)
         {
-            if (MyInvocation.CommandOrigin == CommandOrigin.Runspace && Host?.UI != null)
+            if (MyInvocation.CommandOrigin == CommandOrigin.Runspace && Host?.UI != null && !Console.IsOutputRedirected)
             {
                 Host.UI.WriteLine(note);
             }
@@ -300,7 +300,7 @@ namespace WeComPS.Commands
         private NameResolver? _names;
 
         /// <summary>This command's resolver of department and tag names: the tree and the tag list are read once per command.</summary>
-        protected NameResolver Names => _names ??= new NameResolver(ResolveConnection());
+        private protected NameResolver Names => _names ??= new NameResolver(ResolveConnection());
 
         /// <summary>Runs <paramref name="work"/> to its end on the pipeline thread's behalf, e.g. a look-up in ProcessRecord.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> work)

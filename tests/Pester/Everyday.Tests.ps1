@@ -354,7 +354,7 @@ Describe 'Messages said once, rightly' -Tag CI {
         New-WeComUser dup.mail 重复 -Email WangWu@example.com -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'EmailExists,*'
         $err[0].Exception.Message | Should -Match "'WangWu@example.com' is already used by WangWu"
-        Set-WeComUser ZhaoLiu -Mobile 13810000003 -ErrorVariable err -ErrorAction SilentlyContinue
+        New-WeComUser dup.mobile 重复 -Mobile 13810000003 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -Match "'13810000003' is already used by WangWu"
     }
 

@@ -8,7 +8,7 @@ BeforeAll {
 
     function Connect-NewIp([switch] $WithApp) {
         $app = if ($WithApp) { @{ AppSecret = ConvertTo-TestSecret $DirectoryAppSecret } } else { @{} }
-        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $NewIpSecret) -BaseUri $script:server.BaseUri @app
+        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $NewIpSecret) -BaseUri $script:server.BaseUri @app -PassThru
     }
 }
 
@@ -39,7 +39,7 @@ Describe 'A contacts-sync secret from a new IP with an app secret' -Tag CI {
     It 'takes the app secret from -AppCredential or WECOM_APP_SECRET too' {
         $credential = [pscredential]::new($SandboxCorpId, (ConvertTo-TestSecret $NewIpSecret))
         $app = [pscredential]::new($SandboxCorpId, (ConvertTo-TestSecret $DirectoryAppSecret))
-        (Connect-WeCom -Credential $credential -AppCredential $app -BaseUri $server.BaseUri).Secrets | Should -BeExactly 'Secret, AppSecret'
+        (Connect-WeCom -Credential $credential -AppCredential $app -BaseUri $server.BaseUri -PassThru).Secrets | Should -BeExactly 'Secret, AppSecret'
         (Get-WeComUser -UserId LiSi).Name | Should -BeExactly '李四'
 
         $other = [pscredential]::new('wwother', (ConvertTo-TestSecret $DirectoryAppSecret))
@@ -51,7 +51,7 @@ Describe 'A contacts-sync secret from a new IP with an app secret' -Tag CI {
         $env:WECOM_APP_SECRET = $DirectoryAppSecret
         $env:WECOM_BASE_URI = $server.BaseUri.AbsoluteUri
         try {
-            (Connect-WeCom).Secrets | Should -BeExactly 'Secret, AppSecret'
+            (Connect-WeCom -PassThru).Secrets | Should -BeExactly 'Secret, AppSecret'
         }
         finally {
             Remove-Item Env:WECOM_CORP_ID, Env:WECOM_CORP_SECRET, Env:WECOM_APP_SECRET, Env:WECOM_BASE_URI
@@ -65,7 +65,7 @@ Describe 'A contacts-sync secret from a new IP with an app secret' -Tag CI {
     }
 
     It 'is what Connect-WeCom -Sandbox holds by default' {
-        (Connect-WeCom -Sandbox -Name recommended).Secrets | Should -BeExactly 'Secret, AppSecret'
+        (Connect-WeCom -Sandbox -Name recommended -PassThru).Secrets | Should -BeExactly 'Secret, AppSecret'
         Disconnect-WeCom recommended
     }
 }

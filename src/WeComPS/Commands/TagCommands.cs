@@ -42,7 +42,7 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            if (PipedNothing(_ids.Count))
+            if (PipedNothing(_ids.Count + _userIds.Count))
             {
                 return;
             }
