@@ -4,10 +4,10 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
     $script:hr = @(
-        'UserId,Name,Mobile,Department,Position'
-        'lisi,李四,,广州研发中心/邮箱产品部;广州研发中心/邮箱产品部/邮箱后台组,技术总监'
-        'WangWu,王五,13810000003,/广州研发中心/邮箱产品部/邮箱后台组,后台工程师'
-        'chen.xin,陈新,13900000001,广州研发中心/测试部,测试工程师'
+        'UserId,Name,Mobile,Telephone,Department,Position'
+        'lisi,李四,13810000002,,广州研发中心/邮箱产品部;广州研发中心/邮箱产品部/邮箱后台组,技术总监'
+        'WangWu,王五,13810000003,020-81000003,/广州研发中心/邮箱产品部/邮箱后台组,后台工程师'
+        'chen.xin,陈新,13900000001,020-87654321,广州研发中心/测试部,测试工程师'
     ) | ConvertFrom-Csv
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "wecom-desired-$([guid]::NewGuid())"
     New-Item -ItemType Directory $work | Out-Null
@@ -26,7 +26,7 @@ Describe 'Compare-WeComUser' -Tag CI {
         $plan.Count | Should -Be 2
         $lisi = $plan | Where-Object Target -EQ LiSi
         $lisi.Action | Should -Be Update
-        $lisi.Changes.Field | Should -Be @('Position', 'Mobile') -Because 'the blank Mobile cell empties it; Email has no column and stays'
+        $lisi.Changes.Field | Should -Be @('Position', 'Telephone') -Because 'the blank Telephone cell empties it; Email has no column and stays'
         $lisi.Changes['Position'].Old | Should -Be '产品总监'
         $lisi.Changes['Position'].New | Should -Be '技术总监'
         ($plan | Where-Object Target -EQ chen.xin).Action | Should -Be Create
@@ -89,7 +89,7 @@ Describe 'Invoke-WeComPlan' -Tag CI {
         $results = Import-Csv $path | Invoke-WeComPlan -Confirm:$false
         $results.Status | Should -Be @('Succeeded', 'Succeeded')
         (Get-WeComUser LiSi).Position | Should -Be '技术总监'
-        (Get-WeComUser LiSi).Mobile | Should -BeNullOrEmpty
+        (Get-WeComUser LiSi).Telephone | Should -BeNullOrEmpty
         (Get-WeComUser chen.xin).Department | Should -Be @(10)
     }
 
@@ -100,7 +100,7 @@ Describe 'Invoke-WeComPlan' -Tag CI {
         $results.Strategy | Sort-Object -Unique | Should -Be Import
         $results.JobId | Sort-Object -Unique | Should -Not -BeNullOrEmpty
         (Get-WeComUser LiSi).Position | Should -Be '技术总监'
-        (Get-WeComUser LiSi).Mobile | Should -Not -BeNullOrEmpty -Because 'Mobile was not owned'
+        (Get-WeComUser LiSi).Telephone | Should -Not -BeNullOrEmpty -Because 'Telephone was not owned'
     }
 
     It 'refuses a stale item as an error naming it and applies the others' {

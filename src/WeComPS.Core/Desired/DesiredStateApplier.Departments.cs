@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     // Departments of a plan: updates of the order and English name, and deletions, each checked against the tree first.
-    public sealed partial class DesiredStateApplier
+    internal sealed partial class DesiredStateApplier
     {
         private static WeComDepartment? AtPath(IEnumerable<WeComDepartment> tree, string path) =>
             tree.FirstOrDefault(d => string.Equals(d.Path, "/" + path.Trim('/'), StringComparison.OrdinalIgnoreCase));

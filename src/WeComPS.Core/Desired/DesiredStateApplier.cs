@@ -22,7 +22,7 @@ namespace WeComPS
     /// for it. Departments are created first, parents first; then members change one call each (Immediate: per-item
     /// errors, and a lost answer is confirmed rather than sent twice) or in one import job (Import).
     /// </summary>
-    public sealed partial class DesiredStateApplier
+    internal sealed partial class DesiredStateApplier
     {
         /// <summary>Plans with more member creates and updates than this go through an import job when the strategy is Auto.</summary>
         public const int ImmediateLimit = 1000;
@@ -294,18 +294,21 @@ namespace WeComPS
 
             if (ids.Count <= ReadEachLimit)
             {
-                await foreach (var result in _connection.Users.GetAsync(ids.Where(id => UserOperations.CheckUserId(id) is null), null, cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    if (result.Error?.ErrCode == 48009)
+                    await foreach (var result in _connection.Users.GetAsync(ids.Where(id => UserOperations.CheckUserId(id) is null), null, cancellationToken).ConfigureAwait(false))
                     {
-                        return (await DirectoryReads.ListIdsAsync(_connection, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => ItemResult<WeComUser>.Ok(p.Value), StringComparer.OrdinalIgnoreCase);
+                        var missing = result.Error is { } e && (e.Kind == WeComErrorKind.NotFound || e.ErrCode == 60111 || e.ErrCode == 46004);
+                        if (!missing)
+                        {
+                            found[result.Value?.UserId ?? result.Target?.ToString() ?? ""] = result;
+                        }
                     }
-
-                    var missing = result.Error is { } e && (e.Kind == WeComErrorKind.NotFound || e.ErrCode == 60111 || e.ErrCode == 46004);
-                    if (!missing)
-                    {
-                        found[result.Value?.UserId ?? result.Target?.ToString() ?? ""] = result;
-                    }
+                }
+                catch (WeComException refused) when (refused.ErrCode == SecretRouting.DetailsForbidden)
+                {
+                    // No secret of the connection may read details: the members as user/list_id has them.
+                    return (await DirectoryReads.ListIdsAsync(_connection, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Key, p => ItemResult<WeComUser>.Ok(p.Value), StringComparer.OrdinalIgnoreCase);
                 }
 
                 return found;

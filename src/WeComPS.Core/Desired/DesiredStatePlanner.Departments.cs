@@ -22,7 +22,7 @@ namespace WeComPS
     }
 
     // Departments: every path of the rows exists (created parents first), with the order and English name the rows own.
-    public sealed partial class DesiredStatePlanner
+    internal sealed partial class DesiredStatePlanner
     {
         /// <summary>The department fields a plan can own besides the path.</summary>
         public static IReadOnlyList<string> DepartmentFields { get; } = new[] { "Order", "NameEn" };

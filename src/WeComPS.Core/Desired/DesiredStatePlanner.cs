@@ -37,7 +37,7 @@ namespace WeComPS
     /// Compares desired members with the directory and lists each difference field by field (old -> new), covering
     /// only the fields the rows own: everything else stays as WeCom has it.
     /// </summary>
-    public sealed partial class DesiredStatePlanner
+    internal sealed partial class DesiredStatePlanner
     {
         private readonly WeComConnection _connection;
 
