@@ -57,6 +57,10 @@ BeforeAll {
         'Export-WeComUser'       = @({ Export-WeComUser @vd })
         'Export-WeComDepartment' = @({ Export-WeComDepartment @vd })
         'Export-WeComTagUser'    = @({ Export-WeComTagUser -TagId 1, 99 @vd })
+        'Compare-WeComUser'      = @({ 'UserId,Position,Department', 'LiSi,总监,广州研发中心/邮箱产品部' | ConvertFrom-Csv | Compare-WeComUser @vd }, { 'UserId,Department', 'LiSi,/没有/这个部门' | ConvertFrom-Csv | Compare-WeComUser @vd })
+        'Compare-WeComDepartment' = @({ [pscustomobject]@{ Path = '广州研发中心/泄漏测试' } | Compare-WeComDepartment -CreateMissingDepartments @vd }, { [pscustomobject]@{ Path = '广州研发中心/a|b' } | Compare-WeComDepartment @vd })
+        'Invoke-WeComPlan'       = @({ 'UserId,Position', 'LiSi,总监' | ConvertFrom-Csv | Compare-WeComUser | Invoke-WeComPlan -JournalPath (Join-Path $TestDrive 'leak.jsonl') -Confirm:$false @vd }, { 'UserId,Position', 'nobody,x' | ConvertFrom-Csv | Compare-WeComUser -ErrorAction SilentlyContinue | Invoke-WeComPlan -Confirm:$false @vd })
+        'Get-WeComJournal'       = @({ Get-WeComJournal -Path (Join-Path $TestDrive 'leak.jsonl') @vd }, { Get-WeComJournal -Path (Join-Path $TestDrive 'none.jsonl') @vd })
         'Invoke-WeComApi'        = @({ Invoke-WeComApi user/get -Query @{ userid = 'LiSi' } @vd }, { Invoke-WeComApi gettoken @vd }, { Invoke-WeComApi user/get -Query @{ userid = 'nobody' } @vd })
     }
 
