@@ -71,9 +71,22 @@ Describe 'Compare-WeComUser' -Tag CI {
         $plan = $hr | Compare-WeComUser -IncludeDelete -MaxDelete 100%
         ($plan | Where-Object Action -EQ Delete).Count | Should -BeGreaterThan 15
         $hr | Compare-WeComUser -IncludeDelete -MaxDelete 5 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'DeletionLimitExceeded,*'
-        { $plan | Invoke-WeComPlan -MaxDelete 10% -Confirm:$false } | Should -Throw -ErrorId 'DeletionLimitExceeded,WeComPS.Commands.InvokeWeComPlanCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DeleteLimitExceeded,*'
+        { $plan | Invoke-WeComPlan -MaxDelete 10% -Confirm:$false } | Should -Throw -ErrorId 'DeleteLimitExceeded,WeComPS.Commands.InvokeWeComPlanCommand'
         Get-WeComUser XiaoLiu | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'The default deletion limit' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'stops a plan from a truncated file, as every other deletion does' {
+        $truncated = [pscustomobject]@{ UserId = 'ZhangSan'; Name = '张三' }
+        $truncated | Compare-WeComUser -IncludeDelete -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DeleteLimitExceeded,*'
+        $plan = $truncated | Compare-WeComUser -IncludeDelete -MaxDelete 100%
+        { $plan | Invoke-WeComPlan -Confirm:$false } | Should -Throw -ErrorId 'DeleteLimitExceeded,WeComPS.Commands.InvokeWeComPlanCommand'
+        (Get-WeComUser -DepartmentId 1 -Recurse).Count | Should -BeGreaterThan 20
     }
 }
 

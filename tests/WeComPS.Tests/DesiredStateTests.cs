@@ -186,15 +186,15 @@ namespace WeComPS.Tests
             var rows = new[] { Row("LiSi", ("Position", "产品总监")) };
 
             Assert.Empty((await PlanAsync(connection, null, rows)).Items);
-            var plan = await PlanAsync(connection, new WeComPlanOptions { IncludeDelete = true, DeletionLimit = DeletionLimit.Parse("50%") }, rows);
+            var plan = await PlanAsync(connection, new WeComPlanOptions { IncludeDelete = true, DeleteLimit = DeleteLimit.Parse("50%") }, rows);
 
             Assert.Equal((await AllAsync(connection)).Count - 1, plan.Count(WeComPlanAction.Delete));
-            Assert.Equal("DeletionLimitExceeded", plan.DeletionRefused!.ErrorId);
-            var refused = await Assert.ThrowsAsync<WeComException>(() => ApplyAsync(connection, plan.Items, new WeComApplyOptions { DeletionLimit = DeletionLimit.Parse("10") }));
-            Assert.Equal("DeletionLimitExceeded", refused.ErrorId);
+            Assert.Equal("DeleteLimitExceeded", plan.DeletionRefused!.ErrorId);
+            var refused = await Assert.ThrowsAsync<WeComException>(() => ApplyAsync(connection, plan.Items, new WeComApplyOptions { DeleteLimit = DeleteLimit.Parse("10") }));
+            Assert.Equal("DeleteLimitExceeded", refused.ErrorId);
             Assert.Equal(0, corp.Sandbox.CallCount("user/batchdelete"));
-            Assert.Equal(20, DeletionLimit.Parse(" 20 ").MaxCount);
-            Assert.Equal("InvalidDeletionLimit", Assert.Throws<WeComException>(() => DeletionLimit.Parse("many")).ErrorId);
+            Assert.Equal(20, DeleteLimit.Parse(" 20 ").Of(1000));
+            Assert.Equal("InvalidMaxDelete", Assert.Throws<WeComException>(() => DeleteLimit.Parse("many")).ErrorId);
         }
 
         [Fact]

@@ -12,8 +12,8 @@ namespace WeComPS
         public WeComApplyStrategy Strategy { get; set; }
         /// <summary>A JSON-lines file every applied change is appended to; none when null.</summary>
         public string? JournalPath { get; set; }
-        /// <summary>The most deletions the plan may make; <see cref="DeletionLimit.Default"/> when null.</summary>
-        public DeletionLimit? DeletionLimit { get; set; }
+        /// <summary>The most deletions the plan may make; <see cref="WeComPS.DeleteLimit.Default"/> when null.</summary>
+        public DeleteLimit? DeleteLimit { get; set; }
     }
 
     /// <summary>
@@ -75,9 +75,8 @@ namespace WeComPS
             var deletes = users.Count(i => i.Action == WeComPlanAction.Delete);
             if (deletes > 0)
             {
-                var limit = options.DeletionLimit ?? DeletionLimit.Default;
-                var existing = limit.MaxPercent is null ? 0 : await CountMembersAsync(cancellationToken).ConfigureAwait(false);
-                if (limit.Check(deletes, existing, "member") is { } refused)
+                var limit = options.DeleteLimit ?? DeleteLimit.Default;
+                if (limit.Check(deletes, await CountMembersAsync(cancellationToken).ConfigureAwait(false), "member") is { } refused)
                 {
                     throw refused;
                 }
@@ -86,7 +85,7 @@ namespace WeComPS
             var tree = (await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false)).ToList();
             var departments = items.Where(i => i.ObjectType == WeComPlanObjectType.Department && i.Action != WeComPlanAction.Unchanged).ToList();
             var departmentDeletes = departments.Where(i => i.Action == WeComPlanAction.Delete).ToList();
-            if (departmentDeletes.Count > 0 && (options.DeletionLimit ?? DeletionLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)
+            if (departmentDeletes.Count > 0 && (options.DeleteLimit ?? DeleteLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)
             {
                 throw tooMany;
             }

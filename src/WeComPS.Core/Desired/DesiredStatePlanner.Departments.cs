@@ -111,7 +111,7 @@ namespace WeComPS
                 Items = paths.Creates.Concat(items).Concat(deletes).ToList(),
                 Invalid = invalid,
                 Existing = tree.Count,
-                DeletionRefused = deletes.Count == 0 ? null : (options.DeletionLimit ?? DeletionLimit.Default).Check(deletes.Count, tree.Count, "department"),
+                DeletionRefused = deletes.Count == 0 ? null : (options.DeleteLimit ?? DeleteLimit.Default).Check(deletes.Count, tree.Count, "department"),
             };
         }
 

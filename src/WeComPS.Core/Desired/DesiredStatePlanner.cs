@@ -29,8 +29,8 @@ namespace WeComPS
         public bool IncludeDelete { get; set; }
         /// <summary>Creates departments of paths that do not exist, parents first; otherwise an unknown path is an error.</summary>
         public bool CreateMissingDepartments { get; set; }
-        /// <summary>The most deletions the plan may have; <see cref="DeletionLimit.Default"/> when null.</summary>
-        public DeletionLimit? DeletionLimit { get; set; }
+        /// <summary>The most deletions the plan may have; <see cref="WeComPS.DeleteLimit.Default"/> when null.</summary>
+        public DeleteLimit? DeleteLimit { get; set; }
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ namespace WeComPS
                 Invalid = invalid,
                 NotCompared = notCompared,
                 Existing = current.Count,
-                DeletionRefused = deletes.Count == 0 ? null : (options.DeletionLimit ?? DeletionLimit.Default).Check(deletes.Count, current.Count, "member"),
+                DeletionRefused = deletes.Count == 0 ? null : (options.DeleteLimit ?? DeleteLimit.Default).Check(deletes.Count, current.Count, "member"),
             };
         }
 

@@ -24,7 +24,7 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter IncludeUnchanged { get; set; }
 
-        /// <summary><para type="description">The most deletions the plan may have: a count (50, the default) or a percentage (10%). A plan over it is an error, and Invoke-WeComPlan refuses it.</para></summary>
+        /// <summary><para type="description">The most deletions the plan may have: a count (200) or a share of what there is now (25%); 10%, and at least 5, by default. A plan over it is an error, and Invoke-WeComPlan refuses it.</para></summary>
         [Parameter]
         public string? MaxDelete { get; set; }
 
@@ -33,7 +33,7 @@ namespace WeComPS.Commands
         public string[]? Property { get; set; }
 
         /// <summary>The deletion limit of -MaxDelete, or null for the default.</summary>
-        protected DeletionLimit? Limit { get; private set; }
+        protected DeleteLimit? Limit { get; private set; }
 
         /// <summary>The field a column names, or null when the plan does not compare it.</summary>
         protected abstract string? FieldOf(string column);
@@ -43,14 +43,7 @@ namespace WeComPS.Commands
 
         protected override void BeginProcessing()
         {
-            try
-            {
-                Limit = MaxDelete is null ? null : DeletionLimit.Parse(MaxDelete);
-            }
-            catch (WeComException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ex, MaxDelete));
-            }
+            Limit = ParseDeleteLimit(MaxDelete);
 
             if (Property is null)
             {
@@ -106,7 +99,7 @@ namespace WeComPS.Commands
             }
 
             var connection = ResolveConnection();
-            var options = new WeComPlanOptions { IncludeUnchanged = IncludeUnchanged, IncludeDelete = IncludeDelete, CreateMissingDepartments = createMissing, DeletionLimit = Limit };
+            var options = new WeComPlanOptions { IncludeUnchanged = IncludeUnchanged, IncludeDelete = IncludeDelete, CreateMissingDepartments = createMissing, DeleteLimit = Limit };
             WeComPlan? made = null;
             RunAsync(async ct => made = await plan(connection, options, ct).ConfigureAwait(false));
             foreach (var invalid in made!.Invalid)
@@ -215,7 +208,7 @@ namespace WeComPS.Commands
     public sealed class InvokeWeComPlanCommand : WeComCmdlet
     {
         private readonly List<WeComPlanItem> _items = new List<WeComPlanItem>();
-        private DeletionLimit? _limit;
+        private DeleteLimit? _limit;
 
         /// <summary><para type="description">What the item does: Create, Update or Delete (Unchanged items are skipped).</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -247,20 +240,13 @@ namespace WeComPS.Commands
         [Parameter]
         public string? JournalPath { get; set; }
 
-        /// <summary><para type="description">The most deletions the plan may make: a count (50, the default) or a percentage of the members (10%). A plan over it is refused before anything is sent.</para></summary>
+        /// <summary><para type="description">The most deletions the plan may make: a count (200) or a share of what there is now (25%); 10%, and at least 5, by default. A plan over it is refused before anything is sent.</para></summary>
         [Parameter]
         public string? MaxDelete { get; set; }
 
         protected override void BeginProcessing()
         {
-            try
-            {
-                _limit = MaxDelete is null ? null : DeletionLimit.Parse(MaxDelete);
-            }
-            catch (WeComException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ex, MaxDelete));
-            }
+            _limit = ParseDeleteLimit(MaxDelete);
         }
 
         protected override void ProcessRecord()
@@ -301,7 +287,7 @@ namespace WeComPS.Commands
             {
                 Strategy = strategy,
                 JournalPath = string.IsNullOrWhiteSpace(journal) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal),
-                DeletionLimit = _limit,
+                DeleteLimit = _limit,
             };
             var connection = ResolveConnection();
             RunAsync(ct => new DesiredStateApplier(connection).ApplyAsync(
