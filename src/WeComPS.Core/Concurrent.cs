@@ -153,9 +153,10 @@ namespace WeComPS
                     succeeded++;
                     yield return ItemResult<TResult>.Ok(result.Result);
                 }
-                else if (!ReferenceEquals(error, policy.Ended) && (policy.Ended is null || !error.AffectsAllItems || error.ErrorId == "WriteOutcomeUnknown"))
+                else if (error.ErrorId == "WriteOutcomeUnknown" || (!ReferenceEquals(error, policy.Ended) && (policy.Ended is null || !error.AffectsAllItems)))
                 {
-                    // Settled after the end too: in flight when the command ended, it failed or its outcome is unknown.
+                    // Settled after the end too: in flight when the command ended, it failed or its outcome is unknown. A
+                    // change that may have been applied is always its own result, even when its failure ended the command.
                     yield return ItemResult<TResult>.Failed(error.About(what), target);
                 }
             }

@@ -116,7 +116,8 @@ namespace WeComPS
             {
                 // The check itself failed: the refusal would wrongly say the change is not in place, so its outcome is unknown.
                 var unknown = WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and reading back what WeCom holds failed ({checkFailure.Message.TrimEnd('.')})", HowToCheck(path), checkFailure);
-                unknown.EndsCommand = checkFailure.AffectsAllItems;
+                // A secret refused the read-back of details (48009) still makes the other changes: only this one is unknown.
+                unknown.EndsCommand = checkFailure.AffectsAllItems && checkFailure.ErrCode != SecretRouting.DetailsForbidden;
                 throw unknown;
             }
 
@@ -148,7 +149,7 @@ namespace WeComPS
         {
             var id = request.Body("id");
             IEnumerable<JsonElement> candidates = id is null
-                ? (await client.GetAsync("department/list", "id=" + Uri.EscapeDataString(request.Body("parentid") ?? ""), cancellationToken).ConfigureAwait(false)).Items("department")
+                ? (await client.ReadDetails(c => c.GetAsync("department/list", "id=" + Uri.EscapeDataString(request.Body("parentid") ?? ""), cancellationToken)).ConfigureAwait(false)).Items("department")
                     .Where(d => d.Str("parentid") == request.Body("parentid") && string.Equals(d.Str("name"), request.Body("name"), StringComparison.Ordinal))
                 : await DepartmentAsync(client, id, cancellationToken).ConfigureAwait(false) is { } one ? new[] { one } : Enumerable.Empty<JsonElement>();
             var created = candidates.Where(d => Shows(d, request, "department/create")).ToList();
@@ -205,10 +206,10 @@ namespace WeComPS
         };
 
         private static Task<JsonElement?> UserAsync(WeComClient client, string? userId, CancellationToken cancellationToken) =>
-            userId is null ? Task.FromResult<JsonElement?>(null) : Absent(client.GetAsync("user/get", "userid=" + Uri.EscapeDataString(userId), cancellationToken), 60111, 46004);
+            userId is null ? Task.FromResult<JsonElement?>(null) : Absent(client.ReadDetails(c => c.GetAsync("user/get", "userid=" + Uri.EscapeDataString(userId), cancellationToken)), 60111, 46004);
 
         private static async Task<JsonElement?> DepartmentAsync(WeComClient client, string? id, CancellationToken cancellationToken) =>
-            id is null ? null : (await Absent(client.GetAsync("department/get", "id=" + Uri.EscapeDataString(id), cancellationToken), 60003, 60123).ConfigureAwait(false))?.Prop("department");
+            id is null ? null : (await Absent(client.ReadDetails(c => c.GetAsync("department/get", "id=" + Uri.EscapeDataString(id), cancellationToken)), 60003, 60123).ConfigureAwait(false))?.Prop("department");
 
         private static Task<JsonElement?> TagAsync(WeComClient client, string? id, CancellationToken cancellationToken) =>
             id is null ? Task.FromResult<JsonElement?>(null) : Absent(client.GetAsync("tag/get", "tagid=" + Uri.EscapeDataString(id), cancellationToken), 40068);

@@ -135,14 +135,16 @@ namespace WeComPS
 
         /// <summary>
         /// The departments that are not in the directory among <paramref name="ids"/>, from the light id tree
-        /// (department/simplelist, read once; it also works where department/list is refused with 48009).
+        /// (department/simplelist with the connection's own secret, read once; it also works where department/list is
+        /// refused with 48009).
         /// </summary>
         public async Task<IReadOnlyList<int>> UnknownDepartmentsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
         {
             await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                _departmentIds ??= new HashSet<int>((_departments ?? await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).Select(d => d.Id));
+                // Never the tree of names: read with an app secret, it holds only the app's visible scope.
+                _departmentIds ??= new HashSet<int>((await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).Select(d => d.Id));
             }
             finally
             {

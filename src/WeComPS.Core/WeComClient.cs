@@ -38,9 +38,16 @@ namespace WeComPS
             _limiter = limiter;
             _cacheKey = baseUri.AbsoluteUri + "|" + corpId + "|" + secretFingerprint;
             Retry = retry;
+            ReadDetails = call => call(this);
         }
 
         public RetryPolicy Retry { get; }
+
+        /// <summary>
+        /// Runs a read of names and details (user/get, department/get, department/list) with a secret that may make it:
+        /// the connection sends it to its app secret once WeCom refuses this one (48009); alone, this client makes it.
+        /// </summary>
+        internal Func<Func<WeComClient, Task<JsonElement>>, Task<JsonElement>> ReadDetails { get; set; }
 
         public DateTimeOffset? TokenExpiresOn => _tokens.Peek(_cacheKey)?.ExpiresOn;
 

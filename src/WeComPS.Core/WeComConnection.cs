@@ -76,6 +76,8 @@ namespace WeComPS
             }
 
             Routing = new SecretRouting(Client, AppClient);
+            // Read-backs after a lost answer read names and details too.
+            Client.ReadDetails = async call => (await Routing.ReadDetailsAsync(call).ConfigureAwait(false)).Value;
             Departments = new DepartmentOperations(this);
             Users = new UserOperations(this);
             Tags = new TagOperations(this);

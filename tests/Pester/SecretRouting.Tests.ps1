@@ -64,6 +64,16 @@ Describe 'A contacts-sync secret from a new IP with an app secret' -Tag CI {
         (Export-WeComDepartment).Count | Should -Be 10
     }
 
+    It 'checks department ids against the whole corp, not against the app secret''s visible scope' {
+        # The app secret of 邮箱产品部 resolves the name; department 10 (测试部) lies outside its scope but exists.
+        Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $NewIpSecret) -AppSecret (ConvertTo-TestSecret $SandboxAppSecret) -BaseUri $script:server.BaseUri -Name narrow
+        Set-WeComUser -UserId SunQi -Department 邮箱后台组, 10 -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -BeNullOrEmpty
+        Set-WeComUser -UserId SunQi -Department 邮箱后台组, 99 -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match '\b99\b'
+        Disconnect-WeCom -Name narrow
+    }
+
     It 'is what Connect-WeCom -Sandbox holds by default' {
         (Connect-WeCom -Sandbox -Name recommended -PassThru).Secrets | Should -BeExactly 'Secret, AppSecret'
         Disconnect-WeCom recommended

@@ -192,11 +192,15 @@ namespace WeComPS.Commands
             }
         }
 
+        private DeleteLimit _limit = DeleteLimit.Default;
+
+        // A limit that is none ends the command before anything is asked or read.
+        protected override void BeginProcessing() => _limit = ParseDeleteLimit(MaxDelete);
+
         protected override void EndProcessing()
         {
-            var limit = ParseDeleteLimit(MaxDelete);
-            ShowDeleteLimit(_asked, limit, "department");
-            RunChanges(_ids.Count, (connection, ct) => connection.Departments.DeleteAsync(_ids, ProgressBar, ct, limit));
+            ShowDeleteLimit(_asked, _limit, "department");
+            RunChanges(_ids.Count, (connection, ct) => connection.Departments.DeleteAsync(_ids, ProgressBar, ct, _limit));
         }
     }
 }

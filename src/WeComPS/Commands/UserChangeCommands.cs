@@ -423,11 +423,15 @@ namespace WeComPS.Commands
 
         protected override ConfirmImpact Impact => ConfirmImpact.High;
 
+        private DeleteLimit _limit = DeleteLimit.Default;
+
+        // A limit that is none ends the command before anything is asked or read.
+        protected override void BeginProcessing() => _limit = ParseDeleteLimit(MaxDelete);
+
         protected override void EndProcessing()
         {
-            var limit = ParseDeleteLimit(MaxDelete);
-            ShowDeleteLimit(Asked, limit, "member");
-            RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct, limit));
+            ShowDeleteLimit(Asked, _limit, "member");
+            RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct, _limit));
         }
     }
 }
