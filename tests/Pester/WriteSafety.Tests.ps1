@@ -225,6 +225,15 @@ Describe 'Deletions need consent in proportion' -Tag CI {
         (Get-ProxyStats).forwarded.'user/batchdelete' | Should -Be 1
     }
 
+    It 'refuses a -MaxDelete that is no limit before asking about any item' {
+        $lines = Get-WhatIf { try { 'LiSi', 'WangWu' | Remove-WeComUser -MaxDelete lots -WhatIf } catch { $script:refused = $_ } }
+        $refused.FullyQualifiedErrorId | Should -BeExactly 'InvalidMaxDelete,WeComPS.Commands.RemoveWeComUserCommand'
+        $lines | Should -BeNullOrEmpty
+        $lines = Get-WhatIf { try { Remove-WeComDepartment -Id 10 -MaxDelete 5x -WhatIf } catch { $script:refused = $_ } }
+        $refused.FullyQualifiedErrorId | Should -BeExactly 'InvalidMaxDelete,WeComPS.Commands.RemoveWeComDepartmentCommand'
+        $lines | Should -BeNullOrEmpty
+    }
+
     It 'writes the job id where the admin sees it without -Verbose' {
         $info = Get-WeComUser -UserId ZhangSan | Select-Object UserId, @{ n = 'Position'; e = { '总经理' } } | Sync-WeComUser -Confirm:$false 6>&1
         ($info | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }).MessageData.Message | Should -BeLike '*Wait-WeComJob -JobId *'
