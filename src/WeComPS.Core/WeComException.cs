@@ -160,17 +160,7 @@ namespace WeComPS
         public WeComException With(string detail)
         {
             var advice = RecommendedAction != null && Message.EndsWith(" " + RecommendedAction, StringComparison.Ordinal) ? " " + RecommendedAction : "";
-            var text = Message.Substring(0, Message.Length - advice.Length).TrimEnd('.') + ": " + detail + "." + advice;
-            return new WeComException(ErrorId, Kind, text, InnerException)
-            {
-                ErrCode = ErrCode,
-                ErrMsg = ErrMsg,
-                ApiPath = ApiPath,
-                Hint = Hint,
-                Meaning = Meaning,
-                RecommendedAction = RecommendedAction,
-                IsTransient = IsTransient,
-            };
+            return Copy(Message.Substring(0, Message.Length - advice.Length).TrimEnd('.') + ": " + detail + "." + advice);
         }
 
         /// <summary>An item that a successful read did not contain.</summary>
