@@ -139,10 +139,18 @@ namespace WeComPS
         /// <summary>Fetches the tokens now (or takes the cached ones): proves corp id and secrets are right.</summary>
         public async Task ValidateAsync(CancellationToken cancellationToken)
         {
-            await Client.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-            if (AppClient != null)
+            try
             {
-                await AppClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                await Client.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                if (AppClient != null)
+                {
+                    await AppClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (WeComException ex) when (ex.ErrCode is null && BaseUri.AbsolutePath.IndexOf("/cgi-bin/", StringComparison.Ordinal) < 0)
+            {
+                // No answer of WeCom's at all, from an endpoint without WeCom's path: say so beside what failed.
+                throw ex.With($"WeCom's API lives under /cgi-bin/ ({DefaultBaseUri}); the endpoint {BaseUri} has no /cgi-bin/");
             }
         }
 
@@ -183,6 +191,11 @@ namespace WeComPS
         /// <summary>Checks the endpoint: HTTPS, except on loopback; the path ends with '/'.</summary>
         public static Uri NormalizeBaseUri(Uri baseUri)
         {
+            if (!baseUri.IsAbsoluteUri)
+            {
+                throw WeComException.InvalidInput("InvalidBaseUri", $"The endpoint '{baseUri}' is not an absolute URI: give WeCom's API endpoint, {DefaultBaseUri}, or a proxy's https:// URI.");
+            }
+
             if (!IsSecure(baseUri))
             {
                 throw WeComException.InvalidInput("InsecureBaseUri", $"The endpoint '{baseUri}' must be an absolute https:// URI (plain http is allowed only on loopback).");

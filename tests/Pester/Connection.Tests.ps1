@@ -1,4 +1,4 @@
-BeforeAll {
+﻿BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
     $server = Start-TestSandboxServer
@@ -25,6 +25,19 @@ Describe 'Connect-WeCom' -Tag CI {
         $connection = Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $server.BaseUri -PassThru
         $connection.BaseUri | Should -Be $server.BaseUri
         (Get-WeComDepartment).Count | Should -Be 10
+    }
+
+    It 'says what is wrong with an endpoint that is no URI, or lacks /cgi-bin/, and which variable is missing' {
+        { Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri 'not a uri' } |
+            Should -Throw -ErrorId 'InvalidBaseUri,WeComPS.Commands.ConnectWeComCommand' -ExpectedMessage '*not an absolute URI*'
+        # The sandbox server at its root answers, but not as WeCom does: the hint names the missing path.
+        $root = [uri]::new($server.BaseUri, '/')
+        { Connect-WeCom -CorpId $SandboxCorpId -Secret (ConvertTo-TestSecret $SandboxSecret) -BaseUri $root } | Should -Throw -ExpectedMessage '*no /cgi-bin/*'
+        $env:WECOM_CORP_ID = $SandboxCorpId
+        try {
+            { Connect-WeCom } | Should -Throw -ErrorId 'NoCredentials,WeComPS.Commands.ConnectWeComCommand' -ExpectedMessage '*WECOM_CORP_SECRET is not set*'
+        }
+        finally { Remove-Item Env:WECOM_CORP_ID }
     }
 
     It 'connects with a credential whose user name is the corp id' {

@@ -129,9 +129,12 @@ namespace WeComPS.Commands
             var secret = Environment.GetEnvironmentVariable("WECOM_CORP_SECRET");
             if (string.IsNullOrEmpty(corpId) || string.IsNullOrEmpty(secret))
             {
+                // One of the two set says the admin meant the environment: name the one that is missing.
+                var missing = string.IsNullOrEmpty(corpId) == string.IsNullOrEmpty(secret) ? null : string.IsNullOrEmpty(corpId) ? "WECOM_CORP_ID" : "WECOM_CORP_SECRET";
                 throw WeComException.InvalidInput(
                     "NoCredentials",
-                    "No credentials: pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_APP_SECRET and WECOM_BASE_URI).");
+                    (missing is null ? "No credentials" : $"No credentials: {missing} is not set in this process") +
+                    ": pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_APP_SECRET and WECOM_BASE_URI).");
             }
 
             var baseUri = BaseUri;
