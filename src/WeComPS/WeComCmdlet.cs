@@ -254,6 +254,29 @@ namespace WeComPS.Commands
         /// </summary>
         protected bool PipedNothing(int received) => MyInvocation.ExpectingInput && received == 0;
 
+        private bool _columnsChecked;
+
+        /// <summary>
+        /// Warns once per command about the columns of a piped row (Import-Csv, [pscustomobject]) that match no parameter,
+        /// which PowerShell would otherwise drop without a word: "mobile phone" for Mobile, say.
+        /// </summary>
+        protected void WarnUnmatchedColumns(PSObject? row)
+        {
+            if (_columnsChecked || row?.BaseObject is not PSCustomObject)
+            {
+                return;
+            }
+
+            _columnsChecked = true;
+            var parameters = MyInvocation.MyCommand.Parameters.Values;
+            var known = new HashSet<string>(parameters.Select(p => p.Name).Concat(parameters.SelectMany(p => p.Aliases)), StringComparer.OrdinalIgnoreCase);
+            var unmatched = row.Properties.Select(p => p.Name).Where(name => !known.Contains(name)).ToList();
+            if (unmatched.Count > 0)
+            {
+                WriteWarning($"The column(s) {string.Join(", ", unmatched.Select(n => "'" + n + "'"))} match no parameter of {MyInvocation.MyCommand.Name} and are ignored: columns bind by parameter name (Get-Help {MyInvocation.MyCommand.Name} -Parameter * lists them).");
+            }
+        }
+
         /// <summary>-MaxDelete as a <see cref="DeleteLimit"/>; a value that is none ends the command before anything is read.</summary>
         protected DeleteLimit ParseDeleteLimit(string? maxDelete)
         {

@@ -33,6 +33,14 @@ Describe 'Compare-WeComUser' -Tag CI {
         $plan[0] | Should -BeOfType WeComPS.WeComPlanItem
     }
 
+    It 'warns once about columns that match no field, and compares the others' {
+        $rows = 'UserId,Position,Dept,mobile phone', 'LiSi,总监,5,1', 'WangWu,后台工程师,5,2' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComUser -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike '*Dept, mobile phone*'
+        ($plan | Where-Object Target -EQ LiSi).Changes.Field | Should -Be @('Position')
+    }
+
     It 'compares only -Property, and lists unchanged members and fields on request' {
         $plan = $hr | Compare-WeComUser -Property Position, Department -IncludeUnchanged -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -Match "chen.xin.*needs a name" -Because 'Name is not owned, and a new member needs one'

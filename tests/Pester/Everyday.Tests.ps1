@@ -126,6 +126,22 @@ Describe 'WeCom''s own words' -Tag CI {
     }
 }
 
+Describe 'Columns that match nothing' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'warns once per command about the columns no parameter takes, and changes the rest' {
+        $rows = 'UserId,Position,mobile phone,E-mail,Dept', 'LiSi,总监,1,a@example.com,5', 'WangWu,架构师,2,b@example.com,5' | ConvertFrom-Csv
+        $rows | Set-WeComUser -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike "*'mobile phone', 'E-mail', 'Dept' match no parameter of Set-WeComUser*"
+        (Get-WeComUser -UserId LiSi).Position | Should -Be '总监'
+        [pscustomobject]@{ Id = 10; Name = '测试部'; Budget = 1 } | Set-WeComDepartment -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        $warned[0].Message | Should -BeLike "*'Budget' match no parameter of Set-WeComDepartment*"
+        Get-WeComUser -UserId LiSi | Set-WeComUser -Position 总监 -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -BeNullOrEmpty -Because 'a record read from WeCom is no row of columns'
+    }
+}
+
 Describe '-WhatIf that tells the truth' -Tag CI {
     BeforeAll { Connect-FreshCorp }
 

@@ -13,7 +13,10 @@ namespace WeComPS.Commands
     /// </summary>
     public abstract class ComparePlanCommand : WeComCmdlet
     {
-        private readonly SortedSet<string> _ignored = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        // Columns that name no field a plan compares (a warning: a misspelt column is not silently dropped), and owned
+        // ones left out by -Property (verbose).
+        private readonly SortedSet<string> _unknown = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly SortedSet<string> _notOwned = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         private HashSet<string>? _owned;
 
         /// <summary><para type="description">Plans the deletion of what is in WeCom but not in the rows, within -MaxDelete.</para></summary>
@@ -77,9 +80,13 @@ namespace WeComPS.Commands
             foreach (var property in properties.Where(p => !string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)))
             {
                 var field = FieldOf(property.Name);
-                if (field is null || (_owned != null && !_owned.Contains(field)))
+                if (field is null)
                 {
-                    _ignored.Add(property.Name);
+                    _unknown.Add(property.Name);
+                }
+                else if (_owned != null && !_owned.Contains(field))
+                {
+                    _notOwned.Add(property.Name);
                 }
                 else if (Text(property.Value) is { } text)
                 {
@@ -93,9 +100,14 @@ namespace WeComPS.Commands
         /// <summary>Makes the plan with <paramref name="plan"/>, then writes its errors, warnings, items and summary.</summary>
         protected void WritePlan(Func<WeComConnection, WeComPlanOptions, System.Threading.CancellationToken, System.Threading.Tasks.Task<WeComPlan>> plan, bool createMissing)
         {
-            if (_ignored.Count > 0)
+            if (_unknown.Count > 0)
             {
-                WriteVerbose($"Not compared (not owned, or not a field a plan compares): {string.Join(", ", _ignored)}.");
+                WriteWarning($"Not compared: the column(s) {string.Join(", ", _unknown)} match no field a plan compares ({string.Join(", ", Fields)}).");
+            }
+
+            if (_notOwned.Count > 0)
+            {
+                WriteVerbose($"Not compared (left out by -Property): {string.Join(", ", _notOwned)}.");
             }
 
             var connection = ResolveConnection();

@@ -283,6 +283,7 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
+            WarnUnmatchedColumns(InputObject);
             if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
             {
                 WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: pipe members from Get-WeComUser, or rows with a UserId column."), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
