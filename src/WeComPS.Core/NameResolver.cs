@@ -32,18 +32,8 @@ namespace WeComPS
         public static bool AreIds(IEnumerable<string>? texts) => texts is null || texts.All(t => AsId(t) != null);
 
         /// <summary>The department tree, as read for the first name (department/list, in tree order with paths).</summary>
-        public async Task<IReadOnlyList<WeComDepartment>> DepartmentsAsync(CancellationToken cancellationToken)
-        {
-            await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return _departments ??= await _connection.Departments.GetTreeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _reading.Release();
-            }
-        }
+        public Task<IReadOnlyList<WeComDepartment>> DepartmentsAsync(CancellationToken cancellationToken) =>
+            ReadOnceAsync(() => _departments, () => _connection.Departments.GetTreeAsync(cancellationToken), d => _departments = d, cancellationToken);
 
         /// <summary>
         /// Fills what a tag member lacks for an admin to read it: the tag's name (tag/list, read once) and a tagged
@@ -72,12 +62,27 @@ namespace WeComPS
             return member;
         }
 
-        private async Task<IReadOnlyList<WeComTag>> TagsAsync(CancellationToken cancellationToken)
+        private Task<IReadOnlyList<WeComTag>> TagsAsync(CancellationToken cancellationToken) =>
+            ReadOnceAsync(() => _tags, () => _connection.Tags.GetAllAsync(cancellationToken), t => _tags = t, cancellationToken);
+
+        /// <summary>
+        /// What <paramref name="kept"/> holds, else what <paramref name="read"/> reads, kept: one read at a time, so callers
+        /// at once share one; a read that fails is tried again by the next caller.
+        /// </summary>
+        private async Task<T> ReadOnceAsync<T>(Func<T?> kept, Func<Task<T>> read, Action<T> keep, CancellationToken cancellationToken)
+            where T : class
         {
             await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return _tags ??= await _connection.Tags.GetAllAsync(cancellationToken).ConfigureAwait(false);
+                if (kept() is { } value)
+                {
+                    return value;
+                }
+
+                var fresh = await read().ConfigureAwait(false);
+                keep(fresh);
+                return fresh;
             }
             finally
             {
@@ -140,18 +145,13 @@ namespace WeComPS
         /// </summary>
         public async Task<IReadOnlyList<int>> UnknownDepartmentsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
         {
-            await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                // Never the tree of names: read with an app secret, it holds only the app's visible scope.
-                _departmentIds ??= new HashSet<int>((await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).Select(d => d.Id));
-            }
-            finally
-            {
-                _reading.Release();
-            }
-
-            return ids.Where(id => !_departmentIds.Contains(id)).Distinct().ToList();
+            // Never the tree of names: read with an app secret, it holds only the app's visible scope.
+            var known = await ReadOnceAsync(
+                () => _departmentIds,
+                async () => new HashSet<int>((await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false)).Select(d => d.Id)),
+                k => _departmentIds = k,
+                cancellationToken).ConfigureAwait(false);
+            return ids.Where(id => !known.Contains(id)).Distinct().ToList();
         }
 
         /// <summary>The department id of each text: ids as they are, names and paths looked up.</summary>
