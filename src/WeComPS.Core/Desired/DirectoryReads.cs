@@ -48,36 +48,11 @@ namespace WeComPS
             }
         }
 
-        /// <summary>Every member's userid and departments (user/list_id, 10,000 pairs a page).</summary>
+        /// <summary>Every member's userid and departments (user/list_id, 10,000 pairs a page), by userid.</summary>
         public static async Task<Dictionary<string, WeComUser>> ListIdsAsync(WeComConnection connection, CancellationToken cancellationToken)
         {
             WeComLog.Verbose("Member details cannot be read with this secret (48009): members are compared by userid and departments only (user/list_id).");
-            var departments = new Dictionary<string, (string UserId, List<int> Ids)>(StringComparer.OrdinalIgnoreCase);
-            var cursor = "";
-            do
-            {
-                var page = await connection.Client.PostAsync("user/list_id", new Dictionary<string, object> { ["cursor"] = cursor, ["limit"] = 10000 }, cancellationToken).ConfigureAwait(false);
-                foreach (var pair in page.Items("dept_user"))
-                {
-                    if (pair.Str("userid") is { } userId)
-                    {
-                        if (!departments.TryGetValue(userId, out var entry))
-                        {
-                            departments[userId] = entry = (userId, new List<int>());
-                        }
-
-                        if (pair.Int("department") is { } id)
-                        {
-                            entry.Ids.Add(id);
-                        }
-                    }
-                }
-
-                cursor = page.Str("next_cursor") ?? "";
-            }
-            while (cursor.Length > 0);
-
-            return departments.Values.ToDictionary(e => e.UserId, e => new WeComUser { UserId = e.UserId, Department = e.Ids.ToArray() }, StringComparer.OrdinalIgnoreCase);
+            return (await connection.Users.ListIdsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(u => u.UserId, StringComparer.OrdinalIgnoreCase);
         }
     }
 }
