@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Http;
-using System.Text.RegularExpressions;
 
 namespace WeComPS
 {
@@ -27,8 +26,11 @@ namespace WeComPS
     /// <summary>The delivery class of every request, in one place.</summary>
     internal static class Deliveries
     {
-        private static readonly Regex ReadPattern = new Regex(
-            @"(\A|/)(gettoken|get|list|simplelist|list_id|getuserid|get_userid_by_email|convert_to_openid|getresult|get_result)\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        /// <summary>The last segments of the paths that only read.</summary>
+        private static readonly HashSet<string> ReadNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "gettoken", "get", "list", "simplelist", "list_id", "getuserid", "get_userid_by_email", "convert_to_openid", "getresult", "get_result",
+        };
 
         /// <summary>The writes the client knows: sending them again sets the same state, or <see cref="ExactlyOnce"/> checks the refusal.</summary>
         private static readonly HashSet<string> Confirmable = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -41,7 +43,7 @@ namespace WeComPS
         };
 
         /// <summary>True for the APIs known to only read (…/get, …/list, look-ups, job results).</summary>
-        public static bool IsRead(string path) => ReadPattern.IsMatch(path);
+        public static bool IsRead(string path) => ReadNames.Contains(path.Substring(path.LastIndexOf('/') + 1));
 
         /// <summary>
         /// The class of <paramref name="method"/> <paramref name="path"/>: reads, then the known writes; batch jobs,

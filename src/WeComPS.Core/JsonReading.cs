@@ -23,13 +23,35 @@ namespace WeComPS
         public static IEnumerable<JsonElement> Items(this JsonElement e, string name) =>
             e.Prop(name) is { ValueKind: JsonValueKind.Array } p ? p.EnumerateArray() : Enumerable.Empty<JsonElement>();
 
-        public static long[]? LongArray(this JsonElement e, string name) =>
-            e.Prop(name) is { ValueKind: JsonValueKind.Array } p ? p.EnumerateArray().Select(x => AsLong(x) ?? 0).ToArray() : null;
+        public static long[]? LongArray(this JsonElement e, string name) => e.ArrayOf(name, x => AsLong(x) ?? 0);
 
-        public static int[]? IntArray(this JsonElement e, string name) => e.LongArray(name)?.Select(v => (int)v).ToArray();
+        public static int[]? IntArray(this JsonElement e, string name) => e.ArrayOf(name, x => (int)(AsLong(x) ?? 0));
 
-        public static string[]? StrArray(this JsonElement e, string name) =>
-            e.Prop(name) is { ValueKind: JsonValueKind.Array } p ? p.EnumerateArray().Select(x => AsString(x) ?? "").ToArray() : null;
+        /// <summary>Numbers as flags: anything but 0 is true.</summary>
+        public static bool[]? FlagArray(this JsonElement e, string name) => e.ArrayOf(name, x => (AsLong(x) ?? 0) != 0);
+
+        public static string[]? StrArray(this JsonElement e, string name) => e.ArrayOf(name, x => AsString(x) ?? "");
+
+        /// <summary>
+        /// The array <paramref name="name"/>, each item read by <paramref name="read"/>; null when absent. A loop rather
+        /// than LINQ: each LINQ operator over a value type is more code to compile on first use, and every read parses arrays.
+        /// </summary>
+        private static T[]? ArrayOf<T>(this JsonElement e, string name, System.Func<JsonElement, T> read)
+        {
+            if (e.Prop(name) is not { ValueKind: JsonValueKind.Array } array)
+            {
+                return null;
+            }
+
+            var values = new T[array.GetArrayLength()];
+            var i = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                values[i++] = read(item);
+            }
+
+            return values;
+        }
 
         private static string? AsString(JsonElement p) => p.ValueKind switch
         {

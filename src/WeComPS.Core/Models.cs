@@ -210,7 +210,7 @@ namespace WeComPS
     public sealed class WeComList<T> : ReadOnlyCollection<T>
     {
         public WeComList(IEnumerable<T> items)
-            : base(items.ToArray())
+            : base(items is T[] array ? (T[])array.Clone() : items.ToArray())
         {
         }
 
@@ -223,8 +223,20 @@ namespace WeComPS
     public sealed class WeComAttributes : ReadOnlyDictionary<string, string?>
     {
         public WeComAttributes(IEnumerable<KeyValuePair<string, string?>> values)
-            : base(values.GroupBy(v => v.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal))
+            : base(LastByName(values))
         {
+        }
+
+        /// <summary>Each name once, with its last value, in the order the names first came.</summary>
+        private static Dictionary<string, string?> LastByName(IEnumerable<KeyValuePair<string, string?>> values)
+        {
+            var byName = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var value in values)
+            {
+                byName[value.Key] = value.Value;
+            }
+
+            return byName;
         }
 
         public override string ToString() => string.Join(";", this.Select(v => v.Key + "=" + v.Value));

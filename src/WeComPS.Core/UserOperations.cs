@@ -233,7 +233,7 @@ namespace WeComPS
             Department = e.IntArray("department"),
             Order = e.LongArray("order"),
             MainDepartment = e.Int("main_department"),
-            IsLeaderInDept = e.LongArray("is_leader_in_dept")?.Select(v => v != 0).ToArray(),
+            IsLeaderInDept = e.FlagArray("is_leader_in_dept"),
             DirectLeader = e.StrArray("direct_leader"),
             Mobile = e.Str("mobile"),
             Email = e.Str("email"),
@@ -258,9 +258,17 @@ namespace WeComPS
         };
 
         /// <summary>Attributes (extattr.attrs, external_profile.external_attr) by name: a text's value, a web page's url, a mini program's pagepath.</summary>
-        private static WeComAttributes ParseAttributes(IEnumerable<JsonElement> attrs) =>
-            new WeComAttributes(attrs.Select(attr => new KeyValuePair<string, string?>(
-                attr.Str("name") ?? "",
-                attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath"))));
+        private static WeComAttributes ParseAttributes(IEnumerable<JsonElement> attrs)
+        {
+            var values = new List<KeyValuePair<string, string?>>();
+            foreach (var attr in attrs)
+            {
+                values.Add(new KeyValuePair<string, string?>(
+                    attr.Str("name") ?? "",
+                    attr.Prop("text")?.Str("value") ?? attr.Prop("web")?.Str("url") ?? attr.Prop("miniprogram")?.Str("pagepath")));
+            }
+
+            return new WeComAttributes(values);
+        }
     }
 }

@@ -33,8 +33,9 @@ namespace WeComPS.Sandbox
         public WeComSandbox(string corpId)
         {
             CorpId = corpId;
-            _routes = Routes();
-            _readPaths = new HashSet<string>(ReadRoutes().Keys, StringComparer.Ordinal);
+            var reads = ReadRoutes();
+            _readPaths = new HashSet<string>(reads.Keys, StringComparer.Ordinal);
+            _routes = Routes(reads);
         }
 
         public string CorpId { get; }
@@ -250,12 +251,15 @@ namespace WeComPS.Sandbox
         }
 
         /// <summary>Every API path the sandbox serves besides gettoken: the reads, the writes, the jobs and the exports in one table.</summary>
-        private Dictionary<string, Func<Call, JsonObject>> Routes()
+        private Dictionary<string, Func<Call, JsonObject>> Routes(Dictionary<string, Func<Call, JsonObject>> reads)
         {
-            var routes = ReadRoutes();
-            foreach (var route in WriteRoutes().Concat(JobRoutes()).Concat(ExportRoutes()))
+            var routes = new Dictionary<string, Func<Call, JsonObject>>(reads, StringComparer.Ordinal);
+            foreach (var table in new[] { WriteRoutes(), JobRoutes(), ExportRoutes() })
             {
-                routes.Add(route.Key, route.Value);
+                foreach (var route in table)
+                {
+                    routes.Add(route.Key, route.Value);
+                }
             }
 
             return routes;

@@ -6,13 +6,20 @@
     Connect-WeCom -Sandbox and one Get-WeComUser -UserId) and one that only exits. Prints the median of each and the
     median of the pairs' differences: the module's own cost. Runs the PowerShell that runs it (pwsh, or Windows
     PowerShell 5.1), or -PowerShell.
+    With -JitCounts it counts instead of timing: the methods the runtime compiles in each step of the cold path
+    (System.Runtime.JitInfo, PowerShell 7), the median of -Runs fresh processes. Counts hardly move when the machine
+    is busy, so they show what a change saves where the times are too noisy to.
 .EXAMPLE
     pwsh tests/WeComPS.Benchmarks/Measure-ModuleLoad.ps1 -Runs 21
+.EXAMPLE
+    pwsh tests/WeComPS.Benchmarks/Measure-ModuleLoad.ps1 -JitCounts -Runs 3
 #>
 [CmdletBinding()]
 param(
     [ValidateRange(1, 200)]
     [int] $Runs = 15,
+
+    [switch] $JitCounts,
 
     [string] $Module = (Join-Path $PSScriptRoot '../../out/WeComPS/WeComPS.psd1'),
 
@@ -48,6 +55,25 @@ function Get-Median([double[]] $Values) {
 }
 
 $version = & $PowerShell -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()'
+if ($JitCounts) {
+    # Each step between two readings of the count; the count includes the runtime's background threads.
+    $count = '[System.Runtime.JitInfo]::GetCompiledMethodCount($false)'
+    $command = "`$n = @($count); Import-Module '$Module'; `$n += $count; Connect-WeCom -Sandbox | Out-Null; `$n += $count; " +
+        "Get-WeComUser -UserId ZhangSan | Out-Null; `$n += $count; (1..3 | ForEach-Object { `$n[`$_] - `$n[`$_ - 1] }) -join ' '"
+    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($command))
+    $samples = for ($i = 0; $i -lt $Runs; $i++) {
+        $line = & $PowerShell -NoProfile -NonInteractive -EncodedCommand $encoded
+        if ($LASTEXITCODE -or $line -notmatch '^\d+ \d+ \d+$') { throw "Counting needs PowerShell 7 (System.Runtime.JitInfo); the process answered: $line" }
+        , [int[]]($line -split ' ')
+    }
+    Write-Host "Methods compiled by the JIT in WeComPS's cold path on PowerShell $version, the median of $Runs fresh processes"
+    $steps = 'Import-Module', 'Connect-WeCom -Sandbox', 'Get-WeComUser -UserId'
+    $medians = for ($s = 0; $s -lt 3; $s++) { Get-Median ($samples | ForEach-Object { $_[$s] }) }
+    for ($s = 0; $s -lt 3; $s++) { '{0,-24} {1,6}' -f $steps[$s], $medians[$s] }
+    '{0,-24} {1,6}' -f 'all three', ($medians | Measure-Object -Sum).Sum
+    return
+}
+
 Write-Host "WeComPS load time on PowerShell $version, $Runs pairs of fresh processes each (module vs. a process that only exits)"
 foreach ($name in $paths.Keys | Sort-Object) {
     # A warm-up pair, not counted: the disk cache.
