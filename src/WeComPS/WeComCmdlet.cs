@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,9 +18,32 @@ namespace WeComPS.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly FailurePolicy _failures = new FailurePolicy();
-        private BlockingCollection<Action>? _pending;
+        private BlockingCollection<Pending>? _pending;
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        /// <summary>A write for the pipeline thread; an item's error also says what the host shows once the pipeline has stopped.</summary>
+        private readonly struct Pending
+        {
+            public Pending(Action write, ErrorRecord? error = null)
+            {
+                Write = write;
+                Error = error;
+            }
+
+            public Action Write { get; }
+            public ErrorRecord? Error { get; }
+        }
+
+        /// <summary>
+        /// Ctrl+C: reads end at once; changes already sent settle (<see cref="RetryPolicy.StopGrace"/>) and are reported
+        /// on the host, since a stopped pipeline takes no more output.
+        /// </summary>
+        protected override void StopProcessing()
+        {
+            _stoppedByUser = true;
+            _stopping.Cancel();
+        }
+
+        private volatile bool _stoppedByUser;
 
         public void Dispose()
         {
@@ -29,11 +53,13 @@ namespace WeComPS.Commands
 
         /// <summary>
         /// Runs <paramref name="work"/> on the thread pool and, meanwhile, performs on this (the pipeline) thread
-        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord.
+        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord. Once the pipeline
+        /// has stopped (Ctrl+C, Select-Object -First), the work is cancelled, and what it still says about its items
+        /// (their errors, and how far it got) is written to the host instead.
         /// </summary>
         protected void RunAsync(Func<CancellationToken, Task> work)
         {
-            using var pending = new BlockingCollection<Action>(boundedCapacity: 4096);
+            using var pending = new BlockingCollection<Pending>(boundedCapacity: 4096);
             _pending = pending;
             var listener = new LogForwarder(this);
             var task = Task.Run(async () =>
@@ -51,26 +77,29 @@ namespace WeComPS.Commands
                 }
             });
 
+            Exception? writeFailed = null;
             try
             {
-                foreach (var write in pending.GetConsumingEnumerable())
+                foreach (var entry in pending.GetConsumingEnumerable())
                 {
-                    write();
-                }
-            }
-            catch
-            {
-                // The pipeline stopped (Ctrl+C, Select-Object -First) or a write failed: stop the work too.
-                _stopping.Cancel();
-                try
-                {
-                    task.Wait();
-                }
-                catch (AggregateException)
-                {
-                }
+                    if (writeFailed is null)
+                    {
+                        try
+                        {
+                            entry.Write();
+                            continue;
+                        }
+                        catch (Exception ex)
+                        {
+                            // The pipeline stopped or a write failed: stop the work too, and go on taking what it posts
+                            // until it has settled.
+                            writeFailed = ex;
+                            _stopping.Cancel();
+                        }
+                    }
 
-                throw;
+                    ShowAfterStop(entry.Error);
+                }
             }
             finally
             {
@@ -83,11 +112,44 @@ namespace WeComPS.Commands
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                throw new PipelineStoppedException();
+                throw writeFailed ?? new PipelineStoppedException();
+            }
+            catch (WeComException ex) when (_stopping.IsCancellationRequested)
+            {
+                // How far a change stopped by Ctrl+C got.
+                if (_stoppedByUser)
+                {
+                    ShowAfterStop(ToErrorRecord(ex, ex.ApiPath));
+                }
+
+                throw writeFailed ?? new PipelineStoppedException();
             }
             catch (WeComException ex)
             {
                 ThrowTerminatingError(ToErrorRecord(ex, ex.ApiPath));
+            }
+
+            if (writeFailed != null)
+            {
+                ExceptionDispatchInfo.Capture(writeFailed).Throw();
+            }
+        }
+
+        /// <summary>An item's error after the pipeline stopped: the host is the only place left that shows it.</summary>
+        private void ShowAfterStop(ErrorRecord? error)
+        {
+            if (error is null || Host?.UI is not { } ui)
+            {
+                return;
+            }
+
+            try
+            {
+                ui.WriteErrorLine(error.ErrorDetails?.Message ?? error.Exception.Message);
+            }
+            catch (Exception)
+            {
+                // A host that cannot show it now.
             }
         }
 
@@ -111,12 +173,17 @@ namespace WeComPS.Commands
         protected void Post(Action write)
         {
             var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
-            pending.Add(write, _stopping.Token);
+            pending.Add(new Pending(write));
         }
 
         protected void PostObject(object item) => Post(() => WriteObject(item));
 
-        protected void PostError(WeComException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
+        protected void PostError(WeComException error, object? target)
+        {
+            var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
+            var record = ToErrorRecord(error, target);
+            pending.Add(new Pending(() => WriteError(record), record));
+        }
 
         /// <summary>An item's failure: written as an error naming its target, unless it ends the command (<see cref="FailurePolicy"/>): then thrown.</summary>
         protected void PostItemError(WeComException error, object? target)
@@ -228,7 +295,7 @@ namespace WeComPS.Commands
             {
                 try
                 {
-                    _cmdlet._pending?.TryAdd(write);
+                    _cmdlet._pending?.TryAdd(new Pending(write));
                 }
                 catch (InvalidOperationException)
                 {
