@@ -145,7 +145,8 @@ namespace WeComPS.Commands
 
             try
             {
-                ui.WriteErrorLine(error.ErrorDetails?.Message ?? error.Exception.Message);
+                var advice = error.ErrorDetails?.RecommendedAction;
+                ui.WriteErrorLine(error.ErrorDetails?.Message is { } message ? message + (string.IsNullOrEmpty(advice) ? "" : " " + advice) : error.Exception.Message);
             }
             catch (Exception)
             {
