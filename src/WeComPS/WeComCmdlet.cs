@@ -200,7 +200,7 @@ namespace WeComPS.Commands
         /// <summary>An item went through: the endpoint answers.</summary>
         protected void ItemSucceeded() => _failures.Succeeded();
 
-        protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
+        private protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
         {
             PercentComplete = progress.Percent,
             RecordType = progress.Completed >= progress.Total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
@@ -210,7 +210,7 @@ namespace WeComPS.Commands
         /// Writes each failure as a non-terminating error naming its item and hands each value to
         /// <paramref name="onValue"/> (e.g. PostObject, or collecting them for -PassThru).
         /// </summary>
-        protected async Task EmitAsync<T>(IAsyncEnumerable<ItemResult<T>> results, Action<T>? onValue = null)
+        private protected async Task EmitAsync<T>(IAsyncEnumerable<ItemResult<T>> results, Action<T>? onValue = null)
         {
             await foreach (var result in results.ConfigureAwait(false))
             {
@@ -226,7 +226,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>Reports a long operation's progress as this command's progress bar.</summary>
-        protected IProgress<WeComProgress> ProgressBar => new ProgressForwarder(this);
+        private protected IProgress<WeComProgress> ProgressBar => new ProgressForwarder(this);
 
         /// <summary>
         /// For a change, on the pipeline thread and before any request: false with the error written when the input is
@@ -346,7 +346,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>-MaxDelete as a <see cref="DeleteLimit"/>; a value that is none ends the command before anything is read.</summary>
-        protected DeleteLimit ParseDeleteLimit(string? maxDelete)
+        private protected DeleteLimit ParseDeleteLimit(string? maxDelete)
         {
             try
             {
@@ -360,7 +360,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>Under -WhatIf, how many <paramref name="noun"/>s a removal would delete against <paramref name="limit"/>.</summary>
-        protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
+        private protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
         {
             if (deletes > 0 && WhatIfMode())
             {
@@ -558,7 +558,7 @@ namespace WeComPS.Commands
         /// failure is written as an error; with <paramref name="writeEach"/> each result is written as it comes; then
         /// <paramref name="passThru"/>, when given, gets the changed items (e.g. to read them back for -PassThru).
         /// </summary>
-        protected void RunChanges<T>(
+        private protected void RunChanges<T>(
             int count,
             Func<WeComConnection, CancellationToken, IAsyncEnumerable<ItemResult<T>>> change,
             bool writeEach = false,

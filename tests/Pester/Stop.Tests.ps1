@@ -1,4 +1,4 @@
-# Ctrl+C on a change: no new item starts, the ones already sent settle, and each is reported on the host (a stopped
+﻿# Ctrl+C on a change: no new item starts, the ones already sent settle, and each is reported on the host (a stopped
 # pipeline takes no more output), with one line saying how far the command got. A child PowerShell gets a real SIGINT
 # while the fault proxy holds its creates in flight.
 BeforeAll {
