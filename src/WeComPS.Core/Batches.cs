@@ -136,6 +136,7 @@ namespace WeComPS
                 id => (id, $"{noun} {id}"),
                 path,
                 1,
+                client.Retry.StopGrace,
                 progress,
                 $"Removing {noun.ToLowerInvariant()}s",
                 cancellationToken);

@@ -9,7 +9,7 @@ namespace WeComPS
     /// A member to create, or the fields of a member to change: a <c>null</c> field is left as it is. Checked
     /// against WeCom's limits with <see cref="Validate"/> before it is sent.
     /// </summary>
-    public sealed class WeComUserChange
+    internal sealed class WeComUserChange
     {
         public string UserId { get; set; } = "";
         /// <summary>Renames the userid (WeCom allows this once per member).</summary>
@@ -196,7 +196,7 @@ namespace WeComPS
     }
 
     /// <summary>A department to create, or the fields of a department to change: a <c>null</c> field is left as it is.</summary>
-    public sealed class WeComDepartmentChange
+    internal sealed class WeComDepartmentChange
     {
         /// <summary>The department to change; on create, an id to use instead of WeCom's next one.</summary>
         public int? Id { get; set; }
@@ -245,7 +245,7 @@ namespace WeComPS
     }
 
     /// <summary>A tag to create (its id optional) or to rename.</summary>
-    public sealed class WeComTagChange
+    internal sealed class WeComTagChange
     {
         /// <summary>The tag to rename; on create, an id to use instead of WeCom's next one.</summary>
         public int? TagId { get; set; }

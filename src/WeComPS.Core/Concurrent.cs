@@ -99,8 +99,10 @@ namespace WeComPS
         /// One call per item, for changes: every item is checked by <paramref name="validate"/> before any request is
         /// sent, then the valid ones are sent at most <paramref name="maxConcurrency"/> at once. Each item's outcome
         /// comes in input order; a failure names its item (<paramref name="describe"/>) and the others go on, unless
-        /// <see cref="FailurePolicy"/> says it ends the command: then no new item starts, the ones in flight finish and
-        /// are reported (done, failed, or outcome unknown), and one error ends the run, saying how far it got.
+        /// <see cref="FailurePolicy"/> says it ends the command, or <paramref name="cancellationToken"/> stops it
+        /// (Ctrl+C): then no new item starts, the ones in flight get <paramref name="stopGrace"/> to finish (after it,
+        /// each still open is outcome unknown), each is reported (done, failed, or outcome unknown), and one error ends
+        /// the run, saying how far it got.
         /// </summary>
         public static async IAsyncEnumerable<ItemResult<TResult>> EachAsync<TItem, TResult>(
             IEnumerable<TItem> items,
@@ -109,6 +111,7 @@ namespace WeComPS
             Func<TItem, (object Target, string Describe)> describe,
             string apiPath,
             int maxConcurrency,
+            TimeSpan stopGrace,
             IProgress<WeComProgress>? progress,
             string activity,
             [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -119,14 +122,20 @@ namespace WeComPS
                 yield return failure;
             }
 
+            // A request that has started is not cut off by a stop: it may already have reached WeCom, and a change
+            // abandoned there is one nobody can report. It gets stopGrace to settle.
+            using var settle = new CancellationTokenSource();
+            using var onStop = cancellationToken.Register(() => settle.CancelAfter(stopGrace));
+
             // The policy hears of each outcome as it happens, so that no new item starts once the command has ended.
             var policy = new FailurePolicy();
             string? endedAt = null;
-            async Task<TResult> Call(TItem item, CancellationToken ct)
+            async Task<TResult> Call(TItem item, CancellationToken abandoned)
             {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(abandoned, settle.Token);
                 try
                 {
-                    var result = await call(item, ct).ConfigureAwait(false);
+                    var result = await call(item, either.Token).ConfigureAwait(false);
                     policy.Succeeded();
                     return result;
                 }
@@ -135,10 +144,19 @@ namespace WeComPS
                     endedAt = describe(item).Describe;
                     throw;
                 }
+                catch (OperationCanceledException) when (settle.IsCancellationRequested)
+                {
+                    throw WeComException.WriteOutcomeUnknown(
+                        apiPath,
+                        $"the command was stopped while the request was in flight and it had not settled {stopGrace.TotalSeconds:0.#} s later",
+                        $"Check {describe(item).Describe} in WeCom before changing it again.");
+                }
             }
 
             var (completed, succeeded, notSent) = (0, 0, 0);
-            await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, cancellationToken, () => policy.Ended != null).ConfigureAwait(false))
+            var settledAfterStop = new List<string>();
+            bool StopStarting() => policy.Ended != null || cancellationToken.IsCancellationRequested;
+            await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, CancellationToken.None, StopStarting).ConfigureAwait(false))
             {
                 if (IsNotStarted(result))
                 {
@@ -148,7 +166,13 @@ namespace WeComPS
 
                 progress?.Report(new WeComProgress(activity, ++completed, valid.Count));
                 var (target, what) = describe(item);
-                if (FailureOf(result, apiPath) is not { } error)
+                var error = FailureOf(result, apiPath);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    settledAfterStop.Add($"{what} {(error is null ? "done" : error.ErrorId == "WriteOutcomeUnknown" ? "outcome unknown" : "failed")}");
+                }
+
+                if (error is null)
                 {
                     succeeded++;
                     yield return ItemResult<TResult>.Ok(result.Result);
@@ -161,9 +185,15 @@ namespace WeComPS
                 }
             }
 
+            var howFar = $"{succeeded} of {valid.Count} done, {notSent} not sent";
             if (policy.Ended is { } ended)
             {
-                throw Stopped(endedAt is null ? ended : ended.About(endedAt), $"{succeeded} of {valid.Count} done, {notSent} not sent");
+                throw Stopped(endedAt is null ? ended : ended.About(endedAt), howFar);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw Stopped(WeComException.StoppedByUser(apiPath, settledAfterStop), howFar);
             }
         }
 

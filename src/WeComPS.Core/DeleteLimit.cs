@@ -9,7 +9,7 @@ namespace WeComPS
     /// replace fed a truncated HR file, which WeCom's own guard (45026: over 20% of more than 50 members) lets through
     /// up to a fifth of the corp.
     /// </summary>
-    public sealed class DeleteLimit
+    internal sealed class DeleteLimit
     {
         /// <summary>10% of the directory, at least 5.</summary>
         public static readonly DeleteLimit Default = new DeleteLimit(null, 10, "10% (at least 5)");

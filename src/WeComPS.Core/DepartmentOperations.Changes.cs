@@ -112,6 +112,7 @@ namespace WeComPS
                 d => ((object?)d.Id ?? d.Name ?? "", $"Department '{d}'"),
                 apiPath,
                 1,
+                _connection.Client.Retry.StopGrace,
                 progress,
                 creating ? "Creating departments" : "Updating departments",
                 cancellationToken);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace WeComPS
 {
     /// <summary>One item of a multi-item read: its value, or the error that names it. One failure never hides the others.</summary>
-    public sealed class ItemResult<T>
+    internal sealed class ItemResult<T>
     {
         private ItemResult(T? value, WeComException? error, object? target)
         {
@@ -27,7 +27,7 @@ namespace WeComPS
     }
 
     /// <summary>How far a long read is.</summary>
-    public sealed class WeComProgress
+    internal sealed class WeComProgress
     {
         public WeComProgress(string activity, int completed, int total)
         {

@@ -23,6 +23,11 @@ namespace WeComPS
         /// <summary>An attempt that has not answered by then is abandoned and retried.</summary>
         public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
         /// <summary>
+        /// After Ctrl+C no new change starts; the ones already sent get this long to finish, and each is reported as done,
+        /// failed or (still open after it) outcome unknown.
+        /// </summary>
+        public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>
         /// The longest the client waits for WeCom to lift a 45009 block (60 s after the per-minute limit, 60 min after
         /// the per-hour one) before ending the command with one error instead; zero never waits.
         /// </summary>

@@ -124,6 +124,7 @@ namespace WeComPS
                 t => ((object?)t.TagId ?? t.TagName, $"Tag '{t}'"),
                 apiPath,
                 1,
+                _connection.Client.Retry.StopGrace,
                 null,
                 creating ? "Creating tags" : "Renaming tags",
                 cancellationToken);

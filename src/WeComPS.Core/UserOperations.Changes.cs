@@ -35,6 +35,7 @@ namespace WeComPS
                 Describe,
                 "user/create",
                 maxConcurrency ?? _connection.MaxConcurrency,
+                _connection.Client.Retry.StopGrace,
                 progress,
                 "Creating members",
                 cancellationToken);
@@ -64,6 +65,7 @@ namespace WeComPS
                 Describe,
                 "user/update",
                 maxConcurrency ?? _connection.MaxConcurrency,
+                _connection.Client.Retry.StopGrace,
                 progress,
                 "Updating members",
                 cancellationToken);
@@ -186,6 +188,7 @@ namespace WeComPS
                 l => (l.Key, $"Look-up of '{l.Key}'"),
                 "user/getuserid",
                 maxConcurrency ?? _connection.MaxConcurrency,
+                _connection.Client.Retry.StopGrace,
                 null,
                 "Looking up userids",
                 cancellationToken);
@@ -241,6 +244,7 @@ namespace WeComPS
                 id => (id, $"User '{id}'"),
                 "user/convert_to_openid",
                 maxConcurrency ?? _connection.MaxConcurrency,
+                _connection.Client.Retry.StopGrace,
                 null,
                 "Converting userids",
                 cancellationToken);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace WeComPS
 {
     /// <summary>What each WeCom errcode means, its stable error id and what an admin can do about it.</summary>
-    public static class WeComErrorCatalog
+    internal static class WeComErrorCatalog
     {
         public sealed class Entry
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
 namespace WeComPS
@@ -187,6 +188,15 @@ namespace WeComPS
             error.IsTransportFailure = cause?.IsTransportFailure ?? false;
             return error;
         }
+
+        /// <summary>A command stopped (Ctrl+C) while changes were in flight; <paramref name="settled"/> says how each of those ended.</summary>
+        public static WeComException StoppedByUser(string apiPath, IReadOnlyCollection<string> settled) =>
+            WithAdvice(
+                "StoppedByUser",
+                WeComErrorKind.Unspecified,
+                settled.Count == 0 ? "Stopped by the user." : $"Stopped by the user; in flight then: {string.Join(", ", settled)}.",
+                apiPath,
+                "Items not sent were not changed; run the command again for them. Check any item whose outcome is unknown before changing it again.");
 
         /// <summary>A job still running when the wait for it reached its limit.</summary>
         public static WeComException JobWaitTimedOut(string jobId, TimeSpan waited) =>

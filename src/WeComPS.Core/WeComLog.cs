@@ -8,7 +8,7 @@ namespace WeComPS
     /// listener flows with the async calls (AsyncLocal), so parallel commands never see each other's messages.
     /// Messages never contain a secret or an access_token.
     /// </summary>
-    public static class WeComLog
+    internal static class WeComLog
     {
         private static readonly AsyncLocal<IWeComLogListener?> Current = new AsyncLocal<IWeComLogListener?>();
 
@@ -38,7 +38,7 @@ namespace WeComPS
     }
 
     /// <summary>Receives the client's diagnostic messages.</summary>
-    public interface IWeComLogListener
+    internal interface IWeComLogListener
     {
         void Verbose(string message);
 

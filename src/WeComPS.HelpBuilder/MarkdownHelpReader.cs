@@ -22,6 +22,9 @@ namespace WeComPS.HelpBuilder
 
         private readonly string _path;
 
+        /// <summary>The front matter's <c>online version</c>: where <c>Get-Help -Online</c> goes.</summary>
+        private string? _onlineVersion;
+
         private MarkdownHelpReader(string path) => _path = path;
 
         public static CommandHelp Read(string path) => new MarkdownHelpReader(path).Parse(File.ReadAllLines(path));
@@ -49,7 +52,7 @@ namespace WeComPS.HelpBuilder
                 ReadTypes(sections["INPUTS"]),
                 ReadTypes(sections["OUTPUTS"]),
                 Paragraphs(sections["NOTES"].Nodes),
-                ReadLinks(sections["RELATED LINKS"]));
+                OnlineLink().Concat(ReadLinks(sections["RELATED LINKS"])).ToList());
             CheckSyntaxText(help);
             return help;
         }
@@ -67,6 +70,9 @@ namespace WeComPS.HelpBuilder
                 {
                     throw Error(1, "The front matter is not closed by '---'.");
                 }
+
+                _onlineVersion = lines.Skip(1).Take(i - 2).Where(l => l.StartsWith("online version:", StringComparison.Ordinal))
+                    .Select(l => l.Substring("online version:".Length).Trim()).FirstOrDefault(v => v.Length > 0);
             }
 
             for (; i < lines.Length; i++)
@@ -319,6 +325,22 @@ namespace WeComPS.HelpBuilder
 
         private IReadOnlyList<TypeHelp> ReadTypes(Section section) =>
             Subsections(section).Select(s => new TypeHelp(s.Heading.Text, Paragraphs(s.Body))).ToList();
+
+        /// <summary>The link Get-Help -Online opens (it takes the first related link with a uri), when the front matter names one.</summary>
+        private IEnumerable<LinkHelp> OnlineLink()
+        {
+            if (_onlineVersion is null)
+            {
+                yield break;
+            }
+
+            if (!Uri.TryCreate(_onlineVersion, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw Error(1, $"The front matter's online version '{_onlineVersion}' is not an https URI.");
+            }
+
+            yield return new LinkHelp("Online Version:", _onlineVersion);
+        }
 
         private IReadOnlyList<LinkHelp> ReadLinks(Section section)
         {

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,11 +30,13 @@ namespace WeComPS.Sandbox
         ErrCode,
         /// <summary>An HTTP status is answered without forwarding.</summary>
         Http,
+        /// <summary>The request waits <see cref="ProxyRule.Code"/> ms and is then forwarded and answered, even if its client has gone: a slow link.</summary>
+        Delay,
     }
 
     /// <summary>
-    /// A fault for requests to one API path: <c>path=drop</c>, <c>path=drop-answer</c>, <c>path=errcode:N</c> or
-    /// <c>path=http:N</c>, optionally <c>*T</c> (only T times; every time without it) and <c>+S</c> (after skipping
+    /// A fault for requests to one API path: <c>path=drop</c>, <c>path=drop-answer</c>, <c>path=errcode:N</c>,
+    /// <c>path=http:N</c> or <c>path=delay:MS</c>, optionally <c>*T</c> (only T times; every time without it) and <c>+S</c> (after skipping
     /// the first S matching requests), e.g. <c>user/create=drop-answer*1</c> or <c>gettoken=http:503+1</c>.
     /// </summary>
     public sealed class ProxyRule
@@ -85,7 +88,8 @@ namespace WeComPS.Sandbox
                 "drop-answer" => (ProxyFault.DropAnswer, 0),
                 "errcode" => (ProxyFault.ErrCode, int.Parse(kind[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
                 "http" => (ProxyFault.Http, int.Parse(kind[1], CultureInfo.InvariantCulture)),
-                _ => throw new FormatException($"'{text}': the fault is drop, drop-answer, errcode:N or http:N."),
+                "delay" => (ProxyFault.Delay, int.Parse(kind[1], CultureInfo.InvariantCulture)),
+                _ => throw new FormatException($"'{text}': the fault is drop, drop-answer, errcode:N, http:N or delay:MS."),
             };
             return rule;
         }
@@ -221,8 +225,16 @@ namespace WeComPS.Sandbox
                 }
             }
 
-            using var answer = await _http.SendAsync(request, context.RequestAborted).ConfigureAwait(false);
-            var bytes = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted).ConfigureAwait(false);
+            // A delayed request reaches the sandbox whether or not its client still waits for the answer.
+            var forwarding = context.RequestAborted;
+            if (rule?.Fault == ProxyFault.Delay)
+            {
+                await Task.Delay(rule.Code).ConfigureAwait(false);
+                forwarding = CancellationToken.None;
+            }
+
+            using var answer = await _http.SendAsync(request, forwarding).ConfigureAwait(false);
+            var bytes = await answer.Content.ReadAsByteArrayAsync(forwarding).ConfigureAwait(false);
             _forwarded.AddOrUpdate(path, 1, (_, n) => n + 1);
             if (rule?.Fault == ProxyFault.DropAnswer)
             {

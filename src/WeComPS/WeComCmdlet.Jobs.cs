@@ -66,7 +66,7 @@ namespace WeComPS.Commands
         /// errors, the whole import confirmed once (under -WhatIf: shown, one line per change, and nothing sent), then
         /// uploaded, started and waited for with a progress bar, or with <paramref name="noWait"/> returned as a job.
         /// </summary>
-        protected void RunImport(
+        private protected void RunImport(
             string noun,
             bool replaces,
             Func<WeComConnection, CancellationToken, Task<WeComImportPlan>> plan,

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,9 +18,32 @@ namespace WeComPS.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly FailurePolicy _failures = new FailurePolicy();
-        private BlockingCollection<Action>? _pending;
+        private BlockingCollection<Pending>? _pending;
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        /// <summary>A write for the pipeline thread; an item's error also says what the host shows once the pipeline has stopped.</summary>
+        private readonly struct Pending
+        {
+            public Pending(Action write, ErrorRecord? error = null)
+            {
+                Write = write;
+                Error = error;
+            }
+
+            public Action Write { get; }
+            public ErrorRecord? Error { get; }
+        }
+
+        /// <summary>
+        /// Ctrl+C: reads end at once; changes already sent settle (<see cref="RetryPolicy.StopGrace"/>) and are reported
+        /// on the host, since a stopped pipeline takes no more output.
+        /// </summary>
+        protected override void StopProcessing()
+        {
+            _stoppedByUser = true;
+            _stopping.Cancel();
+        }
+
+        private volatile bool _stoppedByUser;
 
         public void Dispose()
         {
@@ -29,11 +53,13 @@ namespace WeComPS.Commands
 
         /// <summary>
         /// Runs <paramref name="work"/> on the thread pool and, meanwhile, performs on this (the pipeline) thread
-        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord.
+        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord. Once the pipeline
+        /// has stopped (Ctrl+C, Select-Object -First), the work is cancelled, and what it still says about its items
+        /// (their errors, and how far it got) is written to the host instead.
         /// </summary>
         protected void RunAsync(Func<CancellationToken, Task> work)
         {
-            using var pending = new BlockingCollection<Action>(boundedCapacity: 4096);
+            using var pending = new BlockingCollection<Pending>(boundedCapacity: 4096);
             _pending = pending;
             var listener = new LogForwarder(this);
             var task = Task.Run(async () =>
@@ -51,26 +77,29 @@ namespace WeComPS.Commands
                 }
             });
 
+            Exception? writeFailed = null;
             try
             {
-                foreach (var write in pending.GetConsumingEnumerable())
+                foreach (var entry in pending.GetConsumingEnumerable())
                 {
-                    write();
-                }
-            }
-            catch
-            {
-                // The pipeline stopped (Ctrl+C, Select-Object -First) or a write failed: stop the work too.
-                _stopping.Cancel();
-                try
-                {
-                    task.Wait();
-                }
-                catch (AggregateException)
-                {
-                }
+                    if (writeFailed is null)
+                    {
+                        try
+                        {
+                            entry.Write();
+                            continue;
+                        }
+                        catch (Exception ex)
+                        {
+                            // The pipeline stopped or a write failed: stop the work too, and go on taking what it posts
+                            // until it has settled.
+                            writeFailed = ex;
+                            _stopping.Cancel();
+                        }
+                    }
 
-                throw;
+                    ShowAfterStop(entry.Error);
+                }
             }
             finally
             {
@@ -83,11 +112,45 @@ namespace WeComPS.Commands
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                throw new PipelineStoppedException();
+                throw writeFailed ?? new PipelineStoppedException();
+            }
+            catch (WeComException ex) when (_stopping.IsCancellationRequested)
+            {
+                // How far a change stopped by Ctrl+C got.
+                if (_stoppedByUser)
+                {
+                    ShowAfterStop(ToErrorRecord(ex, ex.ApiPath));
+                }
+
+                throw writeFailed ?? new PipelineStoppedException();
             }
             catch (WeComException ex)
             {
                 ThrowTerminatingError(ToErrorRecord(ex, ex.ApiPath));
+            }
+
+            if (writeFailed != null)
+            {
+                ExceptionDispatchInfo.Capture(writeFailed).Throw();
+            }
+        }
+
+        /// <summary>An item's error after the pipeline stopped: the host is the only place left that shows it.</summary>
+        private void ShowAfterStop(ErrorRecord? error)
+        {
+            if (error is null || Host?.UI is not { } ui)
+            {
+                return;
+            }
+
+            try
+            {
+                var advice = error.ErrorDetails?.RecommendedAction;
+                ui.WriteErrorLine(error.ErrorDetails?.Message is { } message ? message + (string.IsNullOrEmpty(advice) ? "" : " " + advice) : error.Exception.Message);
+            }
+            catch (Exception)
+            {
+                // A host that cannot show it now.
             }
         }
 
@@ -111,12 +174,17 @@ namespace WeComPS.Commands
         protected void Post(Action write)
         {
             var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
-            pending.Add(write, _stopping.Token);
+            pending.Add(new Pending(write));
         }
 
         protected void PostObject(object item) => Post(() => WriteObject(item));
 
-        protected void PostError(WeComException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)));
+        protected void PostError(WeComException error, object? target)
+        {
+            var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
+            var record = ToErrorRecord(error, target);
+            pending.Add(new Pending(() => WriteError(record), record));
+        }
 
         /// <summary>An item's failure: written as an error naming its target, unless it ends the command (<see cref="FailurePolicy"/>): then thrown.</summary>
         protected void PostItemError(WeComException error, object? target)
@@ -132,7 +200,7 @@ namespace WeComPS.Commands
         /// <summary>An item went through: the endpoint answers.</summary>
         protected void ItemSucceeded() => _failures.Succeeded();
 
-        protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
+        private protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
         {
             PercentComplete = progress.Percent,
             RecordType = progress.Completed >= progress.Total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
@@ -142,7 +210,7 @@ namespace WeComPS.Commands
         /// Writes each failure as a non-terminating error naming its item and hands each value to
         /// <paramref name="onValue"/> (e.g. PostObject, or collecting them for -PassThru).
         /// </summary>
-        protected async Task EmitAsync<T>(IAsyncEnumerable<ItemResult<T>> results, Action<T>? onValue = null)
+        private protected async Task EmitAsync<T>(IAsyncEnumerable<ItemResult<T>> results, Action<T>? onValue = null)
         {
             await foreach (var result in results.ConfigureAwait(false))
             {
@@ -158,7 +226,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>Reports a long operation's progress as this command's progress bar.</summary>
-        protected IProgress<WeComProgress> ProgressBar => new ProgressForwarder(this);
+        private protected IProgress<WeComProgress> ProgressBar => new ProgressForwarder(this);
 
         /// <summary>
         /// For a change, on the pipeline thread and before any request: false with the error written when the input is
@@ -228,7 +296,7 @@ namespace WeComPS.Commands
             {
                 try
                 {
-                    _cmdlet._pending?.TryAdd(write);
+                    _cmdlet._pending?.TryAdd(new Pending(write));
                 }
                 catch (InvalidOperationException)
                 {
@@ -278,7 +346,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>-MaxDelete as a <see cref="DeleteLimit"/>; a value that is none ends the command before anything is read.</summary>
-        protected DeleteLimit ParseDeleteLimit(string? maxDelete)
+        private protected DeleteLimit ParseDeleteLimit(string? maxDelete)
         {
             try
             {
@@ -292,7 +360,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>Under -WhatIf, how many <paramref name="noun"/>s a removal would delete against <paramref name="limit"/>.</summary>
-        protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
+        private protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
         {
             if (deletes > 0 && WhatIfMode())
             {
@@ -490,7 +558,7 @@ namespace WeComPS.Commands
         /// failure is written as an error; with <paramref name="writeEach"/> each result is written as it comes; then
         /// <paramref name="passThru"/>, when given, gets the changed items (e.g. to read them back for -PassThru).
         /// </summary>
-        protected void RunChanges<T>(
+        private protected void RunChanges<T>(
             int count,
             Func<WeComConnection, CancellationToken, IAsyncEnumerable<ItemResult<T>>> change,
             bool writeEach = false,

@@ -33,6 +33,10 @@ Describe 'Get-Help <Name> -Full' -Tag CI -ForEach $cmdlets {
         }
     }
 
+    It 'links its page online, for Get-Help -Online' {
+        @($help.relatedLinks.navigationLink)[0].uri | Should -Be "https://github.com/WeComPS/WeComPS/blob/main/en-US/$Name.md"
+    }
+
     It 'has an example' {
         $examples = @($help.examples.example)
         $examples.Count | Should -BeGreaterThan 0
@@ -46,7 +50,7 @@ Describe 'Localized help' -Tag CI {
         $script = "`$ProgressPreference = 'SilentlyContinue'; [System.Threading.Thread]::CurrentThread.CurrentUICulture = 'zh-CN'; Import-Module '$ModulePath'; " +
             "(Get-Help Get-WeComUser).Synopsis -match '\p{IsCJKUnifiedIdeographs}'; (Get-Help about_WeComPS | Out-String) -match '\p{IsCJKUnifiedIdeographs}{4}'"
         $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
-        $answer = & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -EncodedCommand $encoded
+        $answer = & (Join-Path $PSHOME $(if ($PSVersionTable.PSEdition -eq 'Desktop') { 'powershell.exe' } elseif ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })) -NoProfile -NonInteractive -EncodedCommand $encoded
         $answer | Should -Be @('True', 'True')
     }
 }

@@ -137,6 +137,19 @@ namespace WeComPS.Tests
             Assert.Null(recurseInSyntax.Element(command + "parameterValue"));
         }
 
+        [Fact]
+        public void The_online_version_of_the_front_matter_is_the_first_related_link()
+        {
+            var path = Write(Syntax, Parameters);
+            File.WriteAllText(path, File.ReadAllText(path).Replace("Module Name: WeComPS\n", "Module Name: WeComPS\nonline version: https://example.com/Get-WeComThing.md\n", StringComparison.Ordinal));
+
+            var links = MarkdownHelpReader.Read(path).Links;
+
+            Assert.Equal(new LinkHelp("Online Version:", "https://example.com/Get-WeComThing.md"), links[0]);
+            File.WriteAllText(path, File.ReadAllText(path).Replace("https://example.com", "example.com", StringComparison.Ordinal));
+            Assert.Contains("is not an https URI", Assert.Throws<HelpFormatException>(() => MarkdownHelpReader.Read(path)).Message);
+        }
+
         public void Dispose() => Directory.Delete(_folder, recursive: true);
 
         private string Write(string syntax, string parameters)

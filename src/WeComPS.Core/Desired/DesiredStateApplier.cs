@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace WeComPS
 {
     /// <summary>How a plan is applied.</summary>
-    public sealed class WeComApplyOptions
+    internal sealed class WeComApplyOptions
     {
         public WeComApplyStrategy Strategy { get; set; }
         /// <summary>A JSON-lines file every applied change is appended to; none when null.</summary>

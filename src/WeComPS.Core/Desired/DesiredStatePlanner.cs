@@ -21,7 +21,7 @@ namespace WeComPS
     }
 
     /// <summary>What a plan covers besides the differences of the given fields.</summary>
-    public sealed class WeComPlanOptions
+    internal sealed class WeComPlanOptions
     {
         /// <summary>Also lists members whose owned fields already match, as Unchanged.</summary>
         public bool IncludeUnchanged { get; set; }

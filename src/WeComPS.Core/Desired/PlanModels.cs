@@ -115,7 +115,7 @@ namespace WeComPS
     {
         public IReadOnlyList<WeComPlanItem> Items { get; internal set; } = new WeComPlanItem[0];
         /// <summary>Rows that cannot be planned, each error naming its row.</summary>
-        public IReadOnlyList<ItemResult<object>> Invalid { get; internal set; } = new ItemResult<object>[0];
+        internal IReadOnlyList<ItemResult<object>> Invalid { get; set; } = new ItemResult<object>[0];
         /// <summary>Fields of the rows that WeCom did not return for some members (withheld from this secret): not compared for them.</summary>
         public IReadOnlyCollection<string> NotCompared { get; internal set; } = new string[0];
         /// <summary>How many members the directory has now.</summary>

@@ -9,7 +9,7 @@ namespace WeComPS
     /// characters, the Base64 of 32 bytes without its '='), the IV the key's first 16 bytes, and the data padded with
     /// PKCS#7 to a multiple of 32 bytes (not AES's 16, so the padding is checked and removed here).
     /// </summary>
-    public static class WeComExportCrypto
+    internal static class WeComExportCrypto
     {
         private const int PadBlock = 32;
 

@@ -31,7 +31,7 @@ namespace WeComPS
         /// <summary>One change per row, then the deletions of a replace.</summary>
         public IReadOnlyList<WeComPlannedChange> Changes { get; }
         /// <summary>Input that cannot go into the file, each failure naming its item. A replace with any of these is refused.</summary>
-        public IReadOnlyList<ItemResult<object>> Invalid { get; }
+        internal IReadOnlyList<ItemResult<object>> Invalid { get; }
         /// <summary>Set when WeCom would refuse the replace for deleting too many members (its errcode 45026).</summary>
         public WeComException? DeleteProtection { get; }
 

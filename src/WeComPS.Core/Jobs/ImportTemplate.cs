@@ -20,7 +20,7 @@ namespace WeComPS
     /// <para>Departments (batch/replaceparty): 部门名称, 部门ID, 父部门ID, 排序, parents before children; a blank 排序
     /// leaves the order as it is.</para>
     /// </summary>
-    public static class WeComImportTemplate
+    internal static class WeComImportTemplate
     {
         private static readonly (string Header, Func<WeComUserChange, string?> Value)[] UserFields =
         {

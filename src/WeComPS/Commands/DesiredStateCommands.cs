@@ -36,7 +36,7 @@ namespace WeComPS.Commands
         public string[]? Property { get; set; }
 
         /// <summary>The deletion limit of -MaxDelete, or null for the default.</summary>
-        protected DeleteLimit? Limit { get; private set; }
+        private protected DeleteLimit? Limit { get; private set; }
 
         /// <summary>The field a column names, or null when the plan does not compare it.</summary>
         protected abstract string? FieldOf(string column);
@@ -98,7 +98,7 @@ namespace WeComPS.Commands
         }
 
         /// <summary>Makes the plan with <paramref name="plan"/>, then writes its errors, warnings, items and summary.</summary>
-        protected void WritePlan(Func<WeComConnection, WeComPlanOptions, System.Threading.CancellationToken, System.Threading.Tasks.Task<WeComPlan>> plan, bool createMissing)
+        private protected void WritePlan(Func<WeComConnection, WeComPlanOptions, System.Threading.CancellationToken, System.Threading.Tasks.Task<WeComPlan>> plan, bool createMissing)
         {
             if (_unknown.Count > 0)
             {

@@ -90,7 +90,7 @@ namespace WeComPS.Commands
         /// given by name looked up. Null, with the error written, when a value of the row did not convert or a
         /// department is unknown.
         /// </summary>
-        protected WeComUserChange? ToTemplateChange(string userId, string? name)
+        private protected WeComUserChange? ToTemplateChange(string userId, string? name)
         {
             var item = $"User '{userId}'";
             if (!CheckCells(item, userId)
@@ -160,7 +160,7 @@ namespace WeComPS.Commands
             (value is PSObject wrapped ? wrapped.BaseObject : value) is null or string or System.ValueType;
 
         /// <summary>The change these parameters describe for <paramref name="userId"/>; null, with the error written, when it cannot be made.</summary>
-        protected WeComUserChange? ToChange(string userId, string? name)
+        private protected WeComUserChange? ToChange(string userId, string? name)
         {
             var change = ToTemplateChange(userId, name);
             var main = Keeps(nameof(MainDepartment)) && MainDepartment != null ? new[] { MainDepartment } : null;
