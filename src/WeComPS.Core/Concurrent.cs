@@ -122,10 +122,7 @@ namespace WeComPS
                 yield return failure;
             }
 
-            // A request that has started is not cut off by a stop: it may already have reached WeCom, and a change
-            // abandoned there is one nobody can report. It gets stopGrace to settle.
-            using var settle = new CancellationTokenSource();
-            using var onStop = cancellationToken.Register(() => settle.CancelAfter(stopGrace));
+            using var settle = new Settling(cancellationToken, stopGrace);
 
             // The policy hears of each outcome as it happens, so that no new item starts once the command has ended.
             var policy = new FailurePolicy();
@@ -144,7 +141,7 @@ namespace WeComPS
                     endedAt = describe(item).Describe;
                     throw;
                 }
-                catch (OperationCanceledException) when (settle.IsCancellationRequested)
+                catch (OperationCanceledException) when (settle.Token.IsCancellationRequested)
                 {
                     throw WeComException.WriteOutcomeUnknown(
                         apiPath,
@@ -194,6 +191,26 @@ namespace WeComPS
             if (cancellationToken.IsCancellationRequested)
             {
                 throw Stopped(WeComException.StoppedByUser(apiPath, settledAfterStop), howFar);
+            }
+        }
+
+        /// <summary>
+        /// A token for a change already under way: it is not cut off by a stop, since it may already have reached WeCom
+        /// and a change abandoned there is one nobody can report. It is cancelled <c>grace</c> after the stop.
+        /// </summary>
+        public sealed class Settling : IDisposable
+        {
+            private readonly CancellationTokenSource _settle = new CancellationTokenSource();
+            private readonly CancellationTokenRegistration _onStop;
+
+            public Settling(CancellationToken stopping, TimeSpan grace) => _onStop = stopping.Register(() => _settle.CancelAfter(grace));
+
+            public CancellationToken Token => _settle.Token;
+
+            public void Dispose()
+            {
+                _onStop.Dispose();
+                _settle.Dispose();
             }
         }
 

@@ -133,7 +133,8 @@ namespace WeComPS.Commands
             {
                 var job = await connection.Jobs.StartAsync(planned, toInvite, cancellationToken).ConfigureAwait(false);
                 // Where the admin sees it without -Verbose: a wait cut short by Ctrl+C is picked up with Wait-WeComJob.
-                Post(() => WriteInformation(new HostInformationMessage { Message = $"WeCom accepted {job.Type} job {job.JobId} ({planned.Rows} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {job.JobId}" }, new[] { "PSHOST" }));
+                var accepted = $"WeCom accepted {job.Type} job {job.JobId} ({planned.Rows} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {job.JobId}";
+                Post(() => WriteInformation(new HostInformationMessage { Message = accepted }, new[] { "PSHOST" }), accepted);
                 if (noWait)
                 {
                     PostObject(job);

@@ -20,17 +20,17 @@ namespace WeComPS.Commands
         private readonly FailurePolicy _failures = new FailurePolicy();
         private BlockingCollection<Pending>? _pending;
 
-        /// <summary>A write for the pipeline thread; an item's error also says what the host shows once the pipeline has stopped.</summary>
+        /// <summary>A write for the pipeline thread, and what the host shows of it once the pipeline has stopped (an item's error, a job id).</summary>
         private readonly struct Pending
         {
-            public Pending(Action write, ErrorRecord? error = null)
+            public Pending(Action write, string? afterStop = null)
             {
                 Write = write;
-                Error = error;
+                AfterStop = afterStop;
             }
 
             public Action Write { get; }
-            public ErrorRecord? Error { get; }
+            public string? AfterStop { get; }
         }
 
         /// <summary>
@@ -98,7 +98,7 @@ namespace WeComPS.Commands
                         }
                     }
 
-                    ShowAfterStop(entry.Error);
+                    ShowAfterStop(entry.AfterStop);
                 }
             }
             finally
@@ -119,7 +119,7 @@ namespace WeComPS.Commands
                 // How far a change stopped by Ctrl+C got.
                 if (_stoppedByUser)
                 {
-                    ShowAfterStop(ToErrorRecord(ex, ex.ApiPath));
+                    ShowAfterStop(ex.Message);
                 }
 
                 throw writeFailed ?? new PipelineStoppedException();
@@ -135,18 +135,17 @@ namespace WeComPS.Commands
             }
         }
 
-        /// <summary>An item's error after the pipeline stopped: the host is the only place left that shows it.</summary>
-        private void ShowAfterStop(ErrorRecord? error)
+        /// <summary>What the work says about its items after the pipeline stopped: the host is the only place left that shows it.</summary>
+        private void ShowAfterStop(string? text)
         {
-            if (error is null || Host?.UI is not { } ui)
+            if (text is null || Host?.UI is not { } ui)
             {
                 return;
             }
 
             try
             {
-                var advice = error.ErrorDetails?.RecommendedAction;
-                ui.WriteErrorLine(error.ErrorDetails?.Message is { } message ? message + (string.IsNullOrEmpty(advice) ? "" : " " + advice) : error.Exception.Message);
+                ui.WriteErrorLine(text);
             }
             catch (Exception)
             {
@@ -171,20 +170,17 @@ namespace WeComPS.Commands
         }
 
         /// <summary>Queues <paramref name="write"/> to run on the pipeline thread.</summary>
-        protected void Post(Action write)
+        /// <param name="write">The write.</param>
+        /// <param name="afterStop">What the host shows instead when the pipeline has stopped; null for nothing.</param>
+        protected void Post(Action write, string? afterStop = null)
         {
             var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
-            pending.Add(new Pending(write));
+            pending.Add(new Pending(write, afterStop));
         }
 
         protected void PostObject(object item) => Post(() => WriteObject(item));
 
-        protected void PostError(WeComException error, object? target)
-        {
-            var pending = _pending ?? throw new InvalidOperationException("Post is only valid inside RunAsync.");
-            var record = ToErrorRecord(error, target);
-            pending.Add(new Pending(() => WriteError(record), record));
-        }
+        protected void PostError(WeComException error, object? target) => Post(() => WriteError(ToErrorRecord(error, target)), error.Message);
 
         /// <summary>An item's failure: written as an error naming its target, unless it ends the command (<see cref="FailurePolicy"/>): then thrown.</summary>
         protected void PostItemError(WeComException error, object? target)

@@ -91,5 +91,52 @@ namespace WeComPS.Tests
             await Task.Delay(2500);
             Assert.Equal(2, proxy.Forwarded("user/create"));
         }
+
+        /// <summary>Starts an import of one change, stopped once its batch/syncuser request reached the proxy.</summary>
+        private static async Task<Task<WeComJob>> StartImportAndStopAsync(WeComConnection connection, FaultProxy proxy)
+        {
+            var plan = await connection.Jobs.PlanUsersAsync(new[] { new WeComUserChange { UserId = "ZhangSan", Position = "总监" } }, replace: false, null, CancellationToken.None);
+            using var stop = new CancellationTokenSource();
+            var start = connection.Jobs.StartAsync(plan, null, stop.Token);
+            for (var waited = 0; proxy.Received("batch/syncuser") < 1; waited += 10)
+            {
+                Assert.True(waited < 30_000 && !start.IsCompleted, "the job was not started");
+                await Task.Delay(10);
+            }
+
+            stop.Cancel();
+            await Task.WhenAny(start);
+            return start;
+        }
+
+        [Fact]
+        public async Task A_job_being_started_when_stopped_is_started_and_named()
+        {
+            var (corp, proxy, connection) = await StartAsync();
+            await using var _ = corp;
+            await using var __ = proxy;
+            proxy.Add("batch/syncuser=delay:800");
+
+            var job = await await StartImportAndStopAsync(connection, proxy);
+
+            Assert.False(string.IsNullOrEmpty(job.JobId));
+            Assert.Equal(1, proxy.Forwarded("batch/syncuser"));
+        }
+
+        [Fact]
+        public async Task A_job_start_still_open_after_the_grace_is_outcome_unknown_naming_what_to_look_at()
+        {
+            var (corp, proxy, connection) = await StartAsync();
+            await using var _ = corp;
+            await using var __ = proxy;
+            connection.Retry.StopGrace = TimeSpan.FromMilliseconds(200);
+            proxy.Add("batch/syncuser=delay:2000");
+
+            var error = await Assert.ThrowsAsync<WeComException>(async () => await await StartImportAndStopAsync(connection, proxy));
+
+            Assert.Equal("WriteOutcomeUnknown", error.ErrorId);
+            Assert.Contains("stopped while the job was being started", error.Message);
+            Assert.Contains("Look at: ZhangSan", error.Message);
+        }
     }
 }

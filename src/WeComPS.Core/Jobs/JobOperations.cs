@@ -146,16 +146,19 @@ namespace WeComPS
             }
 
             JsonElement started;
+            using var settle = new Concurrent.Settling(cancellationToken, _connection.Client.Retry.StopGrace);
             try
             {
-                started = await _connection.Client.PostAsync(path, body, cancellationToken).ConfigureAwait(false);
+                started = await _connection.Client.PostAsync(path, body, settle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (settle.Token.IsCancellationRequested)
+            {
+                throw LookAt(plan, WeComException.WriteOutcomeUnknown(path, "the command was stopped while the job was being started, and WeCom had not answered after " +
+                    $"{_connection.Client.Retry.StopGrace.TotalSeconds:0.#} s", "A job may be running whose id is unknown: check the directory before importing again."));
             }
             catch (WeComException ex) when (ex.ErrorId == "WriteOutcomeUnknown")
             {
-                // A job may be running whose id is unknown: name what to look at before anything is sent again.
-                var look = plan.Changes.Where(c => c.Action != WeComJobAction.None).Select(c => c.UserId ?? c.DepartmentId?.ToString(CultureInfo.InvariantCulture)).Take(10).ToList();
-                var more = plan.Changes.Count(c => c.Action != WeComJobAction.None) - look.Count;
-                throw ex.Copy(ex.Message + $" Look at: {string.Join(", ", look)}{(more > 0 ? $" and {more} more" : "")}.");
+                throw LookAt(plan, ex);
             }
 
             var jobId = started.Str("jobid") ?? throw WeComException.FromTransport(path, "the answer has no jobid", transient: false, WeComErrorKind.InvalidResponse);
@@ -425,6 +428,14 @@ namespace WeComPS
 
             change.Detail = details.Count == 0 ? null : string.Join("; ", details);
             return change;
+        }
+
+        /// <summary>A job may be running whose id is unknown: <paramref name="unknown"/> names what to look at before anything is sent again.</summary>
+        private static WeComException LookAt(WeComImportPlan plan, WeComException unknown)
+        {
+            var look = plan.Changes.Where(c => c.Action != WeComJobAction.None).Select(c => c.UserId ?? c.DepartmentId?.ToString(CultureInfo.InvariantCulture)).Take(10).ToList();
+            var more = plan.Changes.Count(c => c.Action != WeComJobAction.None) - look.Count;
+            return unknown.Copy(unknown.Message + $" Look at: {string.Join(", ", look)}{(more > 0 ? $" and {more} more" : "")}.");
         }
     }
 }
