@@ -50,6 +50,8 @@ namespace WeComPS
             var strategy = Choose(items, options.Strategy);
             void Report(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null)
             {
+                var message = error?.Message ?? (item.Kept.Count == 0 ? "done"
+                    : $"{(status == WeComPlanResultStatus.Kept ? "nothing sent" : "done")}; WeCom keeps the member's own {string.Join(", ", item.Kept.Select(k => k.Field))}, so it was not sent");
                 var result = new WeComPlanResult
                 {
                     Action = item.Action,
@@ -57,11 +59,12 @@ namespace WeComPS
                     Target = item.Target,
                     Name = item.Name,
                     Changes = item.Changes,
+                    Kept = item.Kept,
                     Status = status,
                     Strategy = how,
                     JobId = jobId,
                     ErrCode = error?.ErrCode,
-                    Message = error?.Message ?? "done",
+                    Message = message,
                 };
                 if (options.JournalPath != null)
                 {
@@ -83,6 +86,8 @@ namespace WeComPS
             }
 
             var tree = (await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false)).ToList();
+            // The plan's old values are about the tree as it is before any of its departments change.
+            var before = tree.Select(d => new WeComDepartment { Id = d.Id, Name = d.Name, NameEn = d.NameEn, ParentId = d.ParentId, Order = d.Order, Path = d.Path, Depth = d.Depth }).ToList();
             var departments = items.Where(i => i.ObjectType == WeComPlanObjectType.Department && i.Action != WeComPlanAction.Unchanged).ToList();
             var departmentDeletes = departments.Where(i => i.Action == WeComPlanAction.Delete).ToList();
             if (departmentDeletes.Count > 0 && (options.DeleteLimit ?? DeleteLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)
@@ -94,7 +99,7 @@ namespace WeComPS
             {
                 var (status, error) = item.Action == WeComPlanAction.Create
                     ? await CreateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false)
-                    : await UpdateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false);
+                    : await UpdateDepartmentAsync(item, before, tree, cancellationToken).ConfigureAwait(false);
                 Report(item, status, WeComApplyStrategy.Immediate, error);
             }
 
@@ -103,8 +108,9 @@ namespace WeComPS
             var immediate = new List<(WeComPlanItem Item, WeComUserChange Change)>();
             var imported = new List<(WeComPlanItem Item, WeComUserChange Change)>();
             var deleted = new List<WeComPlanItem>();
-            foreach (var item in users)
+            foreach (var planned in users)
             {
+                var item = planned;
                 now.TryGetValue(item.Target, out var user);
                 if (user?.Error is { } readFailure)
                 {
@@ -122,6 +128,26 @@ namespace WeComPS
                 if (item.Action == WeComPlanAction.Delete)
                 {
                     deleted.Add(item);
+                    continue;
+                }
+
+                if (item.Action == WeComPlanAction.Update && user?.Value is { } member && item.Changes.Any(c => MemberFields.KeptByMember(c.Field, member)))
+                {
+                    // Sent, WeCom would answer "updated" and keep the member's value: neither sent nor reported as applied.
+                    item = new WeComPlanItem
+                    {
+                        Action = item.Action,
+                        Target = item.Target,
+                        Name = item.Name,
+                        Changes = new WeComFieldChanges(item.Changes.Where(c => !MemberFields.KeptByMember(c.Field, member))),
+                        Kept = new WeComFieldChanges(item.Kept.Concat(item.Changes.Where(c => MemberFields.KeptByMember(c.Field, member)))),
+                        Note = item.Note,
+                    };
+                }
+
+                if (item.Action == WeComPlanAction.Update && item.Changes.Count == 0 && item.Kept.Count > 0)
+                {
+                    Report(item, WeComPlanResultStatus.Kept, strategy, null);
                     continue;
                 }
 
@@ -179,7 +205,7 @@ namespace WeComPS
 
             if (departmentDeletes.Count > 0)
             {
-                await DeleteDepartmentsAsync(departmentDeletes, tree, (item, status, error) => Report(item, status, WeComApplyStrategy.Immediate, error), cancellationToken).ConfigureAwait(false);
+                await DeleteDepartmentsAsync(departmentDeletes, before, tree, (item, status, error) => Report(item, status, WeComApplyStrategy.Immediate, error), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -254,7 +280,7 @@ namespace WeComPS
                 if (item.Changes["Order"]?.New != null || item.Changes["NameEn"]?.New is { Length: > 0 })
                 {
                     var details = new WeComPlanItem { Action = WeComPlanAction.Update, ObjectType = item.ObjectType, Target = created.Path, Changes = new WeComFieldChanges(item.Changes.Where(c => c.Field == "Order" || c.Field == "NameEn").Select(c => new WeComFieldChange { Field = c.Field, Old = c.Field == "Order" ? created.Order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "", New = c.New })) };
-                    return await UpdateDepartmentAsync(details, tree, cancellationToken).ConfigureAwait(false);
+                    return await UpdateDepartmentAsync(details, new WeComDepartment[0], tree, cancellationToken).ConfigureAwait(false);
                 }
             }
 
