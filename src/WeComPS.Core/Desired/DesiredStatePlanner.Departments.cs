@@ -176,7 +176,7 @@ namespace WeComPS
                 : new List<WeComPlanItem>();
 
             // Creates and renames by the depth of their new path: every parent is in place before its children.
-            var placed = paths.Creates.Concat(renames.Values).OrderBy(i => Depth(i)).ToList();
+            var placed = renames.Values.Concat(paths.Creates).OrderBy(i => Depth(i)).ToList();
             return new WeComPlan
             {
                 Items = placed.Concat(items).Concat(deletes).ToList(),
