@@ -221,7 +221,7 @@ Describe 'Fields beyond the basic ones' -Tag CI {
         $lisi.Changes.Field | Should -Be @('Position')
         $lisi.Kept.Field | Should -Be @('Mobile')
         $lisi.Summary | Should -Match 'Mobile: 13810000002 kept by WeCom'
-        $warned.Message | Should -Match 'keeps the member.s own Mobile for 1 member'
+        $warned.Message | Should -Match 'keeps its own Mobile for 1 member'
         ($plan | Where-Object Target -EQ ZhengShi).Changes.Field | Should -Be @('Mobile') -Because 'ZhengShi never activated'
 
         $results = $plan | Invoke-WeComPlan -Confirm:$false
@@ -286,5 +286,30 @@ Describe 'Invoke-WeComPlan with desired rows' -Tag CI {
         ($plan | ForEach-Object { "$($_.Action) $($_.Target)" }) | Should -Be @('Create /广州研发中心/质量部', 'Delete /广州研发中心/测试部')
         $warned.Message | Should -Match '质量部 may be /广州研发中心/测试部 renamed.*Id column \(10\)'
         $plan[0].Note | Should -Be $plan[1].Note
+    }
+}
+
+Describe 'A corp bound to Tencent Exmail' -Tag CI {
+    BeforeAll {
+        if ($script:server) { Stop-TestSandboxServer $script:server }
+        $script:server = Start-TestSandboxServer -Arguments '--exmail-bound'
+        Connect-Corp | Out-Null
+    }
+
+    It 'reports an email WeCom kept, never as applied, and the journal keeps it out of the next plan' {
+        $journal = Join-Path $work "exmail-$([guid]::NewGuid()).jsonl"
+        $rows = 'UserId,Email,Position', 'LiSi,li.si@example.com,架构师' | ConvertFrom-Csv
+        $result = $rows | Invoke-WeComPlan -JournalPath $journal -Confirm:$false
+        $result.Status | Should -Be Succeeded
+        $result.Changes.Field | Should -Be @('Position')
+        $result.Kept.Field | Should -Be @('Email')
+        (Get-WeComUser LiSi).Email | Should -Not -Be 'li.si@example.com'
+        (Get-WeComJournal $journal).Kept.Field | Should -Be @('Email')
+
+        $plan = $rows | Compare-WeComUser -JournalPath $journal -WarningVariable warned -WarningAction SilentlyContinue
+        $plan.Action | Should -Be Unchanged
+        $plan.Kept.Field | Should -Be @('Email')
+        $warned.Message | Should -Match 'keeps its own Email for 1 member'
+        ($rows | Compare-WeComUser).Action | Should -Be Update -Because 'without the journal nothing shows that WeCom keeps it'
     }
 }

@@ -366,6 +366,39 @@ namespace WeComPS.Tests
             Assert.Equal(0, again.Count(WeComPlanAction.Update));
         }
 
+        [Theory]
+        [InlineData(WeComApplyStrategy.Immediate)]
+        [InlineData(WeComApplyStrategy.Import)]
+        public async Task An_email_WeCom_keeps_in_a_corp_bound_to_Tencent_Exmail_is_read_back_and_not_reported_as_applied(WeComApplyStrategy strategy)
+        {
+            var sandbox = WeComSandbox.CreateSample();
+            sandbox.ExmailBound = true;
+            await using var corp = await TestCorp.StartAsync(sandbox);
+            var connection = corp.Connect();
+            connection.Jobs.MaxPollInterval = TimeSpan.FromMilliseconds(50);
+
+            var journal = Path.Combine(Path.GetTempPath(), $"wecom-journal-{Guid.NewGuid():N}.jsonl");
+            var rows = new[] { Row("LiSi", ("Email", "li.si@example.com")), Row("WangWu", ("Email", "wang.wu@example.com"), ("Position", "架构师")) };
+            var plan = await PlanAsync(connection, null, rows);
+            Assert.Equal(2, plan.Count(WeComPlanAction.Update));
+            var results = await ApplyAsync(connection, plan.Items, new WeComApplyOptions { Strategy = strategy, JournalPath = journal });
+
+            var lisi = results.Single(r => r.Result.Target == "LiSi").Result;
+            Assert.Equal((WeComPlanResultStatus.Kept, "Email"), (lisi.Status, Assert.Single(lisi.Kept).Field));
+            Assert.Empty(lisi.Changes);
+            var wangwu = results.Single(r => r.Result.Target == "WangWu").Result;
+            Assert.Equal((WeComPlanResultStatus.Succeeded, "Position", "Email"), (wangwu.Status, Assert.Single(wangwu.Changes).Field, Assert.Single(wangwu.Kept).Field));
+            Assert.Equal("架构师", (await UserAsync(connection, "WangWu")).Position);
+            Assert.NotEqual("li.si@example.com", (await UserAsync(connection, "LiSi")).Email);
+
+            // The journal remembers what WeCom kept: the next plan lists it as kept instead of sending it again.
+            var again = await PlanAsync(connection, new WeComPlanOptions { History = WeComJournal.Read(journal).ToList() }, rows);
+            File.Delete(journal);
+            Assert.Equal(0, again.Count(WeComPlanAction.Update));
+            Assert.Equal(new[] { "Email", "Email" }, again.Items.SelectMany(i => i.Kept).Select(k => k.Field));
+            Assert.Equal(2, (await PlanAsync(connection, null, rows)).Count(WeComPlanAction.Update));
+        }
+
         [Fact]
         public async Task A_lost_answer_of_a_rename_is_confirmed_though_WeCom_kept_the_members_mobile()
         {

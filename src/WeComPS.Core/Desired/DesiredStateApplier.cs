@@ -134,15 +134,7 @@ namespace WeComPS
                 if (item.Action == WeComPlanAction.Update && user?.Value is { } member && item.Changes.Any(c => MemberFields.KeptByMember(c.Field, member)))
                 {
                     // Sent, WeCom would answer "updated" and keep the member's value: neither sent nor reported as applied.
-                    item = new WeComPlanItem
-                    {
-                        Action = item.Action,
-                        Target = item.Target,
-                        Name = item.Name,
-                        Changes = new WeComFieldChanges(item.Changes.Where(c => !MemberFields.KeptByMember(c.Field, member))),
-                        Kept = new WeComFieldChanges(item.Kept.Concat(item.Changes.Where(c => MemberFields.KeptByMember(c.Field, member)))),
-                        Note = item.Note,
-                    };
+                    item = WithKept(item, item.Changes.Where(c => MemberFields.KeptByMember(c.Field, member)));
                 }
 
                 if (item.Action == WeComPlanAction.Update && item.Changes.Count == 0 && item.Kept.Count > 0)
@@ -168,6 +160,21 @@ namespace WeComPS
                 }
             }
 
+            // Updates that sent a field WeCom may keep without saying so (an email in a corp bound to Tencent Exmail) are
+            // reported once the member is read back.
+            var unconfirmed = new List<(WeComPlanItem Item, WeComApplyStrategy How, string? JobId)>();
+            void Finish(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null)
+            {
+                if (status == WeComPlanResultStatus.Succeeded && item.Action == WeComPlanAction.Update && item.Changes.Any(c => MemberFields.MayBeKept(c.Field)))
+                {
+                    unconfirmed.Add((item, how, jobId));
+                }
+                else
+                {
+                    Report(item, status, how, error, jobId);
+                }
+            }
+
             async Task RunAsync<T>(IReadOnlyList<WeComPlanItem> group, IAsyncEnumerable<ItemResult<T>> results, Func<T, string> userId)
             {
                 var byId = group.ToDictionary(i => i.Target, StringComparer.OrdinalIgnoreCase);
@@ -176,7 +183,7 @@ namespace WeComPS
                     var id = result.Error is null ? userId(result.Value!) : result.Target?.ToString() ?? "";
                     if (byId.TryGetValue(id, out var item))
                     {
-                        Report(item, result.Error is null ? WeComPlanResultStatus.Succeeded : WeComPlanResultStatus.Failed, WeComApplyStrategy.Immediate, result.Error);
+                        Finish(item, result.Error is null ? WeComPlanResultStatus.Succeeded : WeComPlanResultStatus.Failed, WeComApplyStrategy.Immediate, result.Error);
                     }
                 }
             }
@@ -195,7 +202,20 @@ namespace WeComPS
 
             if (imported.Count > 0)
             {
-                await ImportAsync(imported, (item, status, error, jobId) => Report(item, status, WeComApplyStrategy.Import, error, jobId), progress, cancellationToken).ConfigureAwait(false);
+                await ImportAsync(imported, (item, status, error, jobId) => Finish(item, status, WeComApplyStrategy.Import, error, jobId), progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (unconfirmed.Count > 0)
+            {
+                var after = await ReadAsync(unconfirmed.Select(u => u.Item.Target), cancellationToken).ConfigureAwait(false);
+                foreach (var (item, how, jobId) in unconfirmed)
+                {
+                    var member = after.TryGetValue(item.Target, out var read) ? read.Value : null;
+                    var kept = member is null ? new List<WeComFieldChange>()
+                        : item.Changes.Where(c => MemberFields.MayBeKept(c.Field) && MemberFields.Current(member, c.Field, paths.Label) is { } now && !MemberFields.Same(c.Field, now, c.New)).ToList();
+                    var final = kept.Count == 0 ? item : WithKept(item, kept);
+                    Report(final, final.Changes.Count == 0 ? WeComPlanResultStatus.Kept : WeComPlanResultStatus.Succeeded, how, null, jobId);
+                }
             }
 
             if (deleted.Count > 0)
@@ -285,6 +305,22 @@ namespace WeComPS
             }
 
             return (WeComPlanResultStatus.Succeeded, null);
+        }
+
+        /// <summary>The item with <paramref name="kept"/> moved from its changes to its kept fields.</summary>
+        private static WeComPlanItem WithKept(WeComPlanItem item, IEnumerable<WeComFieldChange> kept)
+        {
+            var moved = kept.ToList();
+            return new WeComPlanItem
+            {
+                Action = item.Action,
+                ObjectType = item.ObjectType,
+                Target = item.Target,
+                Name = item.Name,
+                Changes = new WeComFieldChanges(item.Changes.Where(c => !moved.Contains(c))),
+                Kept = new WeComFieldChanges(item.Kept.Concat(moved)),
+                Note = item.Note,
+            };
         }
 
         /// <summary>Why <paramref name="item"/> no longer fits the member as WeCom has it now, or null.</summary>

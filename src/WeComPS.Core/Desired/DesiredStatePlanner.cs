@@ -31,6 +31,11 @@ namespace WeComPS
         public bool CreateMissingDepartments { get; set; }
         /// <summary>The most deletions the plan may have; <see cref="WeComPS.DeleteLimit.Default"/> when null.</summary>
         public DeleteLimit? DeleteLimit { get; set; }
+        /// <summary>
+        /// Earlier applies, from the journal: a field WeCom kept then (an email in a corp bound to Tencent Exmail), still
+        /// with the same old and wanted value, is listed as kept rather than planned again.
+        /// </summary>
+        public IEnumerable<WeComJournalEntry>? History { get; set; }
     }
 
     /// <summary>
@@ -101,6 +106,7 @@ namespace WeComPS
             var items = new List<WeComPlanItem>();
             var invalid = new List<ItemResult<object>>();
             var notCompared = new SortedSet<string>(StringComparer.Ordinal);
+            var keptBefore = KeptBefore(options.History);
             foreach (var row in rows)
             {
                 try
@@ -117,7 +123,7 @@ namespace WeComPS
 
                     current.TryGetValue(row.UserId, out var now);
                     var wanted = MemberFields.Desired(row.UserId, row.Fields, now, paths);
-                    var item = Compare(row.UserId, wanted, now, paths, notCompared, options.IncludeUnchanged);
+                    var item = Compare(row.UserId, wanted, now, paths, notCompared, keptBefore, options.IncludeUnchanged);
                     if (item.Action != WeComPlanAction.Unchanged || item.Kept.Count > 0 || options.IncludeUnchanged)
                     {
                         items.Add(item);
@@ -148,7 +154,29 @@ namespace WeComPS
             };
         }
 
-        private static WeComPlanItem Compare(string userId, Dictionary<string, string> wanted, WeComUser? now, DepartmentPaths paths, ISet<string> notCompared, bool includeUnchanged)
+        /// <summary>The fields WeCom kept at their latest apply, by member and field (a later apply that changed the field forgets it).</summary>
+        private static Dictionary<(string UserId, string Field), WeComFieldChange> KeptBefore(IEnumerable<WeComJournalEntry>? history)
+        {
+            var kept = new Dictionary<(string, string), WeComFieldChange>();
+            foreach (var entry in history?.Where(e => e.ObjectType == WeComPlanObjectType.User) ?? Enumerable.Empty<WeComJournalEntry>())
+            {
+                var userId = entry.Target.ToUpperInvariant();
+                foreach (var change in entry.Outcome == WeComPlanResultStatus.Succeeded ? entry.Changes : new List<WeComFieldChange>())
+                {
+                    kept.Remove((userId, change.Field));
+                }
+
+                foreach (var change in entry.Kept ?? new List<WeComFieldChange>())
+                {
+                    kept[(userId, change.Field)] = change;
+                }
+            }
+
+            return kept;
+        }
+
+        private static WeComPlanItem Compare(
+            string userId, Dictionary<string, string> wanted, WeComUser? now, DepartmentPaths paths, ISet<string> notCompared, Dictionary<(string, string), WeComFieldChange> keptBefore, bool includeUnchanged)
         {
             var item = new WeComPlanItem { Target = now?.UserId ?? userId, Name = (wanted.TryGetValue("Name", out var name) ? name : null) ?? now?.Name };
             var fields = MemberFields.Ordered(wanted.Keys).ToList();
@@ -172,7 +200,8 @@ namespace WeComPS
                 }
 
                 var change = new WeComFieldChange { Field = field, Old = old, New = wanted[field] };
-                (MemberFields.Same(field, old, wanted[field]) ? unchanged : MemberFields.KeptByMember(field, now) ? kept : changes).Add(change);
+                var keptThen = keptBefore.TryGetValue((now.UserId.ToUpperInvariant(), field), out var before) && MemberFields.Same(field, before.Old, old) && MemberFields.Same(field, before.New, wanted[field]);
+                (MemberFields.Same(field, old, wanted[field]) ? unchanged : keptThen || MemberFields.KeptByMember(field, now) ? kept : changes).Add(change);
             }
 
             item.Action = changes.Count > 0 ? WeComPlanAction.Update : WeComPlanAction.Unchanged;

@@ -85,6 +85,27 @@ namespace WeComPS.Commands
         private protected static DesiredRowReader DepartmentRows(HashSet<string>? owned) =>
             new DesiredRowReader(c => DesiredStatePlanner.DepartmentFields.FirstOrDefault(f => string.Equals(f, c, StringComparison.OrdinalIgnoreCase)), owned);
 
+        /// <summary>The journal <paramref name="given"/> names, else $WeComJournalPath, as a file path; null when neither is set.</summary>
+        private protected string? JournalFile(string? given)
+        {
+            var journal = given ?? (GetVariableValue("WeComJournalPath") as string ?? (GetVariableValue("WeComJournalPath") as PSObject)?.BaseObject as string);
+            return string.IsNullOrWhiteSpace(journal) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal);
+        }
+
+        /// <summary>The entries of the journal at <paramref name="file"/>, for what WeCom kept at earlier applies; none when there is no journal yet.</summary>
+        private protected List<WeComJournalEntry>? History(string? file)
+        {
+            try
+            {
+                return file != null && System.IO.File.Exists(file) ? WeComJournal.Read(file).ToList() : null;
+            }
+            catch (WeComException ex)
+            {
+                WriteWarning($"The journal is not read for what WeCom kept before: {ex.Message}");
+                return null;
+            }
+        }
+
         /// <summary>Warns once about columns that match no field, and names in verbose the owned ones -Property left out.</summary>
         private protected void WriteColumns(DesiredRowReader reader, IEnumerable<string> fields)
         {
@@ -126,7 +147,7 @@ namespace WeComPS.Commands
             var kept = plan.Items.Where(i => i.Kept.Count > 0).ToList();
             if (kept.Count > 0)
             {
-                WriteWarning($"WeCom keeps the member's own {string.Join(", ", kept.SelectMany(i => i.Kept).Select(k => k.Field).Distinct())} for {kept.Count} member(s) who have activated ({string.Join(", ", kept.Take(5).Select(i => i.Target))}{(kept.Count > 5 ? ", ..." : "")}): not sent, as WeCom would ignore it; they change it in the app.");
+                WriteWarning($"WeCom keeps its own {string.Join(", ", kept.SelectMany(i => i.Kept).Select(k => k.Field).Distinct())} for {kept.Count} member(s) ({string.Join(", ", kept.Take(5).Select(i => i.Target))}{(kept.Count > 5 ? ", ..." : "")}): not sent, as WeCom ignores a new mobile once a member has activated (they change it in the app), and an email it kept at the last apply (a corp bound to Tencent Exmail changes it there).");
             }
         }
     }
@@ -237,6 +258,10 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter CreateMissingDepartments { get; set; }
 
+        /// <summary><para type="description">The journal of earlier applies (Invoke-WeComPlan -JournalPath); defaults to $WeComJournalPath. A field WeCom kept at the latest apply without saying so beforehand (an email in a corp bound to Tencent Exmail), with the same old and wanted value, is listed under Kept rather than planned again.</para></summary>
+        [Parameter]
+        public string? JournalPath { get; set; }
+
         protected override IEnumerable<string> Fields => DesiredStatePlanner.UserFields;
 
         protected override string? FieldOf(string column) => DesiredStatePlanner.UserField(column);
@@ -251,8 +276,17 @@ namespace WeComPS.Commands
             }
         }
 
-        protected override void EndProcessing() =>
-            WritePlan((connection, options, ct) => new DesiredStatePlanner(connection).PlanUsersAsync(_rows, options, ProgressBar, ct), CreateMissingDepartments);
+        protected override void EndProcessing()
+        {
+            var history = History(JournalFile(JournalPath));
+            WritePlan(
+                (connection, options, ct) =>
+                {
+                    options.History = history;
+                    return new DesiredStatePlanner(connection).PlanUsersAsync(_rows, options, ProgressBar, ct);
+                },
+                CreateMissingDepartments);
+        }
     }
 
     /// <summary>
@@ -341,7 +375,7 @@ namespace WeComPS.Commands
         [Parameter]
         public WeComApplyStrategy Strategy { get; set; }
 
-        /// <summary><para type="description">A JSON-lines file that every applied change is appended to; defaults to $WeComJournalPath when that is set.</para></summary>
+        /// <summary><para type="description">A JSON-lines file that every applied change is appended to; defaults to $WeComJournalPath when that is set. Rows are planned with it as Compare-WeComUser -JournalPath is.</para></summary>
         [Parameter]
         public string? JournalPath { get; set; }
 
@@ -431,7 +465,7 @@ namespace WeComPS.Commands
             {
                 WriteColumns(_userRows, DesiredStatePlanner.UserFields);
                 WriteColumns(_departmentRows, DesiredStatePlanner.DepartmentFields);
-                var options = new WeComPlanOptions { IncludeDelete = IncludeDelete, CreateMissingDepartments = CreateMissingDepartments, DeleteLimit = _limit };
+                var options = new WeComPlanOptions { IncludeDelete = IncludeDelete, CreateMissingDepartments = CreateMissingDepartments, DeleteLimit = _limit, History = History(JournalFile(JournalPath)) };
                 WeComPlan? plan = null;
                 RunAsync(async ct => plan = await new DesiredStatePlanner(connection).PlanRowsAsync(_users, _departments, options, ProgressBar, ct).ConfigureAwait(false));
                 WritePlanNotes(plan!);
@@ -466,13 +500,7 @@ namespace WeComPS.Commands
             Say(strategy == WeComApplyStrategy.Import
                 ? $"Applying {summary} through an import job (batch/syncuser); deletions and fields the template lacks go one call each."
                 : $"Applying {summary} one call each.");
-            var journal = JournalPath ?? (GetVariableValue("WeComJournalPath") as string ?? (GetVariableValue("WeComJournalPath") as PSObject)?.BaseObject as string);
-            var apply = new WeComApplyOptions
-            {
-                Strategy = strategy,
-                JournalPath = string.IsNullOrWhiteSpace(journal) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal),
-                DeleteLimit = _limit,
-            };
+            var apply = new WeComApplyOptions { Strategy = strategy, JournalPath = JournalFile(JournalPath), DeleteLimit = _limit };
             RunAsync(ct => new DesiredStateApplier(connection).ApplyAsync(
                 _items,
                 apply,
