@@ -66,6 +66,12 @@ namespace WeComPS
                         throw WeComException.NotFound("DepartmentNotFound", $"Department '{path}': there is no department {id} to rename or move.", "department/list", "Give the Id of an existing department, or leave the Id out to create it.");
                     }
 
+                    if (now.Name is null)
+                    {
+                        throw WeComException.InvalidInput(
+                            "DepartmentNamesUnreadable", $"Department '{path}' (id {id}): department names cannot be read with this secret (48009 on an IP added after 2022-08-15), so a rename or move cannot be planned.");
+                    }
+
                     if (string.Equals(now.Path, path, StringComparison.OrdinalIgnoreCase))
                     {
                         continue;
@@ -103,7 +109,7 @@ namespace WeComPS
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
                     refused.Add(path);
-                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidDepartmentInput" || ex.ErrorId == "DepartmentNotFound" ? ex : ex.About($"Department '{path}'"), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidDepartmentInput" || ex.ErrorId == "DepartmentNotFound" || ex.ErrorId == "DepartmentNamesUnreadable" ? ex : ex.About($"Department '{path}'"), path));
                 }
             }
 
