@@ -51,7 +51,7 @@ namespace WeComPS
             void Report(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null)
             {
                 var message = error?.Message ?? (item.Kept.Count == 0 ? "done"
-                    : $"{(status == WeComPlanResultStatus.Kept ? "nothing sent" : "done")}; WeCom keeps the member's own {string.Join(", ", item.Kept.Select(k => k.Field))}, so it was not sent");
+                    : $"{(status == WeComPlanResultStatus.Kept ? "nothing changed" : "done")}; WeCom keeps the member's own {string.Join(", ", item.Kept.Select(k => k.Field))}: not applied");
                 var result = new WeComPlanResult
                 {
                     Action = item.Action,
@@ -87,7 +87,7 @@ namespace WeComPS
 
             var tree = (await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false)).ToList();
             // The plan's old values are about the tree as it is before any of its departments change.
-            var before = tree.Select(d => new WeComDepartment { Id = d.Id, Name = d.Name, NameEn = d.NameEn, ParentId = d.ParentId, Order = d.Order, Path = d.Path, Depth = d.Depth }).ToList();
+            var before = tree.Select(DesiredStatePlanner.Copy).ToList();
             var departments = items.Where(i => i.ObjectType == WeComPlanObjectType.Department && i.Action != WeComPlanAction.Unchanged).ToList();
             var departmentDeletes = departments.Where(i => i.Action == WeComPlanAction.Delete).ToList();
             if (departmentDeletes.Count > 0 && (options.DeleteLimit ?? DeleteLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)

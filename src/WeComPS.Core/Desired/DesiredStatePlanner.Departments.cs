@@ -194,7 +194,9 @@ namespace WeComPS
             };
         }
 
-        private static WeComDepartment Copy(WeComDepartment d) => new WeComDepartment { Id = d.Id, Name = d.Name, NameEn = d.NameEn, ParentId = d.ParentId, Order = d.Order, Leaders = d.Leaders };
+        /// <summary>A copy of a department that can change without changing it.</summary>
+        internal static WeComDepartment Copy(WeComDepartment d) =>
+            new WeComDepartment { Id = d.Id, Name = d.Name, NameEn = d.NameEn, ParentId = d.ParentId, Order = d.Order, Leaders = d.Leaders, Path = d.Path, Depth = d.Depth };
 
         /// <summary>The department and its ancestors.</summary>
         private static HashSet<int> Ancestors(Dictionary<int, WeComDepartment> byId, int id)
