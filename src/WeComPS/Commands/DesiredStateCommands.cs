@@ -421,7 +421,10 @@ namespace WeComPS.Commands
             {
                 if (row.BaseObject is WeComPlanItem item)
                 {
-                    _items.Add(item);
+                    if (item.Action != WeComPlanAction.Unchanged)
+                    {
+                        _items.Add(item);
+                    }
                 }
                 else if (Get("Action") is { } action)
                 {
