@@ -171,7 +171,9 @@ namespace WeComPS
         /// </summary>
         private static bool Shows(JsonElement found, Request request, string path)
         {
-            foreach (var field in request.Fields.Where(f => !NotShown.Contains(f.Name)))
+            // WeCom ignores a new mobile once the member has activated (user/update answers "updated" all the same).
+            var mobileKept = path == "user/update" && found.Int("status") is { } activation && activation != (int)WeComUserStatus.NotActivated;
+            foreach (var field in request.Fields.Where(f => !NotShown.Contains(f.Name) && !(mobileKept && f.Name == "mobile")))
             {
                 if (found.Prop(field.Name) is not { } shown)
                 {

@@ -7,7 +7,7 @@ namespace WeComPS.Sandbox
 {
     /// <summary>
     /// The sandbox server's command line: <c>[port] [--port N] [--latency-ms N] [--generate MEMBERS [--departments N]]
-    /// [--seed N] [--faults KIND,KIND --fault-rate R] [--job-rows-per-second N] [--debug-endpoints] [--proxy]</c>. Without
+    /// [--seed N] [--faults KIND,KIND --fault-rate R] [--job-rows-per-second N] [--exmail-bound] [--debug-endpoints] [--proxy]</c>. Without
     /// --generate it serves the sample corp; without --debug-endpoints it serves no /debug/ endpoint.
     /// </summary>
     internal sealed class ServerOptions
@@ -22,6 +22,8 @@ namespace WeComPS.Sandbox
         public double FaultRate { get; private set; } = 0.1;
         /// <summary>How fast import and export jobs run; null for the sandbox's own pace.</summary>
         public double? JobRowsPerSecond { get; private set; }
+        /// <summary>The corp is bound to Tencent Exmail: user/update ignores a new email (<c>--exmail-bound</c>).</summary>
+        public bool ExmailBound { get; private set; }
         /// <summary>Serves /debug/ (statistics, fault injection, latency, reset) to requests whose Host is loopback.</summary>
         public bool DebugEndpoints { get; private set; }
         /// <summary>Serve through a <see cref="FaultProxy"/> (<c>--proxy</c>).</summary>
@@ -46,10 +48,11 @@ namespace WeComPS.Sandbox
                     case "--fault-rate": options.FaultRate = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture); break;
                     case "--job-rows-per-second": options.JobRowsPerSecond = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture); break;
                     case "--debug-endpoints": options.DebugEndpoints = true; break;
+                    case "--exmail-bound": options.ExmailBound = true; break;
                     default:
                         options.Port = int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
                             ? port
-                            : throw new ArgumentException($"Unknown option '{args[i]}'. Options: [port] --port N --latency-ms N --generate MEMBERS --departments N --seed N --faults KIND,KIND --fault-rate R --job-rows-per-second N --debug-endpoints");
+                            : throw new ArgumentException($"Unknown option '{args[i]}'. Options: [port] --port N --latency-ms N --generate MEMBERS --departments N --seed N --faults KIND,KIND --fault-rate R --job-rows-per-second N --exmail-bound --debug-endpoints");
                         break;
                 }
             }
@@ -64,6 +67,7 @@ namespace WeComPS.Sandbox
                 ? OrganisationGenerator.Generate(Departments ?? Math.Max(1, members / 50), members, Seed)
                 : WeComSandbox.CreateSample();
             sandbox.Latency = Latency;
+            sandbox.ExmailBound = ExmailBound;
             if (JobRowsPerSecond is { } rate)
             {
                 sandbox.JobRowsPerSecond = rate;

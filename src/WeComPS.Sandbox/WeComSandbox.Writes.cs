@@ -301,7 +301,8 @@ namespace WeComPS.Sandbox
             draft.Position = Replace(body, "position", draft.Position);
             // Once a member has activated, WeCom ignores a new mobile (the member changes it in the app).
             draft.Mobile = current is { NeverActivated: false } ? draft.Mobile : Replace(body, "mobile", draft.Mobile);
-            draft.Email = Replace(body, "email", draft.Email);
+            // In a corp bound to Tencent Exmail, an existing member's email is changed in Exmail: user/update ignores it.
+            draft.Email = current != null && ExmailBound ? draft.Email : Replace(body, "email", draft.Email);
             draft.BizMail = Replace(body, "biz_mail", draft.BizMail);
             draft.Telephone = Replace(body, "telephone", draft.Telephone);
             draft.Address = Replace(body, "address", draft.Address);

@@ -46,6 +46,12 @@ namespace WeComPS.Sandbox
         /// <summary>Added to every call before it is served.</summary>
         public TimeSpan Latency { get; set; }
 
+        /// <summary>
+        /// The corp is bound to Tencent Exmail (腾讯企业邮): members' emails are changed there, and user/update ignores a
+        /// new email without an error, as the user/update page says.
+        /// </summary>
+        public bool ExmailBound { get; set; }
+
         /// <summary>The most calls that were being served at the same moment.</summary>
         public int MaxConcurrentCalls => Volatile.Read(ref _maxInFlight);
 

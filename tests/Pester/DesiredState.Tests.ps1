@@ -11,6 +11,14 @@ BeforeAll {
     ) | ConvertFrom-Csv
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "wecom-desired-$([guid]::NewGuid())"
     New-Item -ItemType Directory $work | Out-Null
+
+    # What -WhatIf wrote to the host, read back from a transcript.
+    function Get-WhatIf([scriptblock] $Command) {
+        $path = Join-Path $work "whatif-$([guid]::NewGuid()).txt"
+        Start-Transcript -Path $path | Out-Null
+        try { & $Command } finally { Stop-Transcript | Out-Null }
+        Get-Content $path | Where-Object { $_ -like 'What if:*' }
+    }
 }
 
 AfterAll {
@@ -188,5 +196,120 @@ Describe 'Compare-WeComDepartment' -Tag CI {
     It 'refuses a name WeCom forbids before anything is sent' {
         'Path', '广州研发中心/坏:名' | ConvertFrom-Csv | Compare-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDepartmentName,*'
+    }
+}
+
+Describe 'Fields beyond the basic ones' -Tag CI {
+    BeforeAll { Connect-FreshCorp }
+
+    It 'compares and applies DirectLeader and the named extended attributes, and says why NewUserId is not compared' {
+        $rows = 'UserId,DirectLeader,ExtAttr.工号,NewUserId', 'WangWu,lisi,E2003,wang.wu' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComUser -WarningVariable warned -WarningAction SilentlyContinue
+        $plan.Changes.Field | Should -Be @('DirectLeader', 'ExtAttr.工号')
+        $warned.Message | Should -Match 'NewUserId.*only once'
+        ($plan | Invoke-WeComPlan -Confirm:$false).Status | Should -Be Succeeded
+        $wangwu = Get-WeComUser WangWu
+        $wangwu.DirectLeader | Should -Be @('LiSi')
+        $wangwu.ExtAttr['工号'] | Should -Be 'E2003'
+        $rows | Compare-WeComUser -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the mobile WeCom keeps for an activated member out of every plan and apply' {
+        $rows = 'UserId,Mobile,Position', 'LiSi,13900000077,架构师', 'ZhengShi,13900000078,设计师' | ConvertFrom-Csv
+        $plan = $rows | Compare-WeComUser -WarningVariable warned -WarningAction SilentlyContinue
+        $lisi = $plan | Where-Object Target -EQ LiSi
+        $lisi.Changes.Field | Should -Be @('Position')
+        $lisi.Kept.Field | Should -Be @('Mobile')
+        $lisi.Summary | Should -Match 'Mobile: 13810000002 kept by WeCom'
+        $warned.Message | Should -Match 'keeps its own Mobile for 1 member'
+        ($plan | Where-Object Target -EQ ZhengShi).Changes.Field | Should -Be @('Mobile') -Because 'ZhengShi never activated'
+
+        $results = $plan | Invoke-WeComPlan -Confirm:$false
+        ($results | Where-Object Target -EQ LiSi).Kept.Field | Should -Be @('Mobile')
+        ($results | Where-Object Target -EQ LiSi).Changes.Field | Should -Be @('Position')
+        (Get-WeComUser LiSi).Mobile | Should -Be '13810000002'
+        (Get-WeComUser ZhengShi).Mobile | Should -Be '13900000078'
+        $rows | Compare-WeComUser -WarningAction SilentlyContinue | Where-Object Action -NE Unchanged | Should -BeNullOrEmpty
+
+        $old = [pscustomobject]@{ Action = 'Update'; Target = 'LiSi'; Changes = '[{"Field":"Mobile","Old":"13810000002","New":"13900000077"}]' }
+        ($old | Invoke-WeComPlan -Confirm:$false).Status | Should -Be Kept
+    }
+}
+
+Describe 'Invoke-WeComPlan with desired rows' -Tag CI {
+    BeforeEach { Connect-FreshCorp }
+
+    It 'plans and applies HR rows in one step, nothing under -WhatIf, with the journal' {
+        $hr | Invoke-WeComPlan -WhatIf -WarningAction SilentlyContinue
+        (Get-WeComUser LiSi).Position | Should -Be '产品总监'
+        $journal = Join-Path $work "rows-$([guid]::NewGuid()).jsonl"
+        $results = $hr | Invoke-WeComPlan -Confirm:$false -JournalPath $journal
+        $results.Status | Should -Be @('Succeeded', 'Succeeded')
+        (Get-WeComUser LiSi).Position | Should -Be '技术总监'
+        Get-WeComUser chen.xin | Should -Not -BeNullOrEmpty
+        (Get-WeComJournal $journal).Target | Sort-Object | Should -Be @('chen.xin', 'LiSi')
+        $hr | Invoke-WeComPlan -Confirm:$false | Should -BeNullOrEmpty -Because 'the directory matches the rows now'
+    }
+
+    It 'keeps the deletion limit, and refuses rows it cannot plan as errors naming them' {
+        { [pscustomobject]@{ UserId = 'ZhangSan'; Name = '张三' } | Invoke-WeComPlan -IncludeDelete -Confirm:$false } |
+            Should -Throw -ErrorId 'DeleteLimitExceeded,WeComPS.Commands.InvokeWeComPlanCommand'
+        (Get-WeComUser -DepartmentId 1 -Recurse).Count | Should -BeGreaterThan 20
+        $rows = 'UserId,Department,Position', 'LiSi,广州研发中心/市场部,总监', 'WangWu,5,架构师' | ConvertFrom-Csv
+        $results = $rows | Invoke-WeComPlan -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DepartmentNotFound,*'
+        $results.Target | Should -Be WangWu
+    }
+
+    It 'renames and moves departments given by id, parents first, with members on the new paths' {
+        $rows = @(
+            'Path,Id', '/广州研发中心/邮件产品部/后台组,5', '/广州研发中心/邮件产品部,2', '/广州研发中心/邮件产品部/支付组,7' | ConvertFrom-Csv
+            'UserId,Department', 'WangWu,/广州研发中心/邮件产品部/后台组;/广州研发中心/邮件产品部/支付组' | ConvertFrom-Csv
+        )
+        $lines = Get-WhatIf { $rows | Invoke-WeComPlan -WhatIf }
+        $lines | Should -Contain 'What if: Performing the operation "Rename department" on target "/广州研发中心/邮箱产品部: Name: 邮箱产品部 -> 邮件产品部".'
+        $lines | Should -Contain 'What if: Performing the operation "Move department" on target "/广州研发中心/微信产品部/支付组: Parent: /广州研发中心/微信产品部 -> /广州研发中心/邮件产品部".'
+        (Get-WeComDepartment -Id 2).Name | Should -Be '邮箱产品部'
+
+        $results = $rows | Invoke-WeComPlan -Confirm:$false
+        $results.Status | Sort-Object -Unique | Should -Be Succeeded
+        (Get-WeComDepartment -Id 5).Path | Should -Be '/广州研发中心/邮件产品部/后台组'
+        (Get-WeComDepartment -Id 7).Path | Should -Be '/广州研发中心/邮件产品部/支付组'
+        (Get-WeComUser WangWu).Department | Should -Be @(5, 7)
+        (Get-WeComUser HuangEr).Department | Should -Be @(7) -Because 'a moved department keeps its members'
+    }
+
+    It 'keeps a rename it cannot prove as a create and a delete, and names the likely pair' {
+        $rows = Get-WeComDepartment | Where-Object Id -NE 10 | Select-Object Path
+        $rows += [pscustomobject]@{ Path = '/广州研发中心/质量部' }
+        $plan = $rows | Compare-WeComDepartment -IncludeDelete -WarningVariable warned -WarningAction SilentlyContinue
+        ($plan | ForEach-Object { "$($_.Action) $($_.Target)" }) | Should -Be @('Create /广州研发中心/质量部', 'Delete /广州研发中心/测试部')
+        $warned.Message | Should -Match '质量部 may be /广州研发中心/测试部 renamed.*Id column \(10\)'
+        $plan[0].Note | Should -Be $plan[1].Note
+    }
+}
+
+Describe 'A corp bound to Tencent Exmail' -Tag CI {
+    BeforeAll {
+        if ($script:server) { Stop-TestSandboxServer $script:server }
+        $script:server = Start-TestSandboxServer -Arguments '--exmail-bound'
+        Connect-Corp | Out-Null
+    }
+
+    It 'reports an email WeCom kept, never as applied, and the journal keeps it out of the next plan' {
+        $journal = Join-Path $work "exmail-$([guid]::NewGuid()).jsonl"
+        $rows = 'UserId,Email,Position', 'LiSi,li.si@example.com,架构师' | ConvertFrom-Csv
+        $result = $rows | Invoke-WeComPlan -JournalPath $journal -Confirm:$false
+        $result.Status | Should -Be Succeeded
+        $result.Changes.Field | Should -Be @('Position')
+        $result.Kept.Field | Should -Be @('Email')
+        (Get-WeComUser LiSi).Email | Should -Not -Be 'li.si@example.com'
+        (Get-WeComJournal $journal).Kept.Field | Should -Be @('Email')
+
+        $plan = $rows | Compare-WeComUser -JournalPath $journal -WarningVariable warned -WarningAction SilentlyContinue
+        $plan.Action | Should -Be Unchanged
+        $plan.Kept.Field | Should -Be @('Email')
+        $warned.Message | Should -Match 'keeps its own Email for 1 member'
+        ($rows | Compare-WeComUser).Action | Should -Be Update -Because 'without the journal nothing shows that WeCom keeps it'
     }
 }

@@ -205,7 +205,7 @@ namespace WeComPS.Tests
             var path = Path.Combine(Path.GetTempPath(), $"wecom-journal-{Guid.NewGuid():N}", "journal.jsonl");
             try
             {
-                var plan = await PlanAsync(connection, null, Row("LiSi", ("Position", "技术总监")), Row("WangWu", ("Mobile", "13812345678")), Row("ZhaoLiu", ("Position", "架构师")));
+                var plan = await PlanAsync(connection, null, Row("LiSi", ("Position", "技术总监")), Row("WangWu", ("Telephone", "020-12345678")), Row("ZhaoLiu", ("Position", "架构师")));
                 await connection.Users.UpdateAsync(new[] { new WeComUserChange { UserId = "ZhaoLiu", Position = "经理" } }).ValuesAsync();
                 await ApplyAsync(connection, plan.Items, new WeComApplyOptions { JournalPath = path });
 
@@ -320,6 +320,206 @@ namespace WeComPS.Tests
 
             Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(results).Result.Status);
             Assert.Equal(new[] { 5, 6 }, (await UserAsync(corp.Connect(), "WangWu")).Department);
+        }
+
+        [Fact]
+        public async Task A_mobile_WeCom_keeps_for_an_activated_member_is_neither_sent_nor_reported_as_applied()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var path = Path.Combine(Path.GetTempPath(), $"wecom-journal-{Guid.NewGuid():N}.jsonl");
+
+            // LiSi has activated; ZhengShi never did (status 4), so WeCom takes a new mobile for him.
+            var plan = await PlanAsync(connection, null, Row("LiSi", ("Mobile", "13900000077")), Row("ZhengShi", ("Mobile", "13900000078")), Row("WangWu", ("Mobile", "13900000079"), ("Position", "架构师")));
+
+            var lisi = plan.Items.Single(i => i.Target == "LiSi");
+            Assert.Equal(WeComPlanAction.Unchanged, lisi.Action);
+            Assert.Empty(lisi.Changes);
+            Assert.Equal(("Mobile", "13900000077"), (Assert.Single(lisi.Kept).Field, lisi.Kept[0].New));
+            Assert.Contains("kept by WeCom", lisi.Summary);
+            Assert.Equal("Mobile", Assert.Single(plan.Items.Single(i => i.Target == "ZhengShi").Changes).Field);
+            var wangwu = plan.Items.Single(i => i.Target == "WangWu");
+            Assert.Equal(("Position", "Mobile"), (Assert.Single(wangwu.Changes).Field, Assert.Single(wangwu.Kept).Field));
+
+            // A plan reviewed before the member activated, or written by hand, still names the mobile: it is not sent.
+            var reviewed = new WeComPlanItem { Action = WeComPlanAction.Update, Target = "LiSi", Changes = new WeComFieldChanges(new[] { new WeComFieldChange { Field = "Mobile", Old = "13810000002", New = "13900000077" } }) };
+            var updates = corp.Sandbox.CallCount("user/update");
+            var results = await ApplyAsync(connection, plan.Items.Append(reviewed).ToList(), new WeComApplyOptions { JournalPath = path });
+
+            Assert.Equal(updates + 2, corp.Sandbox.CallCount("user/update"));
+            var kept = results.Single(r => r.Result.Target == "LiSi");
+            Assert.Equal(WeComPlanResultStatus.Kept, kept.Result.Status);
+            Assert.Null(kept.Error);
+            Assert.Empty(kept.Result.Changes);
+            var partly = results.Single(r => r.Result.Target == "WangWu").Result;
+            Assert.Equal((WeComPlanResultStatus.Succeeded, "Position", "Mobile"), (partly.Status, Assert.Single(partly.Changes).Field, Assert.Single(partly.Kept).Field));
+            Assert.Equal("13900000078", (await UserAsync(connection, "ZhengShi")).Mobile);
+            Assert.Equal("13810000002", (await UserAsync(connection, "LiSi")).Mobile);
+            var journal = WeComJournal.Read(path).ToList();
+            Assert.Equal(WeComPlanResultStatus.Kept, journal.Single(e => e.Target == "LiSi").Outcome);
+            Assert.Equal("Mobile", Assert.Single(journal.Single(e => e.Target == "WangWu").Kept!).Field);
+            Assert.DoesNotContain(journal.Single(e => e.Target == "WangWu").Changes, c => c.Field == "Mobile");
+            File.Delete(path);
+
+            // The next plan does not list the kept mobile as a change again.
+            var again = await PlanAsync(connection, null, Row("LiSi", ("Mobile", "13900000077")), Row("WangWu", ("Mobile", "13900000079"), ("Position", "架构师")));
+            Assert.Equal(0, again.Count(WeComPlanAction.Update));
+        }
+
+        [Theory]
+        [InlineData(WeComApplyStrategy.Immediate)]
+        [InlineData(WeComApplyStrategy.Import)]
+        public async Task An_email_WeCom_keeps_in_a_corp_bound_to_Tencent_Exmail_is_read_back_and_not_reported_as_applied(WeComApplyStrategy strategy)
+        {
+            var sandbox = WeComSandbox.CreateSample();
+            sandbox.ExmailBound = true;
+            await using var corp = await TestCorp.StartAsync(sandbox);
+            var connection = corp.Connect();
+            connection.Jobs.MaxPollInterval = TimeSpan.FromMilliseconds(50);
+
+            var journal = Path.Combine(Path.GetTempPath(), $"wecom-journal-{Guid.NewGuid():N}.jsonl");
+            var rows = new[] { Row("LiSi", ("Email", "li.si@example.com")), Row("WangWu", ("Email", "wang.wu@example.com"), ("Position", "架构师")) };
+            var plan = await PlanAsync(connection, null, rows);
+            Assert.Equal(2, plan.Count(WeComPlanAction.Update));
+            var results = await ApplyAsync(connection, plan.Items, new WeComApplyOptions { Strategy = strategy, JournalPath = journal });
+
+            var lisi = results.Single(r => r.Result.Target == "LiSi").Result;
+            Assert.Equal((WeComPlanResultStatus.Kept, "Email"), (lisi.Status, Assert.Single(lisi.Kept).Field));
+            Assert.Empty(lisi.Changes);
+            var wangwu = results.Single(r => r.Result.Target == "WangWu").Result;
+            Assert.Equal((WeComPlanResultStatus.Succeeded, "Position", "Email"), (wangwu.Status, Assert.Single(wangwu.Changes).Field, Assert.Single(wangwu.Kept).Field));
+            Assert.Equal("架构师", (await UserAsync(connection, "WangWu")).Position);
+            Assert.NotEqual("li.si@example.com", (await UserAsync(connection, "LiSi")).Email);
+
+            // The journal remembers what WeCom kept: the next plan lists it as kept instead of sending it again.
+            var again = await PlanAsync(connection, new WeComPlanOptions { History = WeComJournal.Read(journal).ToList() }, rows);
+            File.Delete(journal);
+            Assert.Equal(0, again.Count(WeComPlanAction.Update));
+            Assert.Equal(new[] { "Email", "Email" }, again.Items.SelectMany(i => i.Kept).Select(k => k.Field));
+            Assert.Equal(2, (await PlanAsync(connection, null, rows)).Count(WeComPlanAction.Update));
+        }
+
+        [Fact]
+        public async Task A_lost_answer_of_a_rename_is_confirmed_though_WeCom_kept_the_members_mobile()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect(maxAttempts: 5, attemptTimeout: TimeSpan.FromMilliseconds(300));
+            corp.Sandbox.Inject("user/update", SandboxFault.ConnectionReset(afterApply: true));
+
+            var results = await connection.Users.UpdateAsync(new[] { new WeComUserChange { UserId = "LiSi", NewUserId = "li.si", Mobile = "13900000077", Position = "架构师" } }).ToListAsync();
+
+            Assert.Null(Assert.Single(results).Error);
+            var renamed = await UserAsync(connection, "li.si");
+            Assert.Equal(("架构师", "13810000002"), (renamed.Position, renamed.Mobile));
+        }
+
+        [Fact]
+        public async Task Direct_leaders_and_the_named_extended_attributes_are_compared_and_applied()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+
+            var plan = await PlanAsync(connection, new WeComPlanOptions { IncludeUnchanged = true },
+                Row("WangWu", ("DirectLeader", "lisi"), ("ExtAttr.工号", "E2003")),
+                Row("ZhaoLiu", ("DirectLeader", ""), ("ExtAttr", "工号=E1004")),
+                Row("SunQi", ("DirectLeader", "LiSi;WangWu")));
+
+            var wangwu = plan.Items.Single(i => i.Target == "WangWu");
+            Assert.Equal(new[] { "DirectLeader:  -> lisi", "ExtAttr.工号: E1003 -> E2003" }, wangwu.Changes.Select(c => $"{c.Field}: {c.Old} -> {c.New}"));
+            Assert.Equal(WeComPlanAction.Unchanged, plan.Items.Single(i => i.Target == "ZhaoLiu").Action);
+            Assert.Contains("at most one", Assert.Single(plan.Invalid).Error!.Message);
+
+            var results = await ApplyAsync(connection, plan.Items);
+
+            Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(results).Result.Status);
+            var after = await UserAsync(connection, "WangWu");
+            Assert.Equal(new[] { "LiSi" }, after.DirectLeader);
+            Assert.Equal("E2003", after.ExtAttr!["工号"]);
+            Assert.Empty((await PlanAsync(connection, null, Row("WangWu", ("DirectLeader", "LISI"), ("ExtAttr.工号", "E2003")))).Items);
+            var cleared = await PlanAsync(connection, null, Row("WangWu", ("DirectLeader", "")));
+            await ApplyAsync(connection, cleared.Items);
+            Assert.Empty((await UserAsync(connection, "WangWu")).DirectLeader!);
+        }
+
+        private static WeComDesiredDepartment Dept(string path, params (string Field, string Value)[] fields) =>
+            new WeComDesiredDepartment(path, fields.Select(f => new KeyValuePair<string, string?>(f.Field, f.Value)));
+
+        [Fact]
+        public async Task A_department_given_by_id_is_renamed_or_moved_in_one_update_parents_first_and_members_follow_its_new_path()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var planner = new DesiredStatePlanner(connection);
+
+            // HR renamed 邮箱产品部 (2) and, below the renamed parent, 邮箱后台组 (5); 支付组 (7) moved under it; 测试部 gets a new child.
+            var plan = await planner.PlanRowsAsync(
+                new[] { Row("WangWu", ("Department", "/广州研发中心/邮件产品部/后台组;/广州研发中心/邮件产品部/支付组")), Row("lin.hai", ("Name", "林海"), ("Email", "lin.hai@example.com"), ("Department", "/广州研发中心/邮件产品部/新组")) },
+                new[]
+                {
+                    Dept("/广州研发中心/邮件产品部/后台组", ("Id", "5")),
+                    Dept("/广州研发中心/邮件产品部", ("Id", "2"), ("Order", "310")),
+                    Dept("/广州研发中心/邮件产品部/支付组", ("Id", "7")),
+                    Dept("/广州研发中心/邮件产品部/新组"),
+                },
+                new WeComPlanOptions(),
+                null,
+                CancellationToken.None);
+
+            Assert.Empty(plan.Invalid);
+            Assert.Equal(
+                new[]
+                {
+                    "Update Department /广州研发中心/邮箱产品部: Name: 邮箱产品部 -> 邮件产品部; Order: 300 -> 310",
+                    "Update Department /广州研发中心/邮箱产品部/邮箱后台组: Name: 邮箱后台组 -> 后台组",
+                    "Update Department /广州研发中心/微信产品部/支付组: Parent: /广州研发中心/微信产品部 -> /广州研发中心/邮件产品部",
+                    "Create Department /广州研发中心/邮件产品部/新组: Name: (none) -> 新组; Parent: (none) -> /广州研发中心/邮件产品部",
+                },
+                plan.Items.Where(i => i.ObjectType == WeComPlanObjectType.Department).Select(i => $"{i.Action} {i.ObjectType} {i.Target}: {i.Summary}"));
+            Assert.Equal("/广州研发中心/邮件产品部/后台组;/广州研发中心/邮件产品部/支付组", plan.Items.Single(i => i.Target == "WangWu").Changes["Department"]!.New);
+            Assert.DoesNotContain(plan.Items, i => i.Action == WeComPlanAction.Delete);
+
+            var results = await ApplyAsync(connection, plan.Items);
+
+            Assert.All(results, r => Assert.Equal(WeComPlanResultStatus.Succeeded, r.Result.Status));
+            var tree = await connection.Departments.GetTreeAsync(CancellationToken.None);
+            Assert.Equal("/广州研发中心/邮件产品部/后台组", tree.Single(d => d.Id == 5).Path);
+            Assert.Equal("/广州研发中心/邮件产品部/支付组", tree.Single(d => d.Id == 7).Path);
+            Assert.Equal(310, tree.Single(d => d.Id == 2).Order);
+            var created = tree.Single(d => d.Path == "/广州研发中心/邮件产品部/新组");
+            Assert.Equal(new[] { 5, 7 }, (await UserAsync(connection, "WangWu")).Department);
+            Assert.Equal(new[] { created.Id }, (await UserAsync(connection, "lin.hai")).Department);
+            Assert.Equal(new[] { 2, 5 }, (await UserAsync(connection, "LiSi")).Department);
+
+            // The same rows again: nothing to do; a stale rename (changed since the plan) is refused.
+            Assert.Empty((await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/邮件产品部/后台组", ("Id", "5")) }, new WeComPlanOptions(), CancellationToken.None)).Items);
+            var rename = await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试中心", ("Id", "10")) }, new WeComPlanOptions(), CancellationToken.None);
+            await connection.Departments.UpdateAsync(new[] { new WeComDepartmentChange { Id = 10, Name = "质量部" } }).ValuesAsync();
+            Assert.Equal(WeComPlanResultStatus.Stale, Assert.Single(await ApplyAsync(connection, rename.Items)).Result.Status);
+        }
+
+        [Fact]
+        public async Task A_rename_that_cannot_be_proven_stays_a_create_and_a_delete_with_a_note_naming_the_pair()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var tree = await connection.Departments.GetTreeAsync(CancellationToken.None);
+            var rows = tree.Where(d => d.Id != 10).Select(d => Dept(d.Path!)).Append(Dept("/广州研发中心/质量部")).ToList();
+
+            var plan = await new DesiredStatePlanner(connection).PlanDepartmentsAsync(rows, new WeComPlanOptions { IncludeDelete = true }, CancellationToken.None);
+
+            Assert.Equal(new[] { "Create /广州研发中心/质量部", "Delete /广州研发中心/测试部" }, plan.Items.Select(i => $"{i.Action} {i.Target}"));
+            var note = Assert.Single(plan.Notes);
+            Assert.Contains("/广州研发中心/质量部 may be /广州研发中心/测试部 renamed", note);
+            Assert.Contains("Id column (10)", note);
+            Assert.All(plan.Items, i => Assert.Equal(note, i.Note));
+
+            var bad = await new DesiredStatePlanner(connection).PlanDepartmentsAsync(
+                new[] { Dept("/广州研发中心/邮箱产品部/邮箱后台组/下级", ("Id", "2")), Dept("/广州研发中心/测试部", ("Id", "999")), Dept("/广州研发中心/微信产品部", ("Id", "4")) }, new WeComPlanOptions(), CancellationToken.None);
+            Assert.Equal(3, bad.Invalid.Count);
+            Assert.Contains("below itself", bad.Invalid.Single(i => (int)i.Error!.Message.IndexOf("id 2)", StringComparison.Ordinal) >= 0).Error!.Message);
+            Assert.Equal("DepartmentNotFound", bad.Invalid.Single(i => i.Error!.Message.Contains("999")).Error!.ErrorId);
+            Assert.Contains("exists already", bad.Invalid.Single(i => i.Error!.Message.Contains("id 4)")).Error!.Message);
+            Assert.Empty(bad.Items);
         }
 
         [Fact]

@@ -93,6 +93,23 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task A_corp_bound_to_Tencent_Exmail_ignores_a_new_email_on_update_but_not_on_create()
+        {
+            var sandbox = WeComSandbox.CreateSample();
+            sandbox.ExmailBound = true;
+            await using var corp = await TestCorp.StartAsync(sandbox);
+            var connection = corp.Connect();
+            var before = (await connection.Users.GetAsync(new[] { "LiSi" }).ValuesAsync()).Single().Email;
+
+            Assert.Equal(0, Code(await corp.CallAsync("user/update", "{\"userid\":\"LiSi\",\"email\":\"li.si@example.com\",\"position\":\"架构师\"}")));
+            Assert.Equal(0, Code(await corp.CallAsync("user/create", "{\"userid\":\"exmail.new\",\"name\":\"新人\",\"email\":\"exmail.new@example.com\",\"department\":[1]}")));
+
+            var lisi = (await connection.Users.GetAsync(new[] { "LiSi" }).ValuesAsync()).Single();
+            Assert.Equal((before, "架构师"), (lisi.Email, lisi.Position));
+            Assert.Equal("exmail.new@example.com", (await connection.Users.GetAsync(new[] { "exmail.new" }).ValuesAsync()).Single().Email);
+        }
+
+        [Fact]
         public async Task A_new_mobile_is_ignored_for_an_activated_member_and_the_client_warns_about_it()
         {
             await using var corp = await TestCorp.StartAsync();

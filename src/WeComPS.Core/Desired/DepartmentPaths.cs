@@ -24,6 +24,9 @@ namespace WeComPS
             _createMissing = createMissing;
         }
 
+        /// <summary>The tree with the departments planned so far.</summary>
+        public IReadOnlyList<WeComDepartment> All => _all;
+
         /// <summary>The departments to create, parents first, as plan items.</summary>
         public IReadOnlyList<WeComPlanItem> Creates => _creates;
 

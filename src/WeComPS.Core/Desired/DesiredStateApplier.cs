@@ -50,6 +50,8 @@ namespace WeComPS
             var strategy = Choose(items, options.Strategy);
             void Report(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null)
             {
+                var message = error?.Message ?? (item.Kept.Count == 0 ? "done"
+                    : $"{(status == WeComPlanResultStatus.Kept ? "nothing changed" : "done")}; WeCom keeps the member's own {string.Join(", ", item.Kept.Select(k => k.Field))}: not applied");
                 var result = new WeComPlanResult
                 {
                     Action = item.Action,
@@ -57,11 +59,12 @@ namespace WeComPS
                     Target = item.Target,
                     Name = item.Name,
                     Changes = item.Changes,
+                    Kept = item.Kept,
                     Status = status,
                     Strategy = how,
                     JobId = jobId,
                     ErrCode = error?.ErrCode,
-                    Message = error?.Message ?? "done",
+                    Message = message,
                 };
                 if (options.JournalPath != null)
                 {
@@ -83,6 +86,8 @@ namespace WeComPS
             }
 
             var tree = (await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false)).ToList();
+            // The plan's old values are about the tree as it is before any of its departments change.
+            var before = tree.Select(DesiredStatePlanner.Copy).ToList();
             var departments = items.Where(i => i.ObjectType == WeComPlanObjectType.Department && i.Action != WeComPlanAction.Unchanged).ToList();
             var departmentDeletes = departments.Where(i => i.Action == WeComPlanAction.Delete).ToList();
             if (departmentDeletes.Count > 0 && (options.DeleteLimit ?? DeleteLimit.Default).Check(departmentDeletes.Count, tree.Count, "department") is { } tooMany)
@@ -94,7 +99,7 @@ namespace WeComPS
             {
                 var (status, error) = item.Action == WeComPlanAction.Create
                     ? await CreateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false)
-                    : await UpdateDepartmentAsync(item, tree, cancellationToken).ConfigureAwait(false);
+                    : await UpdateDepartmentAsync(item, before, tree, cancellationToken).ConfigureAwait(false);
                 Report(item, status, WeComApplyStrategy.Immediate, error);
             }
 
@@ -103,8 +108,9 @@ namespace WeComPS
             var immediate = new List<(WeComPlanItem Item, WeComUserChange Change)>();
             var imported = new List<(WeComPlanItem Item, WeComUserChange Change)>();
             var deleted = new List<WeComPlanItem>();
-            foreach (var item in users)
+            foreach (var planned in users)
             {
+                var item = planned;
                 now.TryGetValue(item.Target, out var user);
                 if (user?.Error is { } readFailure)
                 {
@@ -125,6 +131,18 @@ namespace WeComPS
                     continue;
                 }
 
+                if (item.Action == WeComPlanAction.Update && user?.Value is { } member && item.Changes.Any(c => MemberFields.KeptByMember(c.Field, member)))
+                {
+                    // Sent, WeCom would answer "updated" and keep the member's value: neither sent nor reported as applied.
+                    item = WithKept(item, item.Changes.Where(c => MemberFields.KeptByMember(c.Field, member)));
+                }
+
+                if (item.Action == WeComPlanAction.Update && item.Changes.Count == 0 && item.Kept.Count > 0)
+                {
+                    Report(item, WeComPlanResultStatus.Kept, strategy, null);
+                    continue;
+                }
+
                 try
                 {
                     var change = MemberFields.ToChange(user?.Value?.UserId ?? item.Target, item.Changes, paths.Resolve, user?.Value);
@@ -142,6 +160,21 @@ namespace WeComPS
                 }
             }
 
+            // Updates that sent a field WeCom may keep without saying so (an email in a corp bound to Tencent Exmail) are
+            // reported once the member is read back.
+            var unconfirmed = new List<(WeComPlanItem Item, WeComApplyStrategy How, string? JobId)>();
+            void Finish(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null)
+            {
+                if (status == WeComPlanResultStatus.Succeeded && item.Action == WeComPlanAction.Update && item.Changes.Any(c => MemberFields.MayBeKept(c.Field)))
+                {
+                    unconfirmed.Add((item, how, jobId));
+                }
+                else
+                {
+                    Report(item, status, how, error, jobId);
+                }
+            }
+
             async Task RunAsync<T>(IReadOnlyList<WeComPlanItem> group, IAsyncEnumerable<ItemResult<T>> results, Func<T, string> userId)
             {
                 var byId = group.ToDictionary(i => i.Target, StringComparer.OrdinalIgnoreCase);
@@ -150,7 +183,7 @@ namespace WeComPS
                     var id = result.Error is null ? userId(result.Value!) : result.Target?.ToString() ?? "";
                     if (byId.TryGetValue(id, out var item))
                     {
-                        Report(item, result.Error is null ? WeComPlanResultStatus.Succeeded : WeComPlanResultStatus.Failed, WeComApplyStrategy.Immediate, result.Error);
+                        Finish(item, result.Error is null ? WeComPlanResultStatus.Succeeded : WeComPlanResultStatus.Failed, WeComApplyStrategy.Immediate, result.Error);
                     }
                 }
             }
@@ -169,7 +202,20 @@ namespace WeComPS
 
             if (imported.Count > 0)
             {
-                await ImportAsync(imported, (item, status, error, jobId) => Report(item, status, WeComApplyStrategy.Import, error, jobId), progress, cancellationToken).ConfigureAwait(false);
+                await ImportAsync(imported, (item, status, error, jobId) => Finish(item, status, WeComApplyStrategy.Import, error, jobId), progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (unconfirmed.Count > 0)
+            {
+                var after = await ReadAsync(unconfirmed.Select(u => u.Item.Target), cancellationToken).ConfigureAwait(false);
+                foreach (var (item, how, jobId) in unconfirmed)
+                {
+                    var member = after.TryGetValue(item.Target, out var read) ? read.Value : null;
+                    var kept = member is null ? new List<WeComFieldChange>()
+                        : item.Changes.Where(c => MemberFields.MayBeKept(c.Field) && MemberFields.Current(member, c.Field, paths.Label) is { } now && !MemberFields.Same(c.Field, now, c.New)).ToList();
+                    var final = kept.Count == 0 ? item : WithKept(item, kept);
+                    Report(final, final.Changes.Count == 0 ? WeComPlanResultStatus.Kept : WeComPlanResultStatus.Succeeded, how, null, jobId);
+                }
             }
 
             if (deleted.Count > 0)
@@ -179,7 +225,7 @@ namespace WeComPS
 
             if (departmentDeletes.Count > 0)
             {
-                await DeleteDepartmentsAsync(departmentDeletes, tree, (item, status, error) => Report(item, status, WeComApplyStrategy.Immediate, error), cancellationToken).ConfigureAwait(false);
+                await DeleteDepartmentsAsync(departmentDeletes, before, tree, (item, status, error) => Report(item, status, WeComApplyStrategy.Immediate, error), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -254,11 +300,27 @@ namespace WeComPS
                 if (item.Changes["Order"]?.New != null || item.Changes["NameEn"]?.New is { Length: > 0 })
                 {
                     var details = new WeComPlanItem { Action = WeComPlanAction.Update, ObjectType = item.ObjectType, Target = created.Path, Changes = new WeComFieldChanges(item.Changes.Where(c => c.Field == "Order" || c.Field == "NameEn").Select(c => new WeComFieldChange { Field = c.Field, Old = c.Field == "Order" ? created.Order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "", New = c.New })) };
-                    return await UpdateDepartmentAsync(details, tree, cancellationToken).ConfigureAwait(false);
+                    return await UpdateDepartmentAsync(details, new WeComDepartment[0], tree, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             return (WeComPlanResultStatus.Succeeded, null);
+        }
+
+        /// <summary>The item with <paramref name="kept"/> moved from its changes to its kept fields.</summary>
+        private static WeComPlanItem WithKept(WeComPlanItem item, IEnumerable<WeComFieldChange> kept)
+        {
+            var moved = kept.ToList();
+            return new WeComPlanItem
+            {
+                Action = item.Action,
+                ObjectType = item.ObjectType,
+                Target = item.Target,
+                Name = item.Name,
+                Changes = new WeComFieldChanges(item.Changes.Where(c => !moved.Contains(c))),
+                Kept = new WeComFieldChanges(item.Kept.Concat(moved)),
+                Note = item.Note,
+            };
         }
 
         /// <summary>Why <paramref name="item"/> no longer fits the member as WeCom has it now, or null.</summary>

@@ -31,6 +31,11 @@ namespace WeComPS
         public bool CreateMissingDepartments { get; set; }
         /// <summary>The most deletions the plan may have; <see cref="WeComPS.DeleteLimit.Default"/> when null.</summary>
         public DeleteLimit? DeleteLimit { get; set; }
+        /// <summary>
+        /// Earlier applies, from the journal: a field WeCom kept then (an email in a corp bound to Tencent Exmail), still
+        /// with the same old and wanted value, is listed as kept rather than planned again.
+        /// </summary>
+        public IEnumerable<WeComJournalEntry>? History { get; set; }
     }
 
     /// <summary>
@@ -44,7 +49,7 @@ namespace WeComPS
         public DesiredStatePlanner(WeComConnection connection) => _connection = connection;
 
         /// <summary>The member fields a plan can own, by the names of the cmdlets' parameters.</summary>
-        public static IReadOnlyList<string> UserFields => MemberFields.All;
+        public static IReadOnlyList<string> UserFields => MemberFields.Names;
 
         /// <summary>The field a column names (case-insensitive; DepartmentId is Department), or null when a plan does not compare it.</summary>
         public static string? UserField(string column) => MemberFields.Canonical(column);
@@ -60,6 +65,39 @@ namespace WeComPS
             return Plan(rows, tree, current, options);
         }
 
+        /// <summary>
+        /// One plan for department rows and member rows together: the departments first (renamed, moved and created ones
+        /// as they will be), then the members against that tree, so a member row may name a department by its new path.
+        /// </summary>
+        public async Task<WeComPlan> PlanRowsAsync(
+            IReadOnlyList<WeComDesiredUser> users, IReadOnlyList<WeComDesiredDepartment> departments, WeComPlanOptions options, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
+        {
+            var tree = await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false);
+            var byPath = departments.Count == 0 ? null : PlanDepartments(departments, tree, options);
+            if (users.Count == 0)
+            {
+                return byPath!;
+            }
+
+            var current = await DirectoryReads.MembersAsync(_connection, progress, cancellationToken).ConfigureAwait(false);
+            var members = Plan(users, byPath?.Tree ?? tree, current, options);
+            if (byPath is null)
+            {
+                return members;
+            }
+
+            bool Deletes(WeComPlanItem i) => i.Action == WeComPlanAction.Delete;
+            return new WeComPlan
+            {
+                Items = byPath.Items.Where(i => !Deletes(i)).Concat(members.Items).Concat(byPath.Items.Where(Deletes)).ToList(),
+                Invalid = byPath.Invalid.Concat(members.Invalid).ToList(),
+                NotCompared = members.NotCompared,
+                Notes = byPath.Notes,
+                Existing = members.Existing,
+                DeletionRefused = byPath.DeletionRefused ?? members.DeletionRefused,
+            };
+        }
+
         /// <summary>The plan for <paramref name="rows"/> against a tree and members already read.</summary>
         internal static WeComPlan Plan(IEnumerable<WeComDesiredUser> rows, IReadOnlyList<WeComDepartment> tree, IReadOnlyDictionary<string, WeComUser> current, WeComPlanOptions options)
         {
@@ -68,6 +106,7 @@ namespace WeComPS
             var items = new List<WeComPlanItem>();
             var invalid = new List<ItemResult<object>>();
             var notCompared = new SortedSet<string>(StringComparer.Ordinal);
+            var keptBefore = KeptBefore(options.History);
             foreach (var row in rows)
             {
                 try
@@ -84,8 +123,8 @@ namespace WeComPS
 
                     current.TryGetValue(row.UserId, out var now);
                     var wanted = MemberFields.Desired(row.UserId, row.Fields, now, paths);
-                    var item = Compare(row.UserId, wanted, now, paths, notCompared, options.IncludeUnchanged);
-                    if (item.Action != WeComPlanAction.Unchanged || options.IncludeUnchanged)
+                    var item = Compare(row.UserId, wanted, now, paths, notCompared, keptBefore, options.IncludeUnchanged);
+                    if (item.Action != WeComPlanAction.Unchanged || item.Kept.Count > 0 || options.IncludeUnchanged)
                     {
                         items.Add(item);
                     }
@@ -115,10 +154,32 @@ namespace WeComPS
             };
         }
 
-        private static WeComPlanItem Compare(string userId, Dictionary<string, string> wanted, WeComUser? now, DepartmentPaths paths, ISet<string> notCompared, bool includeUnchanged)
+        /// <summary>The fields WeCom kept at their latest apply, by member and field (a later apply that changed the field forgets it).</summary>
+        private static Dictionary<(string UserId, string Field), WeComFieldChange> KeptBefore(IEnumerable<WeComJournalEntry>? history)
+        {
+            var kept = new Dictionary<(string, string), WeComFieldChange>();
+            foreach (var entry in history?.Where(e => e.ObjectType == WeComPlanObjectType.User) ?? Enumerable.Empty<WeComJournalEntry>())
+            {
+                var userId = entry.Target.ToUpperInvariant();
+                foreach (var change in entry.Outcome == WeComPlanResultStatus.Succeeded ? entry.Changes : new List<WeComFieldChange>())
+                {
+                    kept.Remove((userId, change.Field));
+                }
+
+                foreach (var change in entry.Kept ?? new List<WeComFieldChange>())
+                {
+                    kept[(userId, change.Field)] = change;
+                }
+            }
+
+            return kept;
+        }
+
+        private static WeComPlanItem Compare(
+            string userId, Dictionary<string, string> wanted, WeComUser? now, DepartmentPaths paths, ISet<string> notCompared, Dictionary<(string, string), WeComFieldChange> keptBefore, bool includeUnchanged)
         {
             var item = new WeComPlanItem { Target = now?.UserId ?? userId, Name = (wanted.TryGetValue("Name", out var name) ? name : null) ?? now?.Name };
-            var fields = MemberFields.All.Where(wanted.ContainsKey);
+            var fields = MemberFields.Ordered(wanted.Keys).ToList();
             if (now is null)
             {
                 item.Action = WeComPlanAction.Create;
@@ -128,6 +189,7 @@ namespace WeComPS
 
             var changes = new List<WeComFieldChange>();
             var unchanged = new List<WeComFieldChange>();
+            var kept = new List<WeComFieldChange>();
             foreach (var field in fields)
             {
                 var old = MemberFields.Current(now, field, paths.Label);
@@ -138,11 +200,13 @@ namespace WeComPS
                 }
 
                 var change = new WeComFieldChange { Field = field, Old = old, New = wanted[field] };
-                (MemberFields.Same(field, old, wanted[field]) ? unchanged : changes).Add(change);
+                var keptThen = keptBefore.TryGetValue((now.UserId.ToUpperInvariant(), field), out var before) && MemberFields.Same(field, before.Old, old) && MemberFields.Same(field, before.New, wanted[field]);
+                (MemberFields.Same(field, old, wanted[field]) ? unchanged : keptThen || MemberFields.KeptByMember(field, now) ? kept : changes).Add(change);
             }
 
             item.Action = changes.Count > 0 ? WeComPlanAction.Update : WeComPlanAction.Unchanged;
             item.Changes = new WeComFieldChanges(includeUnchanged ? changes.Concat(unchanged) : changes);
+            item.Kept = new WeComFieldChanges(kept);
             return item;
         }
     }

@@ -20,6 +20,8 @@ namespace WeComPS
         public string Target { get; set; } = "";
         public string? Name { get; set; }
         public List<WeComFieldChange> Changes { get; set; } = new List<WeComFieldChange>();
+        /// <summary>Fields not sent because WeCom keeps the member's own value; absent when none.</summary>
+        public List<WeComFieldChange>? Kept { get; set; }
         public WeComPlanResultStatus Outcome { get; set; }
         public WeComApplyStrategy Strategy { get; set; }
         public string? JobId { get; set; }
@@ -57,6 +59,7 @@ namespace WeComPS
             Target = result.Target,
             Name = result.Name,
             Changes = result.Changes.ToList(),
+            Kept = result.Kept.Count == 0 ? null : result.Kept.ToList(),
             Outcome = result.Status,
             Strategy = result.Strategy,
             JobId = result.JobId,

@@ -8,16 +8,23 @@ namespace WeComPS
     /// <summary>
     /// The member fields a plan compares, each in one text form for WeCom's value and the desired one: departments as
     /// full paths ("/广州研发中心/测试部;/广州研发中心/邮箱产品部"), orders and leader flags per department
-    /// ("/广州研发中心/测试部=10"), Gender as Male or Female, Enable as true or false. A blank text is an empty field;
-    /// null is a field WeCom did not return.
+    /// ("/广州研发中心/测试部=10"), Gender as Male or Female, Enable as true or false, DirectLeader as userids
+    /// ("ZhangSan"), each extended attribute as its own field "ExtAttr.工号" (a text's value, a web page's url, as
+    /// WeCom returns them). A blank text is an empty field; null is a field WeCom did not return.
     /// </summary>
     internal static class MemberFields
     {
         public static readonly string[] All =
         {
             "Name", "Alias", "Position", "Mobile", "Email", "BizMail", "Telephone", "Gender", "Address", "ExternalPosition", "Enable",
-            "Department", "Order", "IsLeaderInDept", "MainDepartment",
+            "Department", "Order", "IsLeaderInDept", "MainDepartment", "DirectLeader",
         };
+
+        /// <summary>The prefix of an extended attribute's field: "ExtAttr.工号". A column "ExtAttr" holds several as "工号=A001;爱好=跑步".</summary>
+        public const string ExtAttrPrefix = "ExtAttr.";
+
+        /// <summary>The fields as messages name them.</summary>
+        public static readonly string[] Names = All.Concat(new[] { ExtAttrPrefix + "<name>" }).ToArray();
 
         private static readonly char[] Separators = { ';', ',', '|' };
         private static readonly string[] Texts = { "Name", "Alias", "Position", "Mobile", "Email", "BizMail", "Telephone", "Address", "ExternalPosition" };
@@ -25,7 +32,35 @@ namespace WeComPS
         /// <summary>The field a column names (case-insensitive; DepartmentId is Department), or null.</summary>
         public static string? Canonical(string column) =>
             string.Equals(column, "DepartmentId", StringComparison.OrdinalIgnoreCase) ? "Department"
+            : string.Equals(column, "ExtAttr", StringComparison.OrdinalIgnoreCase) ? "ExtAttr"
+            : AttributeName(column) is { } name ? ExtAttrPrefix + name
             : All.FirstOrDefault(f => string.Equals(f, column, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>The attribute an "ExtAttr.name" field names, or null.</summary>
+        public static string? AttributeName(string field) =>
+            field.StartsWith(ExtAttrPrefix, StringComparison.OrdinalIgnoreCase) && field.Length > ExtAttrPrefix.Length ? field.Substring(ExtAttrPrefix.Length).Trim() : null;
+
+        /// <summary>The order fields are compared and listed in: <see cref="All"/>, then the extended attributes by name.</summary>
+        public static IEnumerable<string> Ordered(IEnumerable<string> fields)
+        {
+            var set = new HashSet<string>(fields, StringComparer.OrdinalIgnoreCase);
+            return All.Where(set.Contains).Concat(set.Where(f => AttributeName(f) != null).OrderBy(f => f, StringComparer.Ordinal));
+        }
+
+        /// <summary>
+        /// Whether WeCom keeps the member's own value of <paramref name="field"/> whatever user/update sends: a new mobile
+        /// is ignored once the member has activated WeCom (status Active; Disabled cannot show whether they had, and
+        /// most disabled members had).
+        /// </summary>
+        /// <summary>
+        /// Whether WeCom may keep the member's own value of <paramref name="field"/> without saying so, in a way the
+        /// record does not show beforehand: a corp bound to Tencent Exmail (腾讯企业邮) changes emails there, and
+        /// user/update ignores a new one. Such a change is read back before it is reported as applied.
+        /// </summary>
+        public static bool MayBeKept(string field) => string.Equals(field, "Email", StringComparison.OrdinalIgnoreCase);
+
+        public static bool KeptByMember(string field, WeComUser now) =>
+            string.Equals(field, "Mobile", StringComparison.OrdinalIgnoreCase) && now.Status is { } status && status != WeComUserStatus.NotActivated;
 
         /// <summary>The field as WeCom has it for <paramref name="user"/>; null when WeCom did not return it.</summary>
         public static string? Current(WeComUser user, string field, Func<int, string> label) => field switch
@@ -45,6 +80,8 @@ namespace WeComPS
             "Order" => user.Department is { } d && user.Order is { } o && o.Count == d.Count ? Pairs(d.Select(label), o.Select(v => v.ToString(CultureInfo.InvariantCulture))) : null,
             "IsLeaderInDept" => user.Department is { } d && user.IsLeaderInDept is { } l && l.Count == d.Count ? Pairs(d.Select(label), l.Select(Flag)) : null,
             "MainDepartment" => user.MainDepartment is { } m ? label(m) : null,
+            "DirectLeader" => user.DirectLeader is { } leaders ? string.Join(";", leaders) : null,
+            _ when AttributeName(field) is { } name => user.ExtAttr is { } attrs ? (attrs.TryGetValue(name, out var value) ? value ?? "" : "") : null,
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a member field"),
         };
 
@@ -53,7 +90,7 @@ namespace WeComPS
 
         private static string? Key(string field, string? text) => text is null ? null : field switch
         {
-            "Department" or "Order" or "IsLeaderInDept" => string.Join(";", Split(text).Select(i => i.ToUpperInvariant()).OrderBy(i => i, StringComparer.Ordinal)),
+            "Department" or "Order" or "IsLeaderInDept" or "DirectLeader" => string.Join(";", Split(text).Select(i => i.ToUpperInvariant()).OrderBy(i => i, StringComparer.Ordinal)),
             "Email" or "BizMail" => text.ToUpperInvariant(),
             _ => text,
         };
@@ -108,6 +145,26 @@ namespace WeComPS
                             ? (long.TryParse(i, NumberStyles.Integer, CultureInfo.InvariantCulture, out var o) && Rules.Order(o) is null ? o.ToString(CultureInfo.InvariantCulture) : Fail($"Order '{i}' is not 0 to 4294967295"))
                             : ParseFlag(i) ?? Fail($"IsLeaderInDept '{i}' is not a yes/no value")));
                         break;
+                    case "DirectLeader":
+                        var leaders = Split(value);
+                        wanted[pair.Key] = Rules.First(
+                            leaders.Count > 1 ? $"{leaders.Count} direct leaders: WeCom allows at most one" : null,
+                            Rules.Each(leaders, Rules.UserId),
+                            leaders.Any(l => string.Equals(l, userId, StringComparison.OrdinalIgnoreCase)) ? "a member cannot be their own direct leader" : null) is { } badLeader
+                            ? Fail(badLeader) : string.Join(";", leaders);
+                        break;
+                    case "ExtAttr":
+                        foreach (var attribute in Split(value))
+                        {
+                            var at = attribute.IndexOf('=');
+                            var attributeName = at > 0 ? attribute.Substring(0, at).Trim() : Fail($"ExtAttr '{attribute}' is not name=value");
+                            if (!row.ContainsKey(ExtAttrPrefix + attributeName))
+                            {
+                                wanted[ExtAttrPrefix + attributeName] = attribute.Substring(at + 1).Trim();
+                            }
+                        }
+
+                        break;
                     case "MainDepartment":
                         var main = paths.Label(paths.Resolve(value));
                         wanted[pair.Key] = aligned is null || aligned.Contains(main, StringComparer.OrdinalIgnoreCase) ? main : Fail($"the main department {main} is not one of the member's departments");
@@ -160,6 +217,9 @@ namespace WeComPS
             change.Enable = values.TryGetValue("Enable", out var e) ? ParseFlag(e) == "true" : (bool?)null;
             change.Department = values.TryGetValue("Department", out var d) ? Split(d).Select(resolve).ToArray() : null;
             change.MainDepartment = values.TryGetValue("MainDepartment", out var m) ? resolve(m) : (int?)null;
+            change.DirectLeader = values.TryGetValue("DirectLeader", out var leader) ? Split(leader).ToArray() : null;
+            var attributes = values.Where(v => AttributeName(v.Key) != null).ToDictionary(v => AttributeName(v.Key)!, v => v.Value, StringComparer.Ordinal);
+            change.ExtAttr = attributes.Count == 0 ? null : attributes;
             var departments = change.Department ?? now?.Department?.ToArray();
             if (departments != null)
             {

@@ -38,6 +38,8 @@ namespace WeComPS
         Failed = 1,
         /// <summary>The directory no longer matches the plan's old values: nothing was sent for the item.</summary>
         Stale = 2,
+        /// <summary>WeCom keeps the member's own value of every field the item changes (see the item's Kept): nothing was sent.</summary>
+        Kept = 3,
     }
 
     /// <summary>One field of a plan item: its value in WeCom now (null when the member does not exist yet) and the value wanted.</summary>
@@ -103,11 +105,27 @@ namespace WeComPS
         /// <summary>The member's or department's name, for the reader.</summary>
         public string? Name { get; set; }
         public WeComFieldChanges Changes { get; set; } = new WeComFieldChanges(new WeComFieldChange[0]);
+        /// <summary>
+        /// Fields that differ but that WeCom keeps as the member has them (a new mobile is ignored once the member has
+        /// activated): never sent, so they do not show up as a change on every plan.
+        /// </summary>
+        public WeComFieldChanges Kept { get; set; } = new WeComFieldChanges(new WeComFieldChange[0]);
+        /// <summary>What the reader should know about the item, such as the department a create and a delete may rename.</summary>
+        public string? Note { get; set; }
 
         /// <summary>"Position: 后台工程师 -> 架构师; Mobile: (none) -> 13900000001".</summary>
-        public string Summary => string.Join("; ", Changes);
+        public string Summary => WeComPlanText.Summary(Changes, Kept, Note);
 
         public override string ToString() => $"{Action} {(ObjectType == WeComPlanObjectType.User ? "member" : "department")} {Target}";
+    }
+
+    internal static class WeComPlanText
+    {
+        /// <summary>The changes, then the kept fields and the note: "Position: a -> b; Mobile: 138 kept by WeCom (wanted 139)".</summary>
+        public static string Summary(IEnumerable<WeComFieldChange> changes, IEnumerable<WeComFieldChange> kept, string? note) =>
+            string.Join("; ", changes.Select(c => c.ToString())
+                .Concat(kept.Select(k => $"{k.Field}: {k.Old} kept by WeCom (wanted {k.New})"))
+                .Concat(note is null ? new string[0] : new[] { note }));
     }
 
     /// <summary>A plan: its items (departments to create first, then members), the rows that could not be planned, and what could not be compared.</summary>
@@ -120,8 +138,12 @@ namespace WeComPS
         public IReadOnlyCollection<string> NotCompared { get; internal set; } = new string[0];
         /// <summary>How many members the directory has now.</summary>
         public int Existing { get; internal set; }
+        /// <summary>Notes for the reader, such as a create and a delete that may be one department renamed.</summary>
+        public IReadOnlyList<string> Notes { get; internal set; } = new string[0];
         /// <summary>Set when the plan deletes more than its deletion limit allows.</summary>
         public WeComException? DeletionRefused { get; internal set; }
+        /// <summary>The department tree as it will be once the plan's departments are in place (planned ones with ids below 0).</summary>
+        internal IReadOnlyList<WeComDepartment>? Tree { get; set; }
 
         public int Count(WeComPlanAction action) => Items.Count(i => i.Action == action);
     }
@@ -134,6 +156,8 @@ namespace WeComPS
         public string Target { get; set; } = "";
         public string? Name { get; set; }
         public WeComFieldChanges Changes { get; set; } = new WeComFieldChanges(new WeComFieldChange[0]);
+        /// <summary>Fields not sent because WeCom keeps the member's own value: not applied.</summary>
+        public WeComFieldChanges Kept { get; set; } = new WeComFieldChanges(new WeComFieldChange[0]);
         public WeComPlanResultStatus Status { get; set; }
         public WeComApplyStrategy Strategy { get; set; }
         /// <summary>The import job that applied it (Import strategy).</summary>
@@ -141,7 +165,7 @@ namespace WeComPS
         public int? ErrCode { get; set; }
         public string? Message { get; set; }
 
-        public string Summary => string.Join("; ", Changes);
+        public string Summary => WeComPlanText.Summary(Changes, Kept, null);
 
         public override string ToString() => $"{Status}: {Action} {Target}";
     }

@@ -8,16 +8,157 @@ using System.Management.Automation;
 namespace WeComPS.Commands
 {
     /// <summary>
+    /// Desired rows as a plan reads them: the key column and the owned fields as text. Remembers the columns that name
+    /// no field a plan compares (a misspelt column is not silently dropped) and owned ones left out by -Property.
+    /// </summary>
+    internal sealed class DesiredRowReader
+    {
+        private readonly Func<string, string?> _fieldOf;
+        private readonly HashSet<string>? _owned;
+
+        public DesiredRowReader(Func<string, string?> fieldOf, HashSet<string>? owned)
+        {
+            _fieldOf = fieldOf;
+            _owned = owned;
+        }
+
+        public SortedSet<string> Unknown { get; } = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        public SortedSet<string> NotOwned { get; } = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The key column (<paramref name="key"/>) of <paramref name="row"/> and its owned fields; null, with <paramref name="missing"/> set, when the key is missing.</summary>
+        public (string Key, List<KeyValuePair<string, string?>> Fields)? Read(PSObject row, string key, out WeComException? missing)
+        {
+            missing = null;
+            var properties = row.Properties.Where(p => p.IsGettable).ToList();
+            var value = Text(properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))?.Value);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                missing = WeComException.InvalidInput("Missing" + key, $"The row '{row}' has no {key}: every row needs one.");
+                return null;
+            }
+
+            var fields = new List<KeyValuePair<string, string?>>();
+            foreach (var property in properties.Where(p => !string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                var field = _fieldOf(property.Name);
+                if (field is null)
+                {
+                    Unknown.Add(property.Name);
+                }
+                else if (_owned != null && !_owned.Contains(field) && !(field.StartsWith(MemberFields.ExtAttrPrefix, StringComparison.OrdinalIgnoreCase) && _owned.Contains("ExtAttr")))
+                {
+                    NotOwned.Add(property.Name);
+                }
+                else if (Text(property.Value) is { } text)
+                {
+                    fields.Add(new KeyValuePair<string, string?>(field, text));
+                }
+            }
+
+            return (value!, fields);
+        }
+
+        /// <summary>A cell or property as text: lists as "2;5", yes/no as true/false, a hashtable as "name=value;..."; null stays null (not owned).</summary>
+        internal static string? Text(object? value)
+        {
+            var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
+            return raw switch
+            {
+                null => null,
+                string text => text,
+                bool flag => flag ? "true" : "false",
+                IDictionary map => string.Join(";", map.Cast<DictionaryEntry>().Select(e => $"{e.Key}={Text(e.Value)}")),
+                IEnumerable list => string.Join(";", list.Cast<object?>().Select(Text)),
+                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => raw.ToString(),
+            };
+        }
+    }
+
+    /// <summary>What the commands that plan share: reading rows, and writing a plan's errors, warnings and notes.</summary>
+    public abstract class DesiredStateCommand : WeComCmdlet
+    {
+        /// <summary>Reads member rows (UserId and the member fields).</summary>
+        private protected static DesiredRowReader UserRows(HashSet<string>? owned) => new DesiredRowReader(DesiredStatePlanner.UserField, owned);
+
+        /// <summary>Reads department rows (Path, and Id, Order, NameEn).</summary>
+        private protected static DesiredRowReader DepartmentRows(HashSet<string>? owned) =>
+            new DesiredRowReader(c => DesiredStatePlanner.DepartmentFields.FirstOrDefault(f => string.Equals(f, c, StringComparison.OrdinalIgnoreCase)), owned);
+
+        /// <summary>The journal <paramref name="given"/> names, else $WeComJournalPath, as a file path; null when neither is set.</summary>
+        private protected string? JournalFile(string? given)
+        {
+            var journal = given ?? (GetVariableValue("WeComJournalPath") as string ?? (GetVariableValue("WeComJournalPath") as PSObject)?.BaseObject as string);
+            return string.IsNullOrWhiteSpace(journal) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal);
+        }
+
+        /// <summary>The entries of the journal at <paramref name="file"/>, for what WeCom kept at earlier applies; none when there is no journal yet.</summary>
+        private protected List<WeComJournalEntry>? History(string? file)
+        {
+            try
+            {
+                return file != null && System.IO.File.Exists(file) ? WeComJournal.Read(file).ToList() : null;
+            }
+            catch (WeComException ex)
+            {
+                WriteWarning($"The journal is not read for what WeCom kept before: {ex.Message}");
+                return null;
+            }
+        }
+
+        /// <summary>Warns once about columns that match no field, and names in verbose the owned ones -Property left out.</summary>
+        private protected void WriteColumns(DesiredRowReader reader, IEnumerable<string> fields)
+        {
+            var unknown = reader.Unknown.Where(c => !string.Equals(c, "NewUserId", StringComparison.OrdinalIgnoreCase)).ToList();
+            if (unknown.Count > 0)
+            {
+                WriteWarning($"Not compared: the column(s) {string.Join(", ", unknown)} match no field a plan compares ({string.Join(", ", fields)}).");
+            }
+
+            if (unknown.Count < reader.Unknown.Count)
+            {
+                WriteWarning("Not compared: NewUserId. A plan finds members by their userid, and WeCom allows a userid to change only once where WeCom generated it, which the directory does not show: rename a member with Set-WeComUser -NewUserId.");
+            }
+
+            if (reader.NotOwned.Count > 0)
+            {
+                WriteVerbose($"Not compared (left out by -Property): {string.Join(", ", reader.NotOwned)}.");
+            }
+        }
+
+        /// <summary>Writes the plan's refused rows as errors and what it could not compare or prove as warnings.</summary>
+        private protected void WritePlanNotes(WeComPlan plan)
+        {
+            foreach (var invalid in plan.Invalid)
+            {
+                WriteError(ToErrorRecord(invalid.Error!, invalid.Target));
+            }
+
+            if (plan.NotCompared.Count > 0)
+            {
+                WriteWarning($"WeCom did not return {string.Join(", ", plan.NotCompared)} to this secret for some members: those fields were not compared for them.");
+            }
+
+            foreach (var note in plan.Notes)
+            {
+                WriteWarning(note + ".");
+            }
+
+            var kept = plan.Items.Where(i => i.Kept.Count > 0).ToList();
+            if (kept.Count > 0)
+            {
+                WriteWarning($"WeCom keeps its own {string.Join(", ", kept.SelectMany(i => i.Kept).Select(k => k.Field).Distinct())} for {kept.Count} member(s) ({string.Join(", ", kept.Take(5).Select(i => i.Target))}{(kept.Count > 5 ? ", ..." : "")}): not sent, as WeCom ignores a new mobile once a member has activated (they change it in the app), and an email it kept at the last apply (a corp bound to Tencent Exmail changes it there).");
+            }
+        }
+    }
+
+    /// <summary>
     /// What Compare-WeComUser and Compare-WeComDepartment share: the rows as owned fields (their columns, or
     /// -Property), what the plan includes, and writing it with its errors and a one-line summary.
     /// </summary>
-    public abstract class ComparePlanCommand : WeComCmdlet
+    public abstract class ComparePlanCommand : DesiredStateCommand
     {
-        // Columns that name no field a plan compares (a warning: a misspelt column is not silently dropped), and owned
-        // ones left out by -Property (verbose).
-        private readonly SortedSet<string> _unknown = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-        private readonly SortedSet<string> _notOwned = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-        private HashSet<string>? _owned;
+        private DesiredRowReader? _reader;
 
         /// <summary><para type="description">Plans the deletion of what is in WeCom but not in the rows, within -MaxDelete.</para></summary>
         [Parameter]
@@ -44,12 +185,15 @@ namespace WeComPS.Commands
         /// <summary>The fields this plan compares, for the error about -Property.</summary>
         protected abstract IEnumerable<string> Fields { get; }
 
+        private protected abstract DesiredRowReader Reader(HashSet<string>? owned);
+
         protected override void BeginProcessing()
         {
             Limit = ParseDeleteLimit(MaxDelete);
 
             if (Property is null)
             {
+                _reader = Reader(null);
                 return;
             }
 
@@ -59,7 +203,7 @@ namespace WeComPS.Commands
                 ThrowTerminatingError(ToErrorRecord(WeComException.InvalidInput("InvalidProperty", $"A plan cannot compare {string.Join(", ", unknown)}: use {string.Join(", ", Fields)}."), Property));
             }
 
-            _owned = new HashSet<string>(Property.Select(p => FieldOf(p)!), StringComparer.OrdinalIgnoreCase);
+            _reader = Reader(new HashSet<string>(Property.Select(p => FieldOf(p)!), StringComparer.OrdinalIgnoreCase));
         }
 
         /// <summary>
@@ -68,63 +212,25 @@ namespace WeComPS.Commands
         /// </summary>
         protected (string Key, List<KeyValuePair<string, string?>> Fields)? Read(PSObject row, string key)
         {
-            var properties = row.Properties.Where(p => p.IsGettable).ToList();
-            var value = Text(properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))?.Value);
-            if (string.IsNullOrWhiteSpace(value))
+            var read = _reader!.Read(row, key, out var missing);
+            if (missing != null)
             {
-                WriteError(ToErrorRecord(WeComException.InvalidInput("Missing" + key, $"The row '{row}' has no {key}: every row needs one."), row));
-                return null;
+                WriteError(ToErrorRecord(missing, row));
             }
 
-            var fields = new List<KeyValuePair<string, string?>>();
-            foreach (var property in properties.Where(p => !string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)))
-            {
-                var field = FieldOf(property.Name);
-                if (field is null)
-                {
-                    _unknown.Add(property.Name);
-                }
-                else if (_owned != null && !_owned.Contains(field))
-                {
-                    _notOwned.Add(property.Name);
-                }
-                else if (Text(property.Value) is { } text)
-                {
-                    fields.Add(new KeyValuePair<string, string?>(field, text));
-                }
-            }
-
-            return (value!, fields);
+            return read;
         }
 
         /// <summary>Makes the plan with <paramref name="plan"/>, then writes its errors, warnings, items and summary.</summary>
         private protected void WritePlan(Func<WeComConnection, WeComPlanOptions, System.Threading.CancellationToken, System.Threading.Tasks.Task<WeComPlan>> plan, bool createMissing)
         {
-            if (_unknown.Count > 0)
-            {
-                WriteWarning($"Not compared: the column(s) {string.Join(", ", _unknown)} match no field a plan compares ({string.Join(", ", Fields)}).");
-            }
-
-            if (_notOwned.Count > 0)
-            {
-                WriteVerbose($"Not compared (left out by -Property): {string.Join(", ", _notOwned)}.");
-            }
-
+            WriteColumns(_reader!, Fields);
             var connection = ResolveConnection();
             var options = new WeComPlanOptions { IncludeUnchanged = IncludeUnchanged, IncludeDelete = IncludeDelete, CreateMissingDepartments = createMissing, DeleteLimit = Limit };
             WeComPlan? made = null;
             RunAsync(async ct => made = await plan(connection, options, ct).ConfigureAwait(false));
-            foreach (var invalid in made!.Invalid)
-            {
-                WriteError(ToErrorRecord(invalid.Error!, invalid.Target));
-            }
-
-            if (made.NotCompared.Count > 0)
-            {
-                WriteWarning($"WeCom did not return {string.Join(", ", made.NotCompared)} to this secret for some members: those fields were not compared for them.");
-            }
-
-            if (made.DeletionRefused != null)
+            WritePlanNotes(made!);
+            if (made!.DeletionRefused != null)
             {
                 WriteError(ToErrorRecord(made.DeletionRefused, null));
             }
@@ -132,21 +238,6 @@ namespace WeComPS.Commands
             WriteObject(made.Items, enumerateCollection: true);
             Say($"Plan: create {made.Count(WeComPlanAction.Create)}, update {made.Count(WeComPlanAction.Update)}, delete {made.Count(WeComPlanAction.Delete)}"
                 + (IncludeUnchanged ? $", unchanged {made.Count(WeComPlanAction.Unchanged)}" : "") + $"; {made.Invalid.Count} row(s) refused.");
-        }
-
-        /// <summary>A cell or property as text: lists as "2;5", yes/no as true/false; null stays null (not owned).</summary>
-        private static string? Text(object? value)
-        {
-            var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
-            return raw switch
-            {
-                null => null,
-                string text => text,
-                bool flag => flag ? "true" : "false",
-                IEnumerable list => string.Join(";", list.Cast<object?>().Select(Text)),
-                IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-                _ => raw.ToString(),
-            };
         }
     }
 
@@ -167,9 +258,15 @@ namespace WeComPS.Commands
         [Parameter]
         public SwitchParameter CreateMissingDepartments { get; set; }
 
+        /// <summary><para type="description">The journal of earlier applies (Invoke-WeComPlan -JournalPath); defaults to $WeComJournalPath. A field WeCom kept at the latest apply without saying so beforehand (an email in a corp bound to Tencent Exmail), with the same old and wanted value, is listed under Kept rather than planned again.</para></summary>
+        [Parameter]
+        public string? JournalPath { get; set; }
+
         protected override IEnumerable<string> Fields => DesiredStatePlanner.UserFields;
 
         protected override string? FieldOf(string column) => DesiredStatePlanner.UserField(column);
+
+        private protected override DesiredRowReader Reader(HashSet<string>? owned) => UserRows(owned);
 
         protected override void ProcessRecord()
         {
@@ -179,8 +276,17 @@ namespace WeComPS.Commands
             }
         }
 
-        protected override void EndProcessing() =>
-            WritePlan((connection, options, ct) => new DesiredStatePlanner(connection).PlanUsersAsync(_rows, options, ProgressBar, ct), CreateMissingDepartments);
+        protected override void EndProcessing()
+        {
+            var history = History(JournalFile(JournalPath));
+            WritePlan(
+                (connection, options, ct) =>
+                {
+                    options.History = history;
+                    return new DesiredStatePlanner(connection).PlanUsersAsync(_rows, options, ProgressBar, ct);
+                },
+                CreateMissingDepartments);
+        }
     }
 
     /// <summary>
@@ -192,13 +298,15 @@ namespace WeComPS.Commands
     {
         private readonly List<WeComDesiredDepartment> _rows = new List<WeComDesiredDepartment>();
 
-        /// <summary><para type="description">A desired department: a row with a Path column (广州研发中心/邮箱产品部) and, when the source owns them, Order and NameEn.</para></summary>
+        /// <summary><para type="description">A desired department: a row with a Path column (广州研发中心/邮箱产品部) and, when the source owns them, Order and NameEn. With an Id column, a department whose path differs is renamed or moved to it in one update.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         public PSObject InputObject { get; set; } = null!;
 
         protected override IEnumerable<string> Fields => DesiredStatePlanner.DepartmentFields;
 
         protected override string? FieldOf(string column) => DesiredStatePlanner.DepartmentFields.FirstOrDefault(f => string.Equals(f, column, StringComparison.OrdinalIgnoreCase));
+
+        private protected override DesiredRowReader Reader(HashSet<string>? owned) => DepartmentRows(owned);
 
         protected override void ProcessRecord()
         {
@@ -213,42 +321,61 @@ namespace WeComPS.Commands
     }
 
     /// <summary>
-    /// <para type="synopsis">Applies a plan from Compare-WeComUser or Compare-WeComDepartment, or its rows read back from CSV or JSON: creates and updates departments, creates, updates and deletes members, then deletes departments, after checking each item against the directory as it is now. Needs the contacts-sync secret.</para>
+    /// <para type="synopsis">Applies a plan from Compare-WeComUser or Compare-WeComDepartment, its rows read back from CSV or JSON, or desired rows directly (Import-Csv hr.csv | Invoke-WeComPlan, planned first): creates, renames, moves and updates departments, creates, updates and deletes members, then deletes departments, after checking each item against the directory as it is now. Needs the contacts-sync secret.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "WeComPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsLifecycle.Invoke, "WeComPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RowsSet)]
     [OutputType(typeof(WeComPlanResult))]
-    public sealed class InvokeWeComPlanCommand : WeComCmdlet
+    public sealed class InvokeWeComPlanCommand : DesiredStateCommand
     {
+        private const string PlanSet = "Plan";
+        private const string RowsSet = "Rows";
+
         private readonly List<WeComPlanItem> _items = new List<WeComPlanItem>();
+        private readonly List<WeComDesiredUser> _users = new List<WeComDesiredUser>();
+        private readonly List<WeComDesiredDepartment> _departments = new List<WeComDesiredDepartment>();
+        private readonly DesiredRowReader _userRows = UserRows(null);
+        private readonly DesiredRowReader _departmentRows = DepartmentRows(null);
         private DeleteLimit? _limit;
 
         /// <summary><para type="description">What the item does: Create, Update or Delete (Unchanged items are skipped).</para></summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PlanSet)]
         public WeComPlanAction Action { get; set; }
 
         /// <summary><para type="description">User or Department; User when not given.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PlanSet)]
         public WeComPlanObjectType ObjectType { get; set; }
 
         /// <summary><para type="description">The member's userid, or the department's full path.</para></summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PlanSet)]
         [Alias("UserId")]
         public string Target { get; set; } = "";
 
         /// <summary><para type="description">The member's or department's name, as the plan shows it.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PlanSet)]
         public string? Name { get; set; }
 
         /// <summary><para type="description">The fields with their old and new values: the plan item's Changes, as objects, or as the JSON text Export-Csv writes.</para></summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PlanSet)]
         [PlanChanges]
         public WeComFieldChanges? Changes { get; set; }
+
+        /// <summary><para type="description">Desired rows, applied in one step: members (a UserId column and the fields the source owns, as Compare-WeComUser reads them) and departments (a Path column, as Compare-WeComDepartment reads them). They are planned first, then applied as a reviewed plan is. Plan items piped here are applied as they are.</para></summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = RowsSet)]
+        public PSObject InputObject { get; set; } = null!;
+
+        /// <summary><para type="description">With rows: creates the departments of paths that do not exist, parents first. Without it an unknown department is an error naming it.</para></summary>
+        [Parameter(ParameterSetName = RowsSet)]
+        public SwitchParameter CreateMissingDepartments { get; set; }
+
+        /// <summary><para type="description">With rows: deletes what is in WeCom but not in the rows (members, when member rows are given; departments, when department rows are), within -MaxDelete.</para></summary>
+        [Parameter(ParameterSetName = RowsSet)]
+        public SwitchParameter IncludeDelete { get; set; }
 
         /// <summary><para type="description">Auto (the default) changes members one call each, or through one import job when more than 1,000 are created or updated; Immediate or Import forces either.</para></summary>
         [Parameter]
         public WeComApplyStrategy Strategy { get; set; }
 
-        /// <summary><para type="description">A JSON-lines file that every applied change is appended to; defaults to $WeComJournalPath when that is set.</para></summary>
+        /// <summary><para type="description">A JSON-lines file that every applied change is appended to; defaults to $WeComJournalPath when that is set. Rows are planned with it as Compare-WeComUser -JournalPath is.</para></summary>
         [Parameter]
         public string? JournalPath { get; set; }
 
@@ -263,14 +390,96 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (Action != WeComPlanAction.Unchanged)
+            if (ParameterSetName == PlanSet)
             {
-                _items.Add(new WeComPlanItem { Action = Action, ObjectType = ObjectType, Target = Target.Trim(), Name = Name, Changes = Changes ?? new WeComFieldChanges(new WeComFieldChange[0]) });
+                Add(Action, ObjectType, Target, Name, Changes);
+                return;
+            }
+
+            var rows = InputObject.BaseObject is IEnumerable list && !(InputObject.BaseObject is string) && !(InputObject.BaseObject is IDictionary)
+                ? list.Cast<object?>().Where(o => o != null).Select(PSObject.AsPSObject)
+                : new[] { InputObject };
+            foreach (var row in rows)
+            {
+                AddRow(row);
+            }
+        }
+
+        private void Add(WeComPlanAction action, WeComPlanObjectType type, string target, string? name, WeComFieldChanges? changes)
+        {
+            if (action != WeComPlanAction.Unchanged)
+            {
+                _items.Add(new WeComPlanItem { Action = action, ObjectType = type, Target = target.Trim(), Name = name, Changes = changes ?? new WeComFieldChanges(new WeComFieldChange[0]) });
+            }
+        }
+
+        /// <summary>A plan item (it has an Action), a member row (UserId) or a department row (Path).</summary>
+        private void AddRow(PSObject row)
+        {
+            object? Get(string property) => row.Properties[property]?.Value is { } v ? (v is PSObject p ? p.BaseObject : v) : null;
+            try
+            {
+                if (row.BaseObject is WeComPlanItem item)
+                {
+                    if (item.Action != WeComPlanAction.Unchanged)
+                    {
+                        _items.Add(item);
+                    }
+                }
+                else if (Get("Action") is { } action)
+                {
+                    Add(
+                        LanguagePrimitives.ConvertTo<WeComPlanAction>(action),
+                        Get("ObjectType") is { } type ? LanguagePrimitives.ConvertTo<WeComPlanObjectType>(type) : WeComPlanObjectType.User,
+                        DesiredRowReader.Text(Get("Target") ?? Get("UserId")) ?? "",
+                        DesiredRowReader.Text(Get("Name")),
+                        (WeComFieldChanges?)new PlanChangesAttribute().Transform(null!, row.Properties["Changes"]?.Value));
+                }
+                else if (row.Properties["Path"] != null && row.Properties["UserId"] is null)
+                {
+                    if (_departmentRows.Read(row, "Path", out var missing) is { } department)
+                    {
+                        _departments.Add(new WeComDesiredDepartment(department.Key, department.Fields));
+                    }
+                    else
+                    {
+                        WriteError(ToErrorRecord(missing!, row));
+                    }
+                }
+                else if (_userRows.Read(row, "UserId", out var missing) is { } user)
+                {
+                    _users.Add(new WeComDesiredUser(user.Key, user.Fields));
+                }
+                else
+                {
+                    WriteError(ToErrorRecord(missing!, row));
+                }
+            }
+            catch (Exception ex) when (ex is PSInvalidCastException || ex is ArgumentTransformationMetadataException)
+            {
+                WriteError(ToErrorRecord(WeComException.InvalidInput("InvalidPlanItem", $"The row '{row}' is not a plan item: {ex.Message}"), row));
             }
         }
 
         protected override void EndProcessing()
         {
+            var connection = ResolveConnection();
+            if (_users.Count > 0 || _departments.Count > 0)
+            {
+                WriteColumns(_userRows, DesiredStatePlanner.UserFields);
+                WriteColumns(_departmentRows, DesiredStatePlanner.DepartmentFields);
+                var options = new WeComPlanOptions { IncludeDelete = IncludeDelete, CreateMissingDepartments = CreateMissingDepartments, DeleteLimit = _limit, History = History(JournalFile(JournalPath)) };
+                WeComPlan? plan = null;
+                RunAsync(async ct => plan = await new DesiredStatePlanner(connection).PlanRowsAsync(_users, _departments, options, ProgressBar, ct).ConfigureAwait(false));
+                WritePlanNotes(plan!);
+                if (plan!.DeletionRefused != null)
+                {
+                    ThrowTerminatingError(ToErrorRecord(plan.DeletionRefused, null));
+                }
+
+                _items.AddRange(plan.Items.Where(i => i.Action != WeComPlanAction.Unchanged));
+            }
+
             if (_items.Count == 0)
             {
                 return;
@@ -284,7 +493,7 @@ namespace WeComPS.Commands
                 {
                     foreach (var item in _items)
                     {
-                        ShouldProcess($"{item.Target}: {item.Summary}", $"{item.Action} {(item.ObjectType == WeComPlanObjectType.User ? "member" : "department")}");
+                        ShouldProcess($"{item.Target}: {item.Summary}", Describe(item));
                     }
                 }
 
@@ -294,17 +503,10 @@ namespace WeComPS.Commands
             Say(strategy == WeComApplyStrategy.Import
                 ? $"Applying {summary} through an import job (batch/syncuser); deletions and fields the template lacks go one call each."
                 : $"Applying {summary} one call each.");
-            var journal = JournalPath ?? (GetVariableValue("WeComJournalPath") as string ?? (GetVariableValue("WeComJournalPath") as PSObject)?.BaseObject as string);
-            var options = new WeComApplyOptions
-            {
-                Strategy = strategy,
-                JournalPath = string.IsNullOrWhiteSpace(journal) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(journal),
-                DeleteLimit = _limit,
-            };
-            var connection = ResolveConnection();
+            var apply = new WeComApplyOptions { Strategy = strategy, JournalPath = JournalFile(JournalPath), DeleteLimit = _limit };
             RunAsync(ct => new DesiredStateApplier(connection).ApplyAsync(
                 _items,
-                options,
+                apply,
                 (result, error) =>
                 {
                     PostObject(result);
@@ -316,6 +518,13 @@ namespace WeComPS.Commands
                 ProgressBar,
                 ct));
         }
+
+        /// <summary>What -WhatIf says an item does: "Update member", "Rename department", "Move department".</summary>
+        private static string Describe(WeComPlanItem item) =>
+            item.ObjectType == WeComPlanObjectType.User ? $"{item.Action} member"
+            : item.Action == WeComPlanAction.Update && item.Changes["Parent"] != null ? "Move department" + (item.Changes["Name"] != null ? " and rename it" : "")
+            : item.Action == WeComPlanAction.Update && item.Changes["Name"] != null ? "Rename department"
+            : $"{item.Action} department";
     }
 
     /// <summary>
