@@ -121,7 +121,7 @@ namespace WeComPS
             string path,
             string key,
             string noun,
-            Func<int, string?> check,
+            Func<int, Violation?> check,
             IProgress<WeComProgress>? progress,
             CancellationToken cancellationToken) =>
             Concurrent.EachAsync(

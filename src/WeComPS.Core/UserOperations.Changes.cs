@@ -122,7 +122,7 @@ namespace WeComPS
                 }
 
                 done += group.Count;
-                progress?.Report(new WeComProgress("Removing members", done, valid.Count));
+                progress?.Report(new WeComProgress(Msg.Get("RemovingMembers"), done, valid.Count));
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -300,6 +301,10 @@ namespace WeComPS
             {
                 return (null, Lost(WeComException.FromTransport(apiPath, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0.###} s", transient: true, WeComErrorKind.Connection), true));
             }
+            catch (HttpRequestException ex) when (TlsReason(ex) is { } reason)
+            {
+                return (null, Lost(WeComException.TlsFailure(apiPath, uri.Authority, Redact(reason)), false));
+            }
             catch (HttpRequestException ex)
             {
                 // The inner exception is dropped on purpose: its text may quote the request URI.
@@ -327,6 +332,33 @@ namespace WeComPS
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Why the TLS handshake failed (the certificate's name or chain, a TLS alert), from the exceptions inside
+        /// <paramref name="failure"/>; null when it is no TLS failure. The texts name no URI, only the problem.
+        /// </summary>
+        internal static string? TlsReason(Exception failure)
+        {
+            for (var e = failure; e != null; e = e.InnerException)
+            {
+                if (e is AuthenticationException || e is WebException { Status: WebExceptionStatus.SecureChannelFailure or WebExceptionStatus.TrustFailure })
+                {
+                    var reasons = new List<string>();
+                    for (var r = e; r != null; r = r.InnerException)
+                    {
+                        var text = r.Message.Trim();
+                        if (text.Length > 0 && !text.EndsWith("see inner exception.", StringComparison.OrdinalIgnoreCase) && !reasons.Contains(text))
+                        {
+                            reasons.Add(text.TrimEnd('.'));
+                        }
+                    }
+
+                    return reasons.Count > 0 ? string.Join(": ", reasons) : e.GetType().Name;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Marks whether a failed attempt may have been applied although its answer was lost.</summary>

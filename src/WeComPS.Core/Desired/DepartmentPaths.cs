@@ -68,7 +68,7 @@ namespace WeComPS
             {
                 if (Rules.DepartmentName(name) is { } reason)
                 {
-                    throw WeComException.InvalidInput("InvalidDepartmentName", $"Department '{text}': {reason}.");
+                    throw reason.About("DepartmentItem", text);
                 }
 
                 var department = new WeComDepartment { Id = -(_creates.Count + 1), Name = name, ParentId = parent.Id, Path = parent.Path + "/" + name, Depth = parent.Depth + 1 };

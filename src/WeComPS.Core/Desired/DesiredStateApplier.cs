@@ -138,7 +138,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    Report(item, WeComPlanResultStatus.Failed, strategy, ex.ErrorId == "InvalidUserInput" ? ex : ex.About($"User '{item.Target}'"));
+                    Report(item, WeComPlanResultStatus.Failed, strategy, ex.NamesItem ? ex : ex.About($"User '{item.Target}'"));
                 }
             }
 

@@ -73,7 +73,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidDepartmentInput" || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"Department '{path}'"), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"Department '{path}'"), path));
                 }
             }
 
@@ -115,7 +115,7 @@ namespace WeComPS
             };
         }
 
-        /// <summary>The owned fields of a department row in their text forms; throws InvalidDepartmentInput naming the path.</summary>
+        /// <summary>The owned fields of a department row in their text forms; throws the rule's error naming the path.</summary>
         private static Dictionary<string, string> Check(string path, IReadOnlyDictionary<string, string?> row)
         {
             var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -124,13 +124,13 @@ namespace WeComPS
                 var value = pair.Value!.Trim();
                 var reason = pair.Key switch
                 {
-                    "Order" => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var order) ? Rules.Order(order) : $"Order '{value}' is not a number",
+                    "Order" => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var order) ? Rules.Order(order) : Rules.Fail("InvalidOrder", "InvalidOrderText", value),
                     "NameEn" => value.Length == 0 ? null : Rules.DepartmentName(value),
-                    _ => $"'{pair.Key}' is not a department field a plan compares",
+                    _ => Rules.Fail("InvalidProperty", "NotADepartmentField", pair.Key),
                 };
                 if (reason != null)
                 {
-                    throw WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{path}': {reason}.");
+                    throw reason.About("DepartmentItem", path);
                 }
 
                 fields[pair.Key == "Order" ? "Order" : "NameEn"] = pair.Key == "Order" ? long.Parse(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : value;

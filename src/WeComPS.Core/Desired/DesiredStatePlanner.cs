@@ -74,7 +74,7 @@ namespace WeComPS
                 {
                     if (Rules.UserId(row.UserId) is { } bad)
                     {
-                        throw WeComException.InvalidInput("InvalidUserInput", $"User '{row.UserId}': {bad}.");
+                        throw bad.About("UserItem", row.UserId);
                     }
 
                     if (!seen.Add(row.UserId))
@@ -92,7 +92,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidUserInput" || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"User '{row.UserId}'"), row.UserId));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"User '{row.UserId}'"), row.UserId));
                 }
             }
 

@@ -173,7 +173,7 @@ namespace WeComPS.Commands
             if (ExtAttr?.Cast<DictionaryEntry>().FirstOrDefault(e => !IsText(e.Value)) is { Key: { } badName } bad)
             {
                 WriteError(ToErrorRecord(
-                    WeComException.InvalidInput("InvalidExtAttr", $"User '{userId}': the extended attribute '{badName}' must be one text value, not {(bad.Value is IEnumerable ? "a list" : "a " + (bad.Value is PSObject p ? p.BaseObject : bad.Value)!.GetType().Name)}."),
+                    Rules.Fail("InvalidExtAttr", "InvalidExtAttr", badName, bad.Value is IEnumerable ? Msg.Get("AList") : (bad.Value is PSObject p ? p.BaseObject : bad.Value)!.GetType().Name).About("UserItem", userId),
                     userId));
                 return null;
             }

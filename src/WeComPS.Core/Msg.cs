@@ -1,0 +1,147 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace WeComPS
+{
+    /// <summary>
+    /// The module's messages in English and Simplified Chinese, one entry per message: the admin's UI culture
+    /// (<see cref="CultureInfo.CurrentUICulture"/>, zh-CN or zh-Hans) picks the Chinese text, any other the English.
+    /// Error ids, errcodes and property names are never translated. Texts are composite formats ({0}, {1}...).
+    /// </summary>
+    internal static class Msg
+    {
+        /// <summary>The text of <paramref name="key"/> in the admin's language, formatted with <paramref name="args"/>.</summary>
+        public static string Get(string key, params object?[] args)
+        {
+            var (en, zh) = Table[key];
+            var text = Chinese ? zh : en;
+            return args.Length == 0 ? text : string.Format(CultureInfo.InvariantCulture, text, args);
+        }
+
+        /// <summary>Either text by the admin's language, for the catalogue's pairs.</summary>
+        public static string? Pick(string? en, string? zh) => Chinese ? zh : en;
+
+        /// <summary>True when the UI culture is Simplified Chinese (zh-CN, zh-SG, zh-Hans, zh).</summary>
+        public static bool Chinese
+        {
+            get
+            {
+                for (var c = CultureInfo.CurrentUICulture; !string.IsNullOrEmpty(c.Name); c = c.Parent)
+                {
+                    if (c.Name is "zh-CN" or "zh-SG" or "zh-Hans" or "zh")
+                    {
+                        return true;
+                    }
+
+                    if (c.Name is "zh-Hant" or "zh-TW" or "zh-HK" or "zh-MO")
+                    {
+                        return false;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>Every key with its English and Chinese text (for tests).</summary>
+        internal static IReadOnlyDictionary<string, (string En, string Zh)> All => Table;
+
+        private static readonly Dictionary<string, (string En, string Zh)> Table = new Dictionary<string, (string En, string Zh)>
+        {
+            // Items named in errors
+            ["UserItem"] = ("User '{0}': {1}.", "成员“{0}”：{1}。"),
+            ["DepartmentItem"] = ("Department '{0}': {1}.", "部门“{0}”：{1}。"),
+            ["TagItem"] = ("Tag '{0}': {1}.", "标签“{0}”：{1}。"),
+            ["LookupItem"] = ("Look-up of '{0}': {1}.", "查找“{0}”：{1}。"),
+            ["IdItem"] = ("{0} {1}: {2}.", "{0} {1}：{2}。"),
+            ["Department"] = ("Department", "部门"),
+            ["Tag"] = ("Tag", "标签"),
+
+            // Validation rules (Rules.cs)
+            ["InvalidUserId"] = ("'{0}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit",
+                "“{0}”不是有效的帐号（userid）：1 到 64 个字母、数字或 _ - @ . 字符，以字母或数字开头"),
+            ["NameLength"] = ("the name '{0}' must be 1 to {1} characters", "名称“{0}”须为 1 到 {1} 个字符"),
+            ["NameControl"] = ("the name '{0}' has a control character (a line break, tab or similar)", "名称“{0}”含有控制字符（换行、制表符等）"),
+            ["DepartmentNameForbidden"] = ("the name '{0}' must not contain any of \\ : * ? \" < > |", "名称“{0}”不能包含 \\ : * ? \" < > | 中的任何字符"),
+            ["InvalidMobile"] = ("'{0}' is not a mobile number: a mainland number is its digits, such as 13800000000; another region's is +<country code> <number>, such as +852 51234567; 5 to 20 digits after the country code, which is 1 to 4 digits",
+                "“{0}”不是有效的手机号：中国大陆号码直接填数字，如 13800000000；其他国家或地区填“+国家码 号码”，如 +852 51234567；国家码 1 到 4 位，其后号码 5 到 20 位"),
+            ["InvalidEmail"] = ("'{0}' is not an email address of 6 to 64 characters", "“{0}”不是 6 到 64 个字符的有效邮箱"),
+            ["InvalidOrder"] = ("the order {0} is outside 0 to {1}", "排序值 {0} 超出 0 到 {1} 的范围"),
+            ["InvalidOrderText"] = ("Order '{0}' is not a number from 0 to 4294967295", "排序值“{0}”不是 0 到 4294967295 之间的数字"),
+            ["InvalidDepartmentId"] = ("{0} is not a department id", "{0} 不是有效的部门ID"),
+            ["InvalidTagId"] = ("{0} is not a tag id", "{0} 不是有效的标签ID"),
+            ["MobileAndEmailMissing"] = ("a new member needs a mobile number or an email", "新成员须有手机号或邮箱"),
+            ["UserNameMissing"] = ("a new member needs a name", "新成员须有姓名"),
+            ["LookupKeyMissing"] = ("give a mobile number or an email", "请提供手机号或邮箱"),
+            ["TooManyDepartments"] = ("{0} departments are more than the {1} a member may be in", "{0} 个部门超过了成员最多可属的 {1} 个部门"),
+            ["OrderCountMismatch"] = ("{0} order value(s) for {1} department(s): give one per department", "{1} 个部门给了 {0} 个排序值：每个部门须有一个"),
+            ["LeaderFlagsMismatch"] = ("{0} leader flag(s) for {1} department(s): give one per department", "{1} 个部门给了 {0} 个部门负责人标记：每个部门须有一个"),
+            ["InvalidMainDepartment"] = ("the main department {0} is not one of the member's departments", "主部门 {0} 不在该成员所属的部门中"),
+            ["TooManyDirectLeaders"] = ("{0} direct leaders: WeCom allows at most one", "{0} 个直属上级：企业微信最多允许一个"),
+            ["InvalidClear"] = ("'{0}' is not a field that can be cleared: use {1}", "“{0}”不是可清空的字段：可用 {1}"),
+            ["ClearedAndGiven"] = ("{0} is both given and cleared", "{0} 既被指定又被清空"),
+            ["NothingToChange"] = ("nothing to change: give at least one field", "没有要修改的内容：请至少指定一个字段"),
+            ["DepartmentNothingToChange"] = ("nothing to change: give a name, an English name, a parent or an order", "没有要修改的内容：请指定名称、英文名称、上级部门或排序值"),
+            ["DepartmentMissing"] = ("Department is blank: every member is in a department", "部门为空：每个成员都必须属于一个部门"),
+            ["InvalidGender"] = ("'{0}' is not a gender: Male or Female, 1 or 2, 男 or 女", "“{0}”不是有效的性别：Male 或 Female、1 或 2、男 或 女"),
+            ["InvalidFlag"] = ("{0} '{1}' is not a yes/no value", "{0}“{1}”不是“是/否”值"),
+            ["NotInImportTemplate"] = ("WeCom's import template has no column for {0}; set it with Set-WeComUser", "企业微信的导入模板没有 {0} 列；请用 Set-WeComUser 设置"),
+            ["ExtAttrIsColumn"] = ("the extended attribute '{0}' has the name of a template column", "扩展属性“{0}”与模板的列同名"),
+            ["InvalidExtAttr"] = ("the extended attribute '{0}' must be one text value, not a {1}", "扩展属性“{0}”须为一个文本值，而不是 {1}"),
+            ["AList"] = ("list", "列表"),
+            ["DepartmentIdMissing"] = ("the id of the department to change is missing", "缺少要修改的部门ID"),
+            ["NewDepartmentId"] = ("a new department's id must be above 1, not {0}", "新部门的ID须大于 1，而不是 {0}"),
+            ["ParentMissing"] = ("the parent department is missing", "缺少上级部门"),
+            ["OwnParent"] = ("a department cannot be its own parent", "部门不能是自己的上级部门"),
+            ["ImportDepartmentIdMissing"] = ("the department id (部门ID) is missing", "缺少部门ID"),
+            ["ImportParentIdMissing"] = ("the parent id (父部门ID) is missing", "缺少父部门ID"),
+            ["InvalidParentDepartment"] = ("{0} is not a parent department id", "{0} 不是有效的父部门ID"),
+            ["NotADepartmentField"] = ("'{0}' is not a department field a plan compares", "“{0}”不是计划比较的部门字段"),
+            ["TagIdMissing"] = ("the id of the tag to rename is missing", "缺少要重命名的标签ID"),
+
+            // WeComException
+            ["ApiError"] = ("WeCom error {0} ({1}) from {2}: {3}", "企业微信错误 {0}（{1}），来自 {2}：{3}"),
+            ["UnknownErrCode"] = ("see https://open.work.weixin.qq.com/devtool/query?e={0}", "见 https://open.work.weixin.qq.com/devtool/query?e={0}"),
+            ["TransportFailed"] = ("WeCom call {0} failed: {1}. {2}", "调用企业微信 {0} 失败：{1}。{2}"),
+            ["UnreachableAdvice"] = ("Check the network path to the WeCom endpoint, then run the command again.", "请检查到企业微信接口地址的网络，然后重新运行命令。"),
+            ["InvalidResponseAdvice"] = ("The endpoint did not answer as the WeCom API does; check -BaseUri.", "该地址的应答不像企业微信 API；请检查 -BaseUri。"),
+            ["TlsFailed"] = ("the TLS connection to {0} could not be established: {1}", "无法与 {0} 建立 TLS 连接：{1}"),
+            ["TlsAdvice"] = ("Nothing was sent. Check the endpoint's certificate (its name, issuer and validity) or the proxy that intercepts HTTPS on this network; -BaseUri must name the host the certificate is for.",
+                "未发送任何请求。请检查接口地址的证书（名称、颁发者和有效期），或本网络中拦截 HTTPS 的代理；-BaseUri 中的主机名须与证书一致。"),
+            ["NoAnswerWithin"] = ("no answer within {0} s", "{0} 秒内没有应答"),
+
+            // Cmdlets
+            ["NotConnected"] = ("Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection.",
+                "尚未连接企业微信。请先运行 Connect-WeCom（或用 Connect-WeCom -Sandbox 试用示例企业），或传入 -Connection。"),
+            ["NotConnectedInParallel"] = ("Not connected to WeCom in this runspace: connections are per runspace, so inside ForEach-Object -Parallel or Start-ThreadJob pass one in, e.g. -Connection $using:conn (with $conn = Connect-WeCom ... -PassThru or Get-WeComConnection -Current).",
+                "此运行空间中没有企业微信连接：连接属于各自的运行空间，在 ForEach-Object -Parallel 或 Start-ThreadJob 中请传入连接，如 -Connection $using:conn（$conn = Connect-WeCom ... -PassThru 或 Get-WeComConnection -Current）。"),
+            ["UnmatchedColumns"] = ("The column(s) {0} match no parameter of {1} and are ignored: columns bind by parameter name (Get-Help {1} -Parameter * lists them).",
+                "列 {0} 与 {1} 的任何参数都不匹配，已忽略：列按参数名绑定（Get-Help {1} -Parameter * 列出参数）。"),
+            ["ProgressCount"] = ("{0} of {1}", "{0} / {1}"),
+            ["CreateMember"] = ("Create member", "创建成员"),
+            ["UpdateMember"] = ("Update member", "更新成员"),
+            ["CreateTag"] = ("Create tag", "创建标签"),
+            ["RenameTag"] = ("Rename to '{0}'", "重命名为“{0}”"),
+            ["TagTarget"] = ("tag {0}", "标签 {0}"),
+            ["CreateDepartment"] = ("Create department", "创建部门"),
+            ["UpdateDepartment"] = ("Update department", "更新部门"),
+            ["RemoveDepartment"] = ("Remove department", "删除部门"),
+            ["RemoveTag"] = ("Remove tag", "删除标签"),
+            ["DepartmentTarget"] = ("department {0}", "部门 {0}"),
+            ["UnderParent"] = ("{0} (under {1})", "{0}（位于 {1} 下）"),
+            ["DeleteLimitTarget"] = ("{0} {1}(s), against the delete limit -MaxDelete {2} of the {1}s (over it, nothing is sent)", "{0} 个{1}，对照删除上限 -MaxDelete {2}（超过上限则不发送任何请求）"),
+            ["RemoveNouns"] = ("Remove {0}s", "删除{0}"),
+            ["FoundAfterLostAnswer"] = ("{0} was already in WeCom as asked: the create's answer was lost, so that attempt created it or it was there before. The object written is what WeCom holds.",
+                "{0} 已按要求存在于企业微信：创建请求的应答丢失了，可能是那次请求创建的，也可能原本就有。输出的对象是企业微信中的实际数据。"),
+
+            // Warnings (Core)
+            ["NoDetails"] = ("WeCom refuses names and details to this contacts-sync secret from this IP (48009).", "企业微信拒绝向此 IP 上的通讯录同步 Secret 提供名称和详情（48009）。"),
+            ["DepartmentsWithoutNames"] = ("The departments come without names (ids, parents and order from department/simplelist): {0}", "部门没有名称（ID、上级部门和排序值来自 department/simplelist）：{0}"),
+            ["MembersWithoutDetails"] = ("The members come as userid and departments only (from user/list_id), without names or details: {0}", "成员只有 userid 和部门（来自 user/list_id），没有姓名和详情：{0}"),
+
+            // Progress (Core)
+            ["ReadingDepartmentMembers"] = ("Reading members of department {0}", "正在读取部门 {0} 的成员"),
+            ["RemovingMembers"] = ("Removing members", "正在删除成员"),
+        };
+    }
+}
