@@ -21,21 +21,19 @@ namespace WeComPS
         /// <summary>Either text by the admin's language, for the catalogue's pairs.</summary>
         public static string? Pick(string? en, string? zh) => Chinese ? zh : en;
 
-        /// <summary>True when the UI culture is Simplified Chinese (zh-CN, zh-SG, zh-Hans, zh).</summary>
+        /// <summary>True when the UI culture is Simplified Chinese (zh-CN, zh-SG, zh-Hans, zh), not Traditional.</summary>
         public static bool Chinese
         {
             get
             {
                 for (var c = CultureInfo.CurrentUICulture; !string.IsNullOrEmpty(c.Name); c = c.Parent)
                 {
-                    if (c.Name is "zh-CN" or "zh-SG" or "zh-Hans" or "zh")
+                    switch (c.Name.ToLowerInvariant())
                     {
-                        return true;
-                    }
-
-                    if (c.Name is "zh-Hant" or "zh-TW" or "zh-HK" or "zh-MO")
-                    {
-                        return false;
+                        case "zh-cn": case "zh-sg": case "zh-hans": case "zh":
+                            return true;
+                        case "zh-tw": case "zh-hk": case "zh-mo": case "zh-hant":
+                            return false;
                     }
                 }
 
@@ -120,6 +118,14 @@ namespace WeComPS
             ["ProgressCount"] = ("{0} of {1}", "{0} / {1}"),
             ["CreateMember"] = ("Create member", "创建成员"),
             ["UpdateMember"] = ("Update member", "更新成员"),
+            ["EnableMember"] = ("Enable member", "启用成员"),
+            ["DisableMember"] = ("Disable member", "禁用成员"),
+            ["RemoveMember"] = ("Remove member", "删除成员"),
+            ["UserTarget"] = ("user '{0}'", "成员“{0}”"),
+            ["AddToTag"] = ("Add to tag {0}", "加入标签 {0}"),
+            ["RemoveFromTag"] = ("Remove from tag {0}", "移出标签 {0}"),
+            ["MembersWithTag"] = ("members with tag {0}", "标签 {0} 的成员"),
+            ["Invite"] = ("Invite", "邀请"),
             ["CreateTag"] = ("Create tag", "创建标签"),
             ["RenameTag"] = ("Rename to '{0}'", "重命名为“{0}”"),
             ["TagTarget"] = ("tag {0}", "标签 {0}"),
@@ -130,6 +136,8 @@ namespace WeComPS
             ["DepartmentTarget"] = ("department {0}", "部门 {0}"),
             ["UnderParent"] = ("{0} (under {1})", "{0}（位于 {1} 下）"),
             ["DeleteLimitTarget"] = ("{0} {1}(s), against the delete limit -MaxDelete {2} of the {1}s (over it, nothing is sent)", "{0} 个{1}，对照删除上限 -MaxDelete {2}（超过上限则不发送任何请求）"),
+            ["MemberNoun"] = ("member", "成员"),
+            ["DepartmentNoun"] = ("department", "部门"),
             ["RemoveNouns"] = ("Remove {0}s", "删除{0}"),
             ["FoundAfterLostAnswer"] = ("{0} was already in WeCom as asked: the create's answer was lost, so that attempt created it or it was there before. The object written is what WeCom holds.",
                 "{0} 已按要求存在于企业微信：创建请求的应答丢失了，可能是那次请求创建的，也可能原本就有。输出的对象是企业微信中的实际数据。"),

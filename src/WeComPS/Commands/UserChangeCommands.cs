@@ -228,7 +228,7 @@ namespace WeComPS.Commands
 
             user.Enable = Disabled ? false : (bool?)null;
             user.ToInvite = NoInvite ? false : (bool?)null;
-            if (Approve(user.Validate(creating: true), user.UserId, user.ToString(), "Create member"))
+            if (Approve(user.Validate(creating: true), user.UserId, user.ToString(), Msg.Get("CreateMember")))
             {
                 _users.Add(user);
             }
@@ -302,7 +302,7 @@ namespace WeComPS.Commands
 
             change.NewUserId = NewUserId;
             change.Clear = Clear;
-            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), "Update member"))
+            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), Msg.Get("UpdateMember")))
             {
                 _changes.Add(change);
             }
@@ -382,7 +382,7 @@ namespace WeComPS.Commands
         /// <summary>True to enable the members, false to disable them.</summary>
         protected abstract bool Enabled { get; }
 
-        protected override string Action => Enabled ? "Enable member" : "Disable member";
+        protected override string Action => Msg.Get(Enabled ? "EnableMember" : "DisableMember");
 
         protected override ConfirmImpact Impact => ConfirmImpact.Medium;
 
@@ -420,7 +420,7 @@ namespace WeComPS.Commands
         [Parameter]
         public string? MaxDelete { get; set; }
 
-        protected override string Action => "Remove member";
+        protected override string Action => Msg.Get("RemoveMember");
 
         protected override ConfirmImpact Impact => ConfirmImpact.High;
 
@@ -431,7 +431,7 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            ShowDeleteLimit(Asked, _limit, "member");
+            ShowDeleteLimit(Asked, _limit, Msg.Get("MemberNoun"));
             RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct, _limit));
         }
     }
