@@ -148,7 +148,7 @@ namespace WeComPS
             {
                 foreach (var id in group)
                 {
-                    yield return failure is null ? ItemResult<string>.Ok(id) : ItemResult<string>.Failed(failure.About($"User '{id}'"), id);
+                    yield return failure is null ? ItemResult<string>.Ok(id) : ItemResult<string>.Failed(failure.About(Msg.Get("UserLabel", id)), id);
                 }
 
                 yield break;

@@ -48,7 +48,7 @@ namespace WeComPS
                 {
                     yield return policy.Ends(error)
                         ? throw Concurrent.Stopped(error, $"{read} of {wanted.Count} members read; the result is incomplete")
-                        : ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id);
+                        : ItemResult<WeComUser>.Failed(error.About(Msg.Get("UserLabel", id)), id);
                 }
             }
         }

@@ -202,7 +202,7 @@ namespace WeComPS
             }
             catch (WeComException ex)
             {
-                var failure = ex.About("No access token");
+                var failure = ex.About(Msg.Get("NoAccessToken"));
                 failure.EndsCommand = true;
                 throw failure;
             }

@@ -60,9 +60,9 @@ namespace WeComPS
             get
             {
                 var text = Message;
-                if (RecommendedAction != null && text.EndsWith(" " + RecommendedAction, StringComparison.Ordinal))
+                if (RecommendedAction != null && text.EndsWith(RecommendedAction, StringComparison.Ordinal))
                 {
-                    text = text.Substring(0, text.Length - RecommendedAction.Length - 1);
+                    text = text.Substring(0, text.Length - RecommendedAction.Length).TrimEnd(' ');
                 }
 
                 return ErrCode is null ? text : ErrMsgDetails.Replace(text, "").TrimEnd(' ', ':', ',');
@@ -152,7 +152,7 @@ namespace WeComPS
             };
 
         /// <summary>The same failure, its message prefixed with the item it concerns (e.g. "Department 5").</summary>
-        public WeComException About(string item) => Copy(item + ": " + Message);
+        public WeComException About(string item) => Copy(Msg.Get("AboutItem", item, Message));
 
         /// <summary>The same failure, to throw again.</summary>
         internal WeComException Copy(string? message = null) =>
@@ -174,8 +174,8 @@ namespace WeComPS
         /// <summary>The same failure with <paramref name="detail"/> added to what it says, e.g. who already has an email.</summary>
         public WeComException With(string detail)
         {
-            var advice = RecommendedAction != null && Message.EndsWith(" " + RecommendedAction, StringComparison.Ordinal) ? " " + RecommendedAction : "";
-            return Copy(Message.Substring(0, Message.Length - advice.Length).TrimEnd('.') + ": " + detail + "." + advice);
+            var advice = RecommendedAction != null && Message.EndsWith(RecommendedAction, StringComparison.Ordinal) ? RecommendedAction : "";
+            return Copy(Msg.Get("WithDetail", Message.Substring(0, Message.Length - advice.Length).TrimEnd(' ', '.', '。'), detail) + (advice.Length > 0 ? " " + advice : ""));
         }
 
         /// <summary>An item that a successful read did not contain.</summary>

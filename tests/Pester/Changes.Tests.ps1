@@ -24,7 +24,7 @@ lin.hai,林海,,lin.hai@example.com,,,,
         $created.UserId | Should -Be @('chen.xin', 'lin.hai')
         $created[0] | Should -BeOfType ([WeComPS.WeComUser])
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidUserInput,WeComPS.Commands.NewWeComUserCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'MobileAndEmailMissing,WeComPS.Commands.NewWeComUserCommand'
         $err[0].TargetObject | Should -BeExactly 'no.contact'
         $chen = Get-WeComUser -UserId chen.xin
         $chen.Department | Should -Be @(5, 6)

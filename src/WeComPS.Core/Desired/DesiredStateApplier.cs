@@ -138,7 +138,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    Report(item, WeComPlanResultStatus.Failed, strategy, ex.NamesItem ? ex : ex.About($"User '{item.Target}'"));
+                    Report(item, WeComPlanResultStatus.Failed, strategy, ex.NamesItem ? ex : ex.About(Msg.Get("UserLabel", item.Target)));
                 }
             }
 
@@ -238,7 +238,7 @@ namespace WeComPS
             }
             catch (WeComException ex) when (!ex.AffectsAllItems)
             {
-                return (WeComPlanResultStatus.Failed, ex.About($"Department '{item.Target}'"));
+                return (WeComPlanResultStatus.Failed, ex.About(Msg.Get("DepartmentLabel", item.Target)));
             }
 
             await foreach (var result in _connection.Departments.CreateAsync(new[] { new WeComDepartmentChange { Name = name, ParentId = parent } }, null, cancellationToken).ConfigureAwait(false))

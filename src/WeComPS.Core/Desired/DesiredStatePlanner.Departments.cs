@@ -73,7 +73,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"Department '{path}'"), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About(Msg.Get("DepartmentLabel", path)), path));
                 }
             }
 

@@ -92,7 +92,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"User '{row.UserId}'"), row.UserId));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About(Msg.Get("UserLabel", row.UserId)), row.UserId));
                 }
             }
 
