@@ -104,7 +104,7 @@ namespace WeComPS
 
             if (IsDelete(path) && existed is null)
             {
-                throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and whether the item existed before could not be read", HowToCheck(path), refusal);
+                throw WeComException.WriteOutcomeUnknown(path, Msg.Get("LostRefusedUnread", code, refusal.Meaning), HowToCheck(path), refusal);
             }
 
             JsonElement? done;
@@ -115,7 +115,7 @@ namespace WeComPS
             catch (WeComException checkFailure)
             {
                 // The check itself failed: the refusal would wrongly say the change is not in place, so its outcome is unknown.
-                var unknown = WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and reading back what WeCom holds failed ({checkFailure.Message.TrimEnd('.')})", HowToCheck(path), checkFailure);
+                var unknown = WeComException.WriteOutcomeUnknown(path, Msg.Get("LostRefusedCheckFailed", code, refusal.Meaning, checkFailure.Message.TrimEnd('.', '。')), HowToCheck(path), checkFailure);
                 // A secret refused the read-back of details (48009) still makes the other changes: only this one is unknown.
                 unknown.EndsCommand = checkFailure.AffectsAllItems && checkFailure.ErrCode != SecretRouting.DetailsForbidden;
                 throw unknown;
@@ -175,7 +175,7 @@ namespace WeComPS
             {
                 if (found.Prop(field.Name) is not { } shown)
                 {
-                    throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, and WeCom does not show the field {field.Name} to compare", HowToCheck(path));
+                    throw WeComException.WriteOutcomeUnknown(path, Msg.Get("LostFieldNotShown", field.Name), HowToCheck(path));
                 }
 
                 if (!string.Equals(Text(field.Value), Text(shown), StringComparison.OrdinalIgnoreCase))

@@ -49,13 +49,13 @@ namespace WeComPS
             return Concurrent.EachAsync(
                 changes,
                 u => u.Validate(creating: false) ?? u.CheckChangesSomething()
-                    ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", $"User '{u.UserId}' is changed twice in one call: give one change per member.")),
+                    ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", Msg.Get("DuplicateChange", u.UserId))),
                 async (u, ct) =>
                 {
                     if (u.Mobile != null && Interlocked.Exchange(ref mobileWarned, 1) == 0)
                     {
                         // WeCom answers "updated" all the same, so the change cannot show whether the mobile was taken.
-                        WeComLog.Warning("WeCom ignores a new mobile number for a member who has activated (status Active, or Disabled after activating): such a member changes it in the app.");
+                        WeComLog.Warning(Msg.Get("MobileIgnoredWhenActive"));
                     }
 
                     await SendAsync("user/update", u, ct).ConfigureAwait(false);
@@ -103,7 +103,7 @@ namespace WeComPS
             var existing = await ExactlyOnce.ExistingUserIdsAsync(_connection.Client, cancellationToken).ConfigureAwait(false);
             foreach (var id in valid.Where(id => !existing.Contains(id)))
             {
-                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", $"User '{id}' does not exist: nothing was sent.", "user/batchdelete", "Check the userid with Get-WeComUser."), id);
+                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", Msg.Get("UserNotFoundNothingSent", id), "user/batchdelete", Msg.Get("CheckUserIdWith")), id);
             }
 
             valid = valid.Where(existing.Contains).ToList();
@@ -276,7 +276,7 @@ namespace WeComPS
                 new Dictionary<string, object>(),
                 lists,
                 (_ => false, ""),
-                what => WeComException.Rejected("InvitationRejected", $"{what} was not invited: WeCom listed it as invalid.", "batch/invite", "Check that it exists and is in this secret's visible scope; members who already joined are not invited again."),
+                what => WeComException.Rejected("InvitationRejected", Msg.Get("NotInvited", what), "batch/invite", Msg.Get("NotInvitedAdvice")),
                 cancellationToken);
             await foreach (var result in results.ConfigureAwait(false))
             {

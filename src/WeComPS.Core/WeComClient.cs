@@ -146,7 +146,7 @@ namespace WeComPS
                 {
                     throw WeComException.WriteOutcomeUnknown(
                         path,
-                        $"the answer was lost ({error.Message.TrimEnd('.')}), and it is not sent again because a second one would be applied twice",
+                        Msg.Get("LostNotResent", error.Message.TrimEnd('.', '。')),
                         ExactlyOnce.HowToCheck(path),
                         error);
                 }
@@ -185,7 +185,7 @@ namespace WeComPS
                 if (Retry.IsSpent(attempt, error))
                 {
                     throw answerLost
-                        ? WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost and the retries ran out ({error.Message.TrimEnd('.')})", ExactlyOnce.HowToCheck(path), error)
+                        ? WeComException.WriteOutcomeUnknown(path, Msg.Get("LostRetriesSpent", error.Message.TrimEnd('.', '。')), ExactlyOnce.HowToCheck(path), error)
                         : error;
                 }
 
@@ -299,7 +299,7 @@ namespace WeComPS
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return (null, Lost(WeComException.FromTransport(apiPath, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0.###} s", transient: true, WeComErrorKind.Connection), true));
+                return (null, Lost(WeComException.FromTransport(apiPath, Msg.Get("NoAnswerWithin", Retry.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)), transient: true, WeComErrorKind.Connection), true));
             }
             catch (HttpRequestException ex) when (TlsReason(ex) is { } reason)
             {

@@ -196,7 +196,7 @@ namespace WeComPS
             var error = WithAdvice(
                 "WriteOutcomeUnknown",
                 WeComErrorKind.InvalidResponse,
-                $"WeCom call {apiPath} may or may not have been applied: {why}.",
+                Msg.Get("OutcomeUnknown", apiPath, why),
                 apiPath,
                 check);
             error.IsTransportFailure = cause?.IsTransportFailure ?? false;
@@ -208,9 +208,9 @@ namespace WeComPS
             WithAdvice(
                 "JobWaitTimedOut",
                 WeComErrorKind.LimitExceeded,
-                $"Job {jobId} has not finished after {waited.TotalSeconds:0} s; it goes on in WeCom.",
+                Msg.Get("JobWaitTimedOut", jobId, waited.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)),
                 "batch/getresult",
-                $"Resume the wait with Wait-WeComJob -JobId {jobId} (-TimeoutSec for longer), or check it with Get-WeComJob -JobId {jobId}.");
+                Msg.Get("JobWaitTimedOutAdvice", jobId));
 
         /// <summary>Input rejected before any request was sent, its message already naming the item (<see cref="Violation.About"/>).</summary>
         internal static WeComException InvalidItem(string errorId, string message) =>

@@ -156,7 +156,7 @@ namespace WeComPS.Commands
                 PostObject(result);
                 if (result.Status == WeComJobResultStatus.Deferred)
                 {
-                    Post(() => WriteWarning($"Department {result.Name} ({result.DepartmentId}) is not in the input but is {result.Message}."));
+                    Post(() => WriteWarning(Msg.Get(result.ErrCode == 60006 ? "DepartmentKeptChildren" : "DepartmentKeptMembers", result.Name, result.DepartmentId)));
                 }
                 else if (result.ToException() is { } error)
                 {

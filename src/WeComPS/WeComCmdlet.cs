@@ -453,9 +453,9 @@ namespace WeComPS.Commands
             WriteError(ToErrorRecord(
                 WeComException.NotFound(
                     "DepartmentNotFound",
-                    $"{item}: {(unknown.Count == 1 ? "department " + unknown[0] + " does not exist" : "departments " + string.Join(", ", unknown) + " do not exist")}.",
+                    Msg.Get(unknown.Count == 1 ? "DepartmentDoesNotExist" : "DepartmentsDoNotExist", item, string.Join(", ", unknown)),
                     "department/simplelist",
-                    "Give an existing department by id, name or full path; Get-WeComDepartment lists them."),
+                    Msg.Get("GiveExistingDepartment")),
                 target));
             return false;
         }
@@ -525,7 +525,7 @@ namespace WeComPS.Commands
 
         private static string? FoundInPlace(object? value) => value switch
         {
-            WeComUser { FoundInPlace: true } user => $"User '{user.UserId}'",
+            WeComUser { FoundInPlace: true } user => Msg.Get("UserLabel", user.UserId),
             WeComDepartment { FoundInPlace: true } department => $"Department {department.Id} ({department.Name})",
             WeComTag { FoundInPlace: true } tag => $"Tag {tag.TagId} ({tag.TagName})",
             _ => null,

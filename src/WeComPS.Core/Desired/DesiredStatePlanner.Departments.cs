@@ -47,7 +47,7 @@ namespace WeComPS
                     var id = paths.Resolve(path);
                     if (!wanted.Add(id))
                     {
-                        throw WeComException.InvalidInput("DuplicateRow", $"Department '{path}' is in the rows more than once.");
+                        throw WeComException.InvalidInput("DuplicateRow", Msg.Get("DepartmentRowRepeated", path));
                     }
 
                     if (!byId.TryGetValue(id, out var now))

@@ -79,7 +79,7 @@ namespace WeComPS
 
                     if (!seen.Add(row.UserId))
                     {
-                        throw WeComException.InvalidInput("DuplicateRow", $"User '{row.UserId}' is in the rows more than once (userids are the same in any letter case).");
+                        throw WeComException.InvalidInput("DuplicateRow", Msg.Get("UserRowRepeated", row.UserId));
                     }
 
                     current.TryGetValue(row.UserId, out var now);

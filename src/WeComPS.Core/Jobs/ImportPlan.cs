@@ -51,8 +51,8 @@ namespace WeComPS
         /// </summary>
         public WeComException? CheckStartable() =>
             Type != WeComJobType.SyncUser && Invalid.Count > 0
-                ? WeComException.InvalidInput("ImportInputInvalid", $"{Invalid.Count} item(s) of the input are invalid, and a replace without them would delete them: nothing was sent. Correct the input and run it again.")
-                : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", "There is nothing to import: no valid member or department in the input.")
+                ? WeComException.InvalidInput("ImportInputInvalid", Msg.Get("ImportInputInvalid", Invalid.Count))
+                : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", Msg.Get("ImportInputEmpty"))
                 : null;
 
         /// <summary>The planned change (not a deletion) of a job's row, by userid or department id.</summary>

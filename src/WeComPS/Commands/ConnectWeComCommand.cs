@@ -133,8 +133,7 @@ namespace WeComPS.Commands
                 var missing = string.IsNullOrEmpty(corpId) == string.IsNullOrEmpty(secret) ? null : string.IsNullOrEmpty(corpId) ? "WECOM_CORP_ID" : "WECOM_CORP_SECRET";
                 throw WeComException.InvalidInput(
                     "NoCredentials",
-                    (missing is null ? "No credentials" : $"No credentials: {missing} is not set in this process") +
-                    ": pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_APP_SECRET and WECOM_BASE_URI).");
+                    missing is null ? Msg.Get("NoCredentials") : Msg.Get("NoCredentialsVariable", missing));
             }
 
             var baseUri = BaseUri;
@@ -143,7 +142,7 @@ namespace WeComPS.Commands
             {
                 baseUri = Uri.TryCreate(fromEnvironment, UriKind.Absolute, out var parsed)
                     ? parsed
-                    : throw WeComException.InvalidInput("InvalidBaseUri", $"WECOM_BASE_URI '{fromEnvironment}' is not an absolute URI.");
+                    : throw WeComException.InvalidInput("InvalidBaseUri", Msg.Get("EnvBaseUriInvalid", fromEnvironment));
             }
 
             var app = Environment.GetEnvironmentVariable("WECOM_APP_SECRET");

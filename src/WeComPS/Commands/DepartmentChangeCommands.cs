@@ -43,8 +43,8 @@ namespace WeComPS.Commands
         protected override void ProcessRecord()
         {
             // A parent created earlier in this pipeline does not exist yet: WeCom checks that one.
-            if (!TryResolveIds(new[] { ParentId }, tags: false, $"Department '{Name}'", Name, out var parent)
-                || (!_departments.Any(d => d.Id == parent![0]) && !CheckDepartmentsExist(parent, $"Department '{Name}'", Name)))
+            if (!TryResolveIds(new[] { ParentId }, tags: false, Msg.Get("DepartmentLabel", Name), Name, out var parent)
+                || (!_departments.Any(d => d.Id == parent![0]) && !CheckDepartmentsExist(parent, Msg.Get("DepartmentLabel", Name), Name)))
             {
                 return;
             }

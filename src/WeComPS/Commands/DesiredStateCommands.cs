@@ -102,7 +102,7 @@ namespace WeComPS.Commands
         {
             if (_unknown.Count > 0)
             {
-                WriteWarning($"Not compared: the column(s) {string.Join(", ", _unknown)} match no field a plan compares ({string.Join(", ", Fields)}).");
+                WriteWarning(Msg.Get("NotCompared", string.Join(", ", _unknown), string.Join(", ", Fields)));
             }
 
             if (_notOwned.Count > 0)
@@ -121,7 +121,7 @@ namespace WeComPS.Commands
 
             if (made.NotCompared.Count > 0)
             {
-                WriteWarning($"WeCom did not return {string.Join(", ", made.NotCompared)} to this secret for some members: those fields were not compared for them.");
+                WriteWarning(Msg.Get("NotReturned", string.Join(", ", made.NotCompared)));
             }
 
             if (made.DeletionRefused != null)

@@ -125,7 +125,7 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (!HasTargets() || !TryResolveIds(new[] { TagId }, tags: true, $"Tag '{TagId}'", TagId, out var tag))
+            if (!HasTargets() || !TryResolveIds(new[] { TagId }, tags: true, Msg.Get("TagLabel", TagId), TagId, out var tag))
             {
                 return;
             }

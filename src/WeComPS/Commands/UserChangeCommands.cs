@@ -92,7 +92,7 @@ namespace WeComPS.Commands
         /// </summary>
         protected WeComUserChange? ToTemplateChange(string userId, string? name)
         {
-            var item = $"User '{userId}'";
+            var item = Msg.Get("UserLabel", userId);
             if (!CheckCells(item, userId)
                 || !TryResolveIds(Department, tags: false, item, userId, out var departments)
                 || (ChecksDepartments && !CheckDepartmentsExist(departments, item, userId)))
@@ -164,7 +164,7 @@ namespace WeComPS.Commands
         {
             var change = ToTemplateChange(userId, name);
             var main = Keeps(nameof(MainDepartment)) && MainDepartment != null ? new[] { MainDepartment } : null;
-            if (change is null || !TryResolveIds(main, tags: false, $"User '{userId}'", userId, out var mainId))
+            if (change is null || !TryResolveIds(main, tags: false, Msg.Get("UserLabel", userId), userId, out var mainId))
             {
                 return null;
             }
