@@ -93,7 +93,7 @@ namespace WeComPS
 
             return members == 0 ? null : WeComException.Rejected(
                 "DepartmentHasMembers",
-                Msg.Get("DepartmentHasMembersCount", label, members),
+                Msg.Get(members == 1 ? "DepartmentHasOneMember" : "DepartmentHasMembersCount", label, members),
                 "department/delete",
                 Msg.Get("DepartmentHasMembersAdvice", id));
         }

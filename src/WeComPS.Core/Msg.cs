@@ -58,7 +58,8 @@ namespace WeComPS
             ["AboutItem"] = ("{0}: {1}", "{0}：{1}"),
             ["WithDetail"] = ("{0}: {1}.", "{0}：{1}。"),
             ["NoAccessToken"] = ("No access token", "无法获取 access_token"),
-            ["DepartmentHasMembersCount"] = ("Department {0} still has {1} member(s).", "部门 {0} 下还有 {1} 个成员。"),
+            ["DepartmentHasOneMember"] = ("Department {0} still has {1} member.", "部门 {0} 下还有 {1} 个成员。"),
+            ["DepartmentHasMembersCount"] = ("Department {0} still has {1} members.", "部门 {0} 下还有 {1} 个成员。"),
             ["DepartmentHasMembersAdvice"] = ("Move or remove its members first; Get-WeComUser -DepartmentId {0} lists them.", "请先移走或删除其成员；Get-WeComUser -DepartmentId {0} 可列出他们。"),
             ["Tag"] = ("Tag", "标签"),
 

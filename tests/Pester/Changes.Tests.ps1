@@ -117,7 +117,7 @@ Describe 'New-, Set- and Remove-WeComDepartment' -Tag CI {
 
     It 'refuses a forbidden name before sending it' {
         New-WeComDepartment -Name 'a|b' -ParentId 1 -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidDepartmentInput,WeComPS.Commands.NewWeComDepartmentCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidDepartmentName,WeComPS.Commands.NewWeComDepartmentCommand'
     }
 
     It 'renames and moves a department' {
