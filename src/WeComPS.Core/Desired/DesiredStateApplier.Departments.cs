@@ -35,7 +35,7 @@ namespace WeComPS
         }
 
         private static WeComException StaleError(WeComPlanItem item, string reason) =>
-            WeComException.InvalidInput("StalePlanItem", $"{item} is stale ({reason} since the plan was made): nothing was sent for it. Make the plan again and review it.");
+            WeComException.InvalidInput("StalePlanItem", Msg.Get("StalePlanItem", item, reason));
 
         private async Task<(WeComPlanResultStatus, WeComException?)> UpdateDepartmentAsync(WeComPlanItem item, List<WeComDepartment> tree, CancellationToken cancellationToken)
         {

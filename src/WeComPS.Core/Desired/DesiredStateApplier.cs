@@ -115,7 +115,7 @@ namespace WeComPS
                 if (Stale(item, user?.Value, paths.Label) is { } reason)
                 {
                     Report(item, WeComPlanResultStatus.Stale, strategy, WeComException.InvalidInput(
-                        "StalePlanItem", $"{item} is stale ({reason} since the plan was made): nothing was sent for it. Make the plan again and review it."));
+                        "StalePlanItem", Msg.Get("StalePlanItem", item, reason)));
                     continue;
                 }
 
@@ -218,7 +218,7 @@ namespace WeComPS
             foreach (var item in byId.Values.Distinct())
             {
                 report(item, WeComPlanResultStatus.Failed, WeComException.Rejected(
-                    "ImportRowMissing", $"{item}: import job {job.JobId} reported no result for it.", "batch/getresult", "Read the member with Get-WeComUser to see whether it changed, then make the plan again."), job.JobId);
+                    "ImportRowMissing", Msg.Get("ImportRowMissing", item, job.JobId), "batch/getresult", Msg.Get("ImportRowMissingAdvice")), job.JobId);
             }
         }
 
@@ -227,7 +227,7 @@ namespace WeComPS
         {
             if (tree.Any(d => string.Equals(d.Path, "/" + item.Target.Trim('/'), StringComparison.OrdinalIgnoreCase)))
             {
-                return (WeComPlanResultStatus.Stale, WeComException.InvalidInput("StalePlanItem", $"{item} is stale (it exists now): nothing was sent for it."));
+                return (WeComPlanResultStatus.Stale, WeComException.InvalidInput("StalePlanItem", Msg.Get("StaleExistsNow", item)));
             }
 
             var name = item.Changes["Name"]?.New ?? item.Name ?? "";

@@ -107,7 +107,7 @@ namespace WeComPS.Commands
                     case CredentialSet:
                         if (AppCredential != null && !string.Equals(AppCredential.UserName.Trim(), Credential!.UserName.Trim(), StringComparison.OrdinalIgnoreCase))
                         {
-                            throw WeComException.InvalidInput("AppCredentialOfAnotherCorp", $"-AppCredential names corp '{AppCredential.UserName}', -Credential corp '{Credential.UserName}': both secrets must be of the same corp.");
+                            throw WeComException.InvalidInput("AppCredentialOfAnotherCorp", Msg.Get("AppCredentialOfAnotherCorp", AppCredential.UserName, Credential.UserName));
                         }
 
                         return new WeComConnection(Credential!.UserName, Credential.Password, BaseUri, Name, AppCredential?.Password);

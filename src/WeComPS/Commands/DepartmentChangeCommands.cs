@@ -121,7 +121,7 @@ namespace WeComPS.Commands
             WarnUnmatchedColumns(InputObject);
             if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
             {
-                WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a department: pipe departments from Get-WeComDepartment, or rows with an Id column."), "InputNotADepartment", ErrorCategory.InvalidArgument, InputObject));
+                WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("InputNotADepartment", InputObject.BaseObject.GetType().Name, InputObject)), "InputNotADepartment", ErrorCategory.InvalidArgument, InputObject));
                 return;
             }
 

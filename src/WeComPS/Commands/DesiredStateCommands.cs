@@ -339,13 +339,13 @@ namespace WeComPS.Commands
             var path = Path ?? (GetVariableValue("WeComJournalPath") as string ?? (GetVariableValue("WeComJournalPath") as PSObject)?.BaseObject as string);
             if (string.IsNullOrWhiteSpace(path))
             {
-                ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the journal with -Path, or set $WeComJournalPath."), "JournalPathMissing", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException(Msg.Get("JournalPathMissing")), "JournalPathMissing", ErrorCategory.InvalidArgument, null));
             }
 
             var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             if (!System.IO.File.Exists(file))
             {
-                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException($"There is no journal at '{file}'.", file), "JournalNotFound", ErrorCategory.ObjectNotFound, file));
+                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException(Msg.Get("JournalNotFound", file), file), "JournalNotFound", ErrorCategory.ObjectNotFound, file));
             }
 
             var patterns = Target?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();

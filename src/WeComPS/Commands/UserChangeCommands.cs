@@ -286,7 +286,7 @@ namespace WeComPS.Commands
             WarnUnmatchedColumns(InputObject);
             if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
             {
-                WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: pipe members from Get-WeComUser, or rows with a UserId column."), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
+                WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("InputNotAMember", InputObject.BaseObject.GetType().Name, InputObject)), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
                 return;
             }
 

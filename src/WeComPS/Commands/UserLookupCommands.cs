@@ -37,7 +37,7 @@ namespace WeComPS.Commands
             _lookups.AddRange(lookups);
             if (_lookups.Count == before)
             {
-                WriteError(new ErrorRecord(new PSArgumentException("Give -Mobile or -Email."), "NoLookupGiven", ErrorCategory.InvalidArgument, null));
+                WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("NoLookupGiven")), "NoLookupGiven", ErrorCategory.InvalidArgument, null));
             }
         }
 
@@ -124,7 +124,7 @@ namespace WeComPS.Commands
             if (UserId is null && DepartmentId is null)
             {
                 WriteError(new ErrorRecord(
-                    new PSArgumentException("Give -UserId or -DepartmentId (or pipe users or departments)."), "NoTargetGiven", ErrorCategory.InvalidArgument, null));
+                    new PSArgumentException(Msg.Get("NoTargetGiven")), "NoTargetGiven", ErrorCategory.InvalidArgument, null));
                 return false;
             }
 
