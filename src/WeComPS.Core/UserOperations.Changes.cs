@@ -214,13 +214,9 @@ namespace WeComPS
 
                     throw WeComException.NotFound(
                         "UserNotFound",
-                        lookup.EmailType is null
-                            ? $"No member has '{lookup.Email}' as corporate mailbox or personal email."
-                            : $"No member has '{lookup.Email}' as {(type == WeComEmailType.Corporate ? "corporate mailbox (企业邮箱)" : "personal email")}.",
+                        Msg.Get(lookup.EmailType is null ? "NoMemberWithEmail" : type == WeComEmailType.Corporate ? "NoMemberWithCorporateMail" : "NoMemberWithPersonalEmail", lookup.Email),
                         "user/get_userid_by_email",
-                        lookup.EmailType is null ? "Check the address; members outside this secret's visible scope are not found."
-                            : type == WeComEmailType.Corporate ? "If it is a personal email, pass -EmailType Personal (or leave -EmailType out to search both)."
-                            : "If it is a corporate mailbox, pass -EmailType Corporate (or leave -EmailType out to search both).");
+                        Msg.Get(lookup.EmailType is null ? "CheckEmailAddress" : type == WeComEmailType.Corporate ? "TryPersonalEmail" : "TryCorporateMail"));
                 }
             }
 

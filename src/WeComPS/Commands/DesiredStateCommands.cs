@@ -56,7 +56,7 @@ namespace WeComPS.Commands
             var unknown = Property.Where(p => FieldOf(p) is null).ToList();
             if (unknown.Count > 0)
             {
-                ThrowTerminatingError(ToErrorRecord(WeComException.InvalidInput("InvalidProperty", $"A plan cannot compare {string.Join(", ", unknown)}: use {string.Join(", ", Fields)}."), Property));
+                ThrowTerminatingError(ToErrorRecord(WeComException.InvalidInput("InvalidProperty", Msg.Get("PlanCannotCompare", string.Join(", ", unknown), string.Join(", ", Fields))), Property));
             }
 
             _owned = new HashSet<string>(Property.Select(p => FieldOf(p)!), StringComparer.OrdinalIgnoreCase);
@@ -72,7 +72,7 @@ namespace WeComPS.Commands
             var value = Text(properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))?.Value);
             if (string.IsNullOrWhiteSpace(value))
             {
-                WriteError(ToErrorRecord(WeComException.InvalidInput("Missing" + key, $"The row '{row}' has no {key}: every row needs one."), row));
+                WriteError(ToErrorRecord(WeComException.InvalidInput("Missing" + key, Msg.Get("RowMissingKey", row, key)), row));
                 return null;
             }
 
@@ -277,14 +277,14 @@ namespace WeComPS.Commands
             }
 
             var strategy = DesiredStateApplier.Choose(_items, Strategy);
-            var summary = $"{_items.Count} plan item(s): create {_items.Count(i => i.Action == WeComPlanAction.Create)}, update {_items.Count(i => i.Action == WeComPlanAction.Update)}, delete {_items.Count(i => i.Action == WeComPlanAction.Delete)}";
-            if (!ShouldProcess(summary, $"Apply {summary}?", "Apply plan", out var reason))
+            var summary = Msg.Get("PlanSummary", _items.Count, _items.Count(i => i.Action == WeComPlanAction.Create), _items.Count(i => i.Action == WeComPlanAction.Update), _items.Count(i => i.Action == WeComPlanAction.Delete));
+            if (!ShouldProcess(summary, Msg.Get("ApplyPlanQuery", summary), Msg.Get("ApplyPlan"), out var reason))
             {
                 if (reason == ShouldProcessReason.WhatIf)
                 {
                     foreach (var item in _items)
                     {
-                        ShouldProcess($"{item.Target}: {item.Summary}", $"{item.Action} {(item.ObjectType == WeComPlanObjectType.User ? "member" : "department")}");
+                        ShouldProcess($"{item.Target}: {item.Summary}", $"{item.Action} {Msg.Get(item.ObjectType == WeComPlanObjectType.User ? "MemberNoun" : "DepartmentNoun")}");
                     }
                 }
 
