@@ -40,6 +40,21 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public void Every_message_the_code_asks_for_exists()
+        {
+            // The keys in Msg.Get("Key", ...) and Rules.Fail("Id", "Key", ...), including both sides of a ?: choice.
+            var call = new Regex(@"Msg\.Get\((?<key>[^,;]*?)(?:,|\)\s*[;,)])|Rules\.Fail\(""\w+"",\s*(?<key>""\w+"")");
+            var literal = new Regex(@"""([A-Z][A-Za-z0-9]*)""");
+            var asked = System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(BuiltModule.RepoRoot, "src"), "*.cs", System.IO.SearchOption.AllDirectories)
+                .Where(f => !f.Contains(System.IO.Path.DirectorySeparatorChar + "obj" + System.IO.Path.DirectorySeparatorChar))
+                .SelectMany(f => call.Matches(System.IO.File.ReadAllText(f)).SelectMany(m => literal.Matches(m.Groups["key"].Value)).Select(m => (File: System.IO.Path.GetFileName(f), Key: m.Groups[1].Value)))
+                .ToList();
+
+            Assert.True(asked.Count > 100, $"only {asked.Count} keys found: the pattern no longer matches the code");
+            Assert.Empty(asked.Where(a => !Msg.All.ContainsKey(a.Key)).Select(a => $"{a.File}: {a.Key}"));
+        }
+
+        [Fact]
         public void Every_errcode_has_its_meaning_and_advice_in_Chinese()
         {
             foreach (var (code, meaning, advice) in WeComErrorCatalog.All())
