@@ -281,6 +281,15 @@ namespace WeComPS
             ["PlanCannotCompare"] = ("A plan cannot compare {0}: use {1}.", "计划无法比较 {0}：可用 {1}。"),
             ["RowMissingKey"] = ("The row '{0}' has no {1}: every row needs one.", "行“{0}”没有 {1}：每一行都必须有。"),
 
+            ["CheckUserImport"] = ("An import job may have started: check the members of the input with Get-WeComUser (or a job id with Get-WeComJob) before running it again; running it again starts a second job.", "导入任务可能已经开始：重新运行前请用 Get-WeComUser 检查输入中的成员（或用 Get-WeComJob 查看任务ID）；再运行一次会启动第二个任务。"),
+            ["CheckDepartmentImport"] = ("An import job may have started: check the departments of the input with Get-WeComDepartment before running it again; running it again starts a second job.", "导入任务可能已经开始：重新运行前请用 Get-WeComDepartment 检查输入中的部门；再运行一次会启动第二个任务。"),
+            ["CheckInvitations"] = ("The invitations may have been sent: ask the members, or check their status with Get-WeComUser, before inviting them again.", "邀请可能已经发出：再次邀请前请询问成员，或用 Get-WeComUser 查看其状态。"),
+            ["CheckMember"] = ("Check the member with Get-WeComUser before changing it again.", "再次修改前请用 Get-WeComUser 检查该成员。"),
+            ["CheckDepartment"] = ("Check the department with Get-WeComDepartment before changing it again.", "再次修改前请用 Get-WeComDepartment 检查该部门。"),
+            ["CheckTag"] = ("Check the tag with Get-WeComTag or Get-WeComTagMember before changing it again.", "再次修改前请用 Get-WeComTag 或 Get-WeComTagMember 检查该标签。"),
+            ["CheckCall"] = ("Check in the admin console, or with a read of the API, whether it was applied before sending it again (Invoke-WeComApi -Idempotent resends a call that is safe to repeat).", "再次发送前请在管理后台或通过 API 读取确认它是否已执行（Invoke-WeComApi -Idempotent 会重发可安全重复的调用）。"),
+            ["ImportSummary"] = ("create {0}, update {1}, delete {2}", "创建 {0}，更新 {1}，删除 {2}"),
+
             // Progress (Core)
             ["ReadingDepartmentMembers"] = ("Reading members of department {0}", "正在读取部门 {0} 的成员"),
             ["RemovingMembers"] = ("Removing members", "正在删除成员"),

@@ -39,11 +39,8 @@ namespace WeComPS
         public int Count(WeComJobAction action) => Changes.Count(c => (c.Action & action) != 0);
 
         /// <summary>"create 2, update 250, delete 3".</summary>
-        public string Summary()
-        {
-            var parts = new[] { ("create", WeComJobAction.Create), ("update", WeComJobAction.Update | WeComJobAction.Rename | WeComJobAction.Move | WeComJobAction.Reorder), ("delete", WeComJobAction.Delete) };
-            return string.Join(", ", parts.Select(p => $"{p.Item1} {Count(p.Item2)}"));
-        }
+        public string Summary() =>
+            Msg.Get("ImportSummary", Count(WeComJobAction.Create), Count(WeComJobAction.Update | WeComJobAction.Rename | WeComJobAction.Move | WeComJobAction.Reorder), Count(WeComJobAction.Delete));
 
         /// <summary>
         /// Why the plan cannot be started, or null: a replace whose input had invalid items (leaving them out would
