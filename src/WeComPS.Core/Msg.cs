@@ -7,6 +7,9 @@ namespace WeComPS
     /// The module's messages in English and Simplified Chinese, one entry per message: the admin's UI culture
     /// (<see cref="CultureInfo.CurrentUICulture"/>, zh-CN or zh-Hans) picks the Chinese text, any other the English.
     /// Error ids, errcodes and property names are never translated. Texts are composite formats ({0}, {1}...).
+    /// A new message is one entry below: a PascalCase key, the English and the Chinese text with the same placeholders
+    /// (a test checks every key the code asks for, and every pair). The culture flows with async work, so messages
+    /// made off the pipeline thread speak the same language.
     /// </summary>
     internal static class Msg
     {
@@ -53,6 +56,7 @@ namespace WeComPS
             ["LookupItem"] = ("Look-up of '{0}': {1}.", "查找“{0}”：{1}。"),
             ["IdItem"] = ("{0} {1}: {2}.", "{0} {1}：{2}。"),
             ["Department"] = ("Department", "部门"),
+            ["Tag"] = ("Tag", "标签"),
             ["UserLabel"] = ("User '{0}'", "成员“{0}”"),
             ["DepartmentLabel"] = ("Department '{0}'", "部门“{0}”"),
             ["AboutItem"] = ("{0}: {1}", "{0}：{1}"),
@@ -61,7 +65,6 @@ namespace WeComPS
             ["DepartmentHasOneMember"] = ("Department {0} still has {1} member.", "部门 {0} 下还有 {1} 个成员。"),
             ["DepartmentHasMembersCount"] = ("Department {0} still has {1} members.", "部门 {0} 下还有 {1} 个成员。"),
             ["DepartmentHasMembersAdvice"] = ("Move or remove its members first; Get-WeComUser -DepartmentId {0} lists them.", "请先移走或删除其成员；Get-WeComUser -DepartmentId {0} 可列出他们。"),
-            ["Tag"] = ("Tag", "标签"),
 
             // Validation rules (Rules.cs)
             ["InvalidUserId"] = ("'{0}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit",
