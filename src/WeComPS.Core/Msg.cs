@@ -117,6 +117,7 @@ namespace WeComPS
             ["TlsFailed"] = ("the TLS connection to {0} could not be established: {1}", "无法与 {0} 建立 TLS 连接：{1}"),
             ["TlsAdvice"] = ("Nothing was sent. Check the endpoint's certificate (its name, issuer and validity) or the proxy that intercepts HTTPS on this network; -BaseUri must name the host the certificate is for.",
                 "未发送任何请求。请检查接口地址的证书（名称、颁发者和有效期），或本网络中拦截 HTTPS 的代理；-BaseUri 中的主机名须与证书一致。"),
+            ["NoCgiBin"] = ("WeCom's API lives under /cgi-bin/ ({0}); the endpoint {1} has no /cgi-bin/", "企业微信的 API 位于 /cgi-bin/ 下（{0}）；接口地址 {1} 中没有 /cgi-bin/"),
             ["NoAnswerWithin"] = ("no answer within {0} s", "{0} 秒内没有应答"),
 
             // Cmdlets

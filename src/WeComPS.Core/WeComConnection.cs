@@ -147,10 +147,11 @@ namespace WeComPS
                     await AppClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (WeComException ex) when (ex.ErrCode is null && BaseUri.AbsolutePath.IndexOf("/cgi-bin/", StringComparison.Ordinal) < 0)
+            catch (WeComException ex) when (ex.ErrCode is null && ex.ErrorId != "TlsHandshakeFailed" && BaseUri.AbsolutePath.IndexOf("/cgi-bin/", StringComparison.Ordinal) < 0)
             {
-                // No answer of WeCom's at all, from an endpoint without WeCom's path: say so beside what failed.
-                throw ex.With($"WeCom's API lives under /cgi-bin/ ({DefaultBaseUri}); the endpoint {BaseUri} has no /cgi-bin/");
+                // No answer of WeCom's at all, from an endpoint without WeCom's path: say so beside what failed
+                // (not for a refused certificate, which no path explains).
+                throw ex.With(Msg.Get("NoCgiBin", DefaultBaseUri, BaseUri));
             }
         }
 

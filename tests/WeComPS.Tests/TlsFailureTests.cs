@@ -39,6 +39,19 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public async Task Connecting_to_such_an_endpoint_says_the_certificate_not_the_path()
+        {
+            await using var server = TlsServer.Start("wecom-proxy.example");
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect(baseUri: new Uri($"https://127.0.0.1:{server.Port}/"));
+
+            var error = await Assert.ThrowsAsync<WeComException>(() => connection.ValidateAsync(CancellationToken.None));
+
+            Assert.Equal("TlsHandshakeFailed", error.ErrorId);
+            Assert.DoesNotContain("/cgi-bin/", error.Message);
+        }
+
+        [Fact]
         public void The_reason_comes_from_the_innermost_tls_exceptions_and_other_failures_have_none()
         {
             var tls = new System.Net.Http.HttpRequestException("The SSL connection could not be established, see inner exception.",
