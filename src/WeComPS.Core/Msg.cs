@@ -193,7 +193,6 @@ namespace WeComPS
             ["DuplicateChange"] = ("User '{0}' is changed twice in one call: give one change per member.", "成员“{0}”在一次调用中被修改了两次：每个成员只给一个修改。"),
             ["MobileIgnoredWhenActive"] = ("WeCom ignores a new mobile number for a member who has activated (status Active, or Disabled after activating): such a member changes it in the app.", "对已激活的成员（状态为已激活，或激活后被禁用），企业微信会忽略新的手机号：这类成员需在企业微信中自行修改。"),
             ["UserNotFoundNothingSent"] = ("User '{0}' does not exist: nothing was sent.", "成员“{0}”不存在：未发送任何请求。"),
-            ["CheckUserIdWith"] = ("Check the userid with Get-WeComUser.", "请用 Get-WeComUser 核对 userid。"),
             ["NotInvited"] = ("{0} was not invited: WeCom listed it as invalid.", "{0} 未被邀请：企业微信将其列为无效。"),
             ["NotInvitedAdvice"] = ("Check that it exists and is in this secret's visible scope; members who already joined are not invited again.", "请检查它是否存在，且在此 Secret 的可见范围内；已加入的成员不会再次被邀请。"),
             ["SeeDirectoryNow"] = ("Run Get-WeComUser or Get-WeComDepartment to see the directory as it is now.", "运行 Get-WeComUser 或 Get-WeComDepartment 查看通讯录的现状。"),

@@ -103,7 +103,7 @@ namespace WeComPS
             var existing = await ExactlyOnce.ExistingUserIdsAsync(_connection.Client, cancellationToken).ConfigureAwait(false);
             foreach (var id in valid.Where(id => !existing.Contains(id)))
             {
-                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", Msg.Get("UserNotFoundNothingSent", id), "user/batchdelete", Msg.Get("CheckUserIdWith")), id);
+                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", Msg.Get("UserNotFoundNothingSent", id), "user/batchdelete", WeComErrorCatalog.Describe(60111).Advice!), id);
             }
 
             valid = valid.Where(existing.Contains).ToList();
