@@ -45,13 +45,13 @@ namespace WeComPS
             {
                 "GET" => HttpMethod.Get,
                 "POST" => HttpMethod.Post,
-                _ => throw WeComException.InvalidInput("InvalidMethod", $"The method '{method}' is not used by the WeCom API: use GET or POST."),
+                _ => throw WeComException.InvalidInput("InvalidMethod", Msg.Get("InvalidMethod", method)),
             };
             var apiPath = NormalizePath(path);
             var pairs = (query ?? Enumerable.Empty<KeyValuePair<string, string>>()).ToList();
             if (pairs.FirstOrDefault(p => ReservedQuery.Contains(p.Key, StringComparer.OrdinalIgnoreCase)) is { Key: { } reserved })
             {
-                throw WeComException.InvalidInput("ReservedQueryParameter", $"'{reserved}' is added by the connection; leave it out of the query.");
+                throw WeComException.InvalidInput("ReservedQueryParameter", Msg.Get("ReservedQueryParameter", reserved));
             }
 
             var queryText = string.Join("&", pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value ?? "")));
@@ -73,12 +73,12 @@ namespace WeComPS
 
             if (!PathPattern.IsMatch(trimmed))
             {
-                throw WeComException.InvalidInput("InvalidApiPath", $"'{path}' is not a WeCom API path such as 'user/get' (no host, no query string: pass the query as -Query).");
+                throw WeComException.InvalidInput("InvalidApiPath", Msg.Get("InvalidApiPath", path));
             }
 
             if (trimmed.Equals("gettoken", StringComparison.OrdinalIgnoreCase))
             {
-                throw WeComException.InvalidInput("InvalidApiPath", "gettoken is called by the connection itself; its token is never handed out.");
+                throw WeComException.InvalidInput("InvalidApiPath", Msg.Get("GetTokenRefused"));
             }
 
             return trimmed;
@@ -103,7 +103,7 @@ namespace WeComPS
                 {
                     throw WeComException.InvalidInput(
                         "InvalidBody",
-                        $"The body cannot be sent as JSON: it holds a {Unserialisable(ex)} value. Give hashtables, arrays, text, numbers and true/false, or a JSON string.");
+                        Msg.Get("InvalidBody", Unserialisable(ex)));
                 }
             }
 
@@ -114,7 +114,7 @@ namespace WeComPS
             }
             catch (JsonException ex)
             {
-                throw WeComException.InvalidInput("InvalidJsonBody", $"The body is not valid JSON: {ex.Message}");
+                throw WeComException.InvalidInput("InvalidJsonBody", Msg.Get("InvalidJsonBody", ex.Message));
             }
         }
 

@@ -121,13 +121,13 @@ namespace WeComPS
             string path,
             string key,
             string noun,
-            Func<int, string?> check,
+            Func<int, Violation?> check,
             IProgress<WeComProgress>? progress,
             CancellationToken cancellationToken) =>
             Concurrent.EachAsync(
                 ids,
                 id => Rules.IdError(noun, id, check) ?? (existing.Contains(id) ? null
-                    : WeComException.NotFound($"{noun}NotFound", $"{noun} {id} does not exist (or is outside this secret's visible scope): nothing was sent.", path, $"Check the id with Get-WeCom{noun}.")),
+                    : WeComException.NotFound($"{noun}NotFound", Msg.Get("IdNotFound", Msg.Get(noun), id), path, Msg.Get("CheckIdWith", noun))),
                 async (id, ct) =>
                 {
                     await client.GetAsync(path, key + "=" + id.ToString(CultureInfo.InvariantCulture), ct, existed: true).ConfigureAwait(false);

@@ -84,26 +84,26 @@ namespace WeComPS
                 Rules.UserId(UserId),
                 NewUserId is null ? null : Rules.UserId(NewUserId),
                 creating || Name != null ? Rules.Name(Name) : null,
-                creating && string.IsNullOrEmpty(Mobile) && string.IsNullOrEmpty(Email) ? "a new member needs a mobile number or an email" : null,
+                creating && string.IsNullOrEmpty(Mobile) && string.IsNullOrEmpty(Email) ? Rules.Fail("MobileAndEmailMissing", "MobileAndEmailMissing") : null,
                 Rules.Mobile(Mobile),
                 Rules.Email(Email),
-                Rules.Email(BizMail),
-                departments > Rules.MaxDepartmentsPerUser ? $"{departments} departments are more than the {Rules.MaxDepartmentsPerUser} a member may be in" : null,
+                Rules.Email(BizMail, "InvalidBizMail"),
+                departments > Rules.MaxDepartmentsPerUser ? Rules.Fail("TooManyDepartments", "TooManyDepartments", departments, Rules.MaxDepartmentsPerUser) : null,
                 Rules.Each(Department, Rules.DepartmentId),
-                Order != null && Order.Length != departments ? $"{Order.Length} order values for {departments} departments: give one per department" : null,
+                Order != null && Order.Length != departments ? Rules.Fail("OrderCountMismatch", "OrderCountMismatch", Order.Length, departments) : null,
                 Rules.Each(Order, Rules.Order),
-                IsLeaderInDept != null && IsLeaderInDept.Length != departments ? $"{IsLeaderInDept.Length} leader flags for {departments} departments: give one per department" : null,
-                MainDepartment is { } main && Department != null && !Department.Contains(main) ? $"the main department {main} is not one of the member's departments" : null,
-                DirectLeader?.Length > 1 ? $"{DirectLeader.Length} direct leaders: WeCom allows at most one" : null,
+                IsLeaderInDept != null && IsLeaderInDept.Length != departments ? Rules.Fail("LeaderFlagsMismatch", "LeaderFlagsMismatch", IsLeaderInDept.Length, departments) : null,
+                MainDepartment is { } main && Department != null && !Department.Contains(main) ? Rules.Fail("InvalidMainDepartment", "InvalidMainDepartment", main) : null,
+                DirectLeader?.Length > 1 ? Rules.Fail("TooManyDirectLeaders", "TooManyDirectLeaders", DirectLeader.Length) : null,
                 Rules.Each(DirectLeader, Rules.UserId),
-                Rules.Each(Clear, f => !ClearableFields.ContainsKey(f) ? $"'{f}' is not a field that can be cleared: use {string.Join(", ", ClearableFields.Keys)}"
-                    : ToBody(withClear: false).ContainsKey(ClearableFields[f]) ? $"{f} is both given and cleared" : null));
-            return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': {reason}.");
+                Rules.Each(Clear, f => !ClearableFields.ContainsKey(f) ? Rules.Fail("InvalidClear", "InvalidClear", f, string.Join(", ", ClearableFields.Keys))
+                    : ToBody(withClear: false).ContainsKey(ClearableFields[f]) ? Rules.Fail("InvalidClear", "ClearedAndGiven", f) : null));
+            return reason?.About("UserItem", UserId);
         }
 
         /// <summary>An update that sets no field is refused rather than sent.</summary>
         internal WeComException? CheckChangesSomething() =>
-            ToBody().Count > 1 ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{UserId}': nothing to change: give at least one field.");
+            ToBody().Count > 1 ? null : Rules.Fail("NothingToChange", "NothingToChange").About("UserItem", UserId);
 
         /// <summary>The body of user/create or user/update: only the fields that are set.</summary>
         internal Dictionary<string, object> ToBody() => ToBody(withClear: true);
@@ -216,21 +216,21 @@ namespace WeComPS
         public WeComException? Validate(bool creating)
         {
             var reason = Rules.First(
-                creating ? null : Id is null ? "the id of the department to change is missing" : null,
-                creating && Id is { } wanted && wanted <= 1 ? $"a new department's id must be above 1, not {wanted}" : null,
+                creating ? null : Id is null ? Rules.Fail("DepartmentIdMissing", "DepartmentIdMissing") : null,
+                creating && Id is { } wanted && wanted <= 1 ? Rules.Fail("InvalidDepartmentId", "NewDepartmentId", wanted) : null,
                 creating || Name != null ? Rules.DepartmentName(Name) : null,
                 NameEn is null ? null : Rules.DepartmentName(NameEn),
-                creating && ParentId is null ? "the parent department is missing" : null,
+                creating && ParentId is null ? Rules.Fail("ParentDepartmentMissing", "ParentMissing") : null,
                 ParentId is { } parent ? Rules.DepartmentId(parent) : null,
-                ParentId != null && ParentId == Id ? "a department cannot be its own parent" : null,
+                ParentId != null && ParentId == Id ? Rules.Fail("DepartmentCycle", "OwnParent") : null,
                 Order is { } order ? Rules.Order(order) : null,
-                ClearNameEn && NameEn != null ? "NameEn is both given and cleared" : null);
-            return reason is null ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': {reason}.");
+                ClearNameEn && NameEn != null ? Rules.Fail("InvalidClear", "ClearedAndGiven", "NameEn") : null);
+            return reason?.About("DepartmentItem", this);
         }
 
         /// <summary>An update that sets no field is refused rather than sent.</summary>
         internal WeComException? CheckChangesSomething() =>
-            ToBody().Count > 1 ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{this}': nothing to change: give a name, an English name, a parent or an order.");
+            ToBody().Count > 1 ? null : Rules.Fail("NothingToChange", "DepartmentNothingToChange").About("DepartmentItem", this);
 
         internal Dictionary<string, object> ToBody()
         {
@@ -257,10 +257,10 @@ namespace WeComPS
         public WeComException? Validate(bool creating)
         {
             var reason = Rules.First(
-                !creating && TagId is null ? "the id of the tag to rename is missing" : null,
+                !creating && TagId is null ? Rules.Fail("TagIdMissing", "TagIdMissing") : null,
                 TagId is { } id ? Rules.TagId(id) : null,
                 Rules.TagName(TagName));
-            return reason is null ? null : WeComException.InvalidInput("InvalidTagInput", $"Tag '{this}': {reason}.");
+            return reason?.About("TagItem", this);
         }
     }
 

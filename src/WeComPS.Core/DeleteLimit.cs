@@ -42,20 +42,20 @@ namespace WeComPS
 
             return int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
                 ? new DeleteLimit(count, null, trimmed)
-                : throw WeComException.InvalidInput("InvalidMaxDelete", $"'{text}' is not a delete limit: give a count such as 200 or a share such as 25%.");
+                : throw WeComException.InvalidInput("InvalidMaxDelete", Msg.Get("InvalidMaxDelete", text));
         }
 
         /// <summary>The most deletions allowed out of <paramref name="existing"/> items.</summary>
         public int Of(int existing) => _count ?? (ReferenceEquals(this, Default) ? Math.Max(5, existing / 10) : (int)Math.Floor(existing * _percent!.Value / 100));
 
         /// <summary>"12 of 400 (limit 40: 10% (at least 5))".</summary>
-        public string Describe(int deletes, int existing) => $"{deletes} of {existing} (limit {Of(existing)}: -MaxDelete {_text})";
+        public string Describe(int deletes, int existing) => Msg.Get("DeletesOfExisting", deletes, existing, Of(existing), _text);
 
         /// <summary>The error for <paramref name="deletes"/> of <paramref name="existing"/> <paramref name="noun"/>s over the limit, or null.</summary>
         public WeComException? Check(int deletes, int existing, string noun) =>
             deletes <= Of(existing) ? null : WeComException.InvalidInput(
                 "DeleteLimitExceeded",
-                $"This would delete {Describe(deletes, existing)} {noun}s, more than allowed: nothing was sent. Check the input (a truncated file deletes everyone left out); if the deletions are meant, raise the limit, e.g. -MaxDelete {deletes} or -MaxDelete 100%.");
+                Msg.Get("DeleteLimitExceeded", Describe(deletes, existing), noun, deletes));
 
         public override string ToString() => _text;
     }

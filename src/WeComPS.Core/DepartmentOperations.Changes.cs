@@ -93,9 +93,9 @@ namespace WeComPS
 
             return members == 0 ? null : WeComException.Rejected(
                 "DepartmentHasMembers",
-                $"Department {label} still has {members} member{(members == 1 ? "" : "s")}.",
+                Msg.Get(members == 1 ? "DepartmentHasOneMember" : "DepartmentHasMembersCount", label, members),
                 "department/delete",
-                $"Move or remove its members first; Get-WeComUser -DepartmentId {id} lists them.");
+                Msg.Get("DepartmentHasMembersAdvice", id));
         }
 
         private IAsyncEnumerable<ItemResult<T>> Each<T>(

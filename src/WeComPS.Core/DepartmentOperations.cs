@@ -28,13 +28,13 @@ namespace WeComPS
             }
             catch (WeComException error) when (error.ErrCode == SecretRouting.DetailsForbidden)
             {
-                WeComLog.Warning("The departments come without names (ids, parents and order from department/simplelist): " + NoDetails);
+                WeComLog.Warning(Msg.Get("DepartmentsWithoutNames", NoDetails));
                 return await GetIdTreeAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
         /// <summary>Why names and details are missing, and how to read them: the end of the warning of a limited read.</summary>
-        internal const string NoDetails = "WeCom refuses names and details to this contacts-sync secret from this IP (48009). " + WeComErrorCatalog.DetailsAdvice;
+        internal static string NoDetails => Msg.Get("NoDetails") + " " + WeComErrorCatalog.Describe(48009).Advice;
 
         /// <summary>
         /// The ids of the whole visible tree in one light call (department/simplelist), in tree order; names are

@@ -82,13 +82,13 @@ namespace WeComPS
         /// <summary>What the admin can do to find out whether a write to <paramref name="path"/> whose outcome is unknown was applied.</summary>
         public static string HowToCheck(string path) => path switch
         {
-            "batch/syncuser" or "batch/replaceuser" => "An import job may have started: check the members of the input with Get-WeComUser (or a job id with Get-WeComJob) before running it again; running it again starts a second job.",
-            "batch/replaceparty" => "An import job may have started: check the departments of the input with Get-WeComDepartment before running it again; running it again starts a second job.",
-            "batch/invite" => "The invitations may have been sent: ask the members, or check their status with Get-WeComUser, before inviting them again.",
-            _ when path.StartsWith("user/", StringComparison.Ordinal) => "Check the member with Get-WeComUser before changing it again.",
-            _ when path.StartsWith("department/", StringComparison.Ordinal) => "Check the department with Get-WeComDepartment before changing it again.",
-            _ when path.StartsWith("tag/", StringComparison.Ordinal) => "Check the tag with Get-WeComTag or Get-WeComTagMember before changing it again.",
-            _ => "Check in the admin console, or with a read of the API, whether it was applied before sending it again (Invoke-WeComApi -Idempotent resends a call that is safe to repeat).",
+            "batch/syncuser" or "batch/replaceuser" => Msg.Get("CheckUserImport"),
+            "batch/replaceparty" => Msg.Get("CheckDepartmentImport"),
+            "batch/invite" => Msg.Get("CheckInvitations"),
+            _ when path.StartsWith("user/", StringComparison.Ordinal) => Msg.Get("CheckMember"),
+            _ when path.StartsWith("department/", StringComparison.Ordinal) => Msg.Get("CheckDepartment"),
+            _ when path.StartsWith("tag/", StringComparison.Ordinal) => Msg.Get("CheckTag"),
+            _ => Msg.Get("CheckCall"),
         };
 
         /// <summary>
@@ -104,7 +104,7 @@ namespace WeComPS
 
             if (IsDelete(path) && existed is null)
             {
-                throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and whether the item existed before could not be read", HowToCheck(path), refusal);
+                throw WeComException.WriteOutcomeUnknown(path, Msg.Get("LostRefusedUnread", code, refusal.Meaning), HowToCheck(path), refusal);
             }
 
             JsonElement? done;
@@ -115,7 +115,7 @@ namespace WeComPS
             catch (WeComException checkFailure)
             {
                 // The check itself failed: the refusal would wrongly say the change is not in place, so its outcome is unknown.
-                var unknown = WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, the retry was refused with {code} ({refusal.Meaning}), and reading back what WeCom holds failed ({checkFailure.Message.TrimEnd('.')})", HowToCheck(path), checkFailure);
+                var unknown = WeComException.WriteOutcomeUnknown(path, Msg.Get("LostRefusedCheckFailed", code, refusal.Meaning, checkFailure.Message.TrimEnd('.', '。')), HowToCheck(path), checkFailure);
                 // A secret refused the read-back of details (48009) still makes the other changes: only this one is unknown.
                 unknown.EndsCommand = checkFailure.AffectsAllItems && checkFailure.ErrCode != SecretRouting.DetailsForbidden;
                 throw unknown;
@@ -177,7 +177,7 @@ namespace WeComPS
             {
                 if (found.Prop(field.Name) is not { } shown)
                 {
-                    throw WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost, and WeCom does not show the field {field.Name} to compare", HowToCheck(path));
+                    throw WeComException.WriteOutcomeUnknown(path, Msg.Get("LostFieldNotShown", field.Name), HowToCheck(path));
                 }
 
                 if (!string.Equals(Text(field.Value), Text(shown), StringComparison.OrdinalIgnoreCase))

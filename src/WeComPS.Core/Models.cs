@@ -189,8 +189,8 @@ namespace WeComPS
 
         internal WeComException? Validate()
         {
-            var reason = Mobile is null && Email is null ? "give a mobile number or an email" : Mobile != null ? Rules.Mobile(Mobile) : Rules.Email(Email);
-            return reason is null ? null : WeComException.InvalidInput("InvalidLookup", $"Look-up of '{Key}': {reason}.");
+            var reason = Mobile is null && Email is null ? Rules.Fail("LookupKeyMissing", "LookupKeyMissing") : Mobile != null ? Rules.Mobile(Mobile) : Rules.Email(Email);
+            return reason?.About("LookupItem", Key);
         }
     }
 

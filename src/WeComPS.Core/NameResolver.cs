@@ -201,10 +201,10 @@ namespace WeComPS
             {
                 1 => matches[0].Id,
                 0 => throw WeComException.NotFound(
-                    "DepartmentNotFound", $"No department is named '{wanted}'.", "department/list", "Give its id, its name or its full path such as /广州研发中心/测试部; Get-WeComDepartment lists them."),
+                    "DepartmentNotFound", Msg.Get("NoDepartmentNamed", wanted), "department/list", Msg.Get("NoDepartmentNamedAdvice")),
                 _ => throw WeComException.InvalidInput(
                     "AmbiguousDepartmentName",
-                    $"{matches.Count} departments are named '{wanted}': {string.Join(", ", matches.Select(d => $"{d.Id} {d.Path}"))}. Give the id or the full path."),
+                    Msg.Get("AmbiguousDepartmentName", matches.Count, wanted, string.Join(", ", matches.Select(d => $"{d.Id} {d.Path}")))),
             };
         }
 
@@ -227,9 +227,9 @@ namespace WeComPS
             return matches.Count switch
             {
                 1 => matches[0].TagId,
-                0 => throw WeComException.NotFound("TagNotFound", $"No tag is named '{wanted}'.", "tag/list", "Give its id or its exact name; Get-WeComTag lists them."),
+                0 => throw WeComException.NotFound("TagNotFound", Msg.Get("NoTagNamed", wanted), "tag/list", Msg.Get("NoTagNamedAdvice")),
                 _ => throw WeComException.InvalidInput(
-                    "AmbiguousTagName", $"{matches.Count} tags are named '{wanted}' in different letter case: {string.Join(", ", matches.Select(t => $"{t.TagId} {t.TagName}"))}. Give the id."),
+                    "AmbiguousTagName", Msg.Get("AmbiguousTagName", matches.Count, wanted, string.Join(", ", matches.Select(t => $"{t.TagId} {t.TagName}")))),
             };
         }
     }

@@ -17,10 +17,11 @@ namespace WeComPS
 
         private static readonly char[] DepartmentNameForbidden = { '\\', ':', '*', '?', '"', '<', '>', '|' };
 
-        public static string? UserId(string? value) =>
-            IsUserId(value)
-                ? null
-                : $"'{value}' is not a valid userid: 1 to 64 characters of letters, digits and _ - @ ., starting with a letter or digit";
+        /// <summary>A broken rule: <paramref name="errorId"/> and the message <paramref name="key"/> says, in the admin's language.</summary>
+        public static Violation Fail(string errorId, string key, params object?[] args) => new Violation(errorId, Msg.Get(key, args));
+
+        public static Violation? UserId(string? value) =>
+            IsUserId(value) ? null : Fail("InvalidUserId", "InvalidUserId", value);
 
         /// <summary>1 to 64 ASCII letters, digits and _ @ . -, the first a letter or digit. By hand, not a Regex: every read checks its ids, and building a Regex costs start-up time.</summary>
         private static bool IsUserId(string? value)
@@ -43,49 +44,70 @@ namespace WeComPS
 
         private static bool IsAsciiLetterOrDigit(char c) => (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 
-        public static string? Name(string? value, int maxLength = MaxNameLength) =>
-            string.IsNullOrWhiteSpace(value) || value!.Length > maxLength ? $"the name '{value}' must be 1 to {maxLength} characters"
-            : value.Any(char.IsControl) ? $"the name '{Escape(value)}' has a control character (a line break, tab or similar)"
+        /// <summary>A member's name (<c>InvalidUserName</c>), else the name checked under <paramref name="errorId"/>.</summary>
+        public static Violation? Name(string? value, int maxLength = MaxNameLength, string errorId = "InvalidUserName") =>
+            string.IsNullOrWhiteSpace(value) || value!.Length > maxLength ? Fail(errorId, "NameLength", value, maxLength)
+            : value.Any(char.IsControl) ? Fail(errorId, "NameControl", Escape(value))
             : null;
 
         /// <summary>The text with control characters shown as \uXXXX, for a message.</summary>
         private static string Escape(string value) =>
             string.Concat(value.Select(c => char.IsControl(c) ? "\\u" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) : c.ToString()));
 
-        public static string? DepartmentName(string? value) =>
-            Name(value) ?? (value!.IndexOfAny(DepartmentNameForbidden) >= 0 ? $"the name '{value}' must not contain any of \\ : * ? \" < > |" : null);
+        public static Violation? DepartmentName(string? value) =>
+            Name(value, errorId: "InvalidDepartmentName") ?? (value!.IndexOfAny(DepartmentNameForbidden) >= 0 ? Fail("InvalidDepartmentName", "DepartmentNameForbidden", value) : null);
 
-        public static string? Mobile(string? value) =>
-            value is null || Patterns.Mobile.IsMatch(value) ? null : $"'{value}' is not a mobile number (digits, optionally after a country code such as '+86 ')";
+        public static Violation? Mobile(string? value) =>
+            value is null || Patterns.Mobile.IsMatch(value) ? null : Fail("InvalidMobile", "InvalidMobile", value);
 
-        public static string? Email(string? value) =>
-            value is null || (value.Length <= 64 && Patterns.Email.IsMatch(value)) ? null : $"'{value}' is not an email address of at most 64 characters";
+        /// <summary>An email (<c>InvalidEmail</c>) or, with <paramref name="errorId"/> InvalidBizMail, a corporate mailbox: 6 to 64 bytes.</summary>
+        public static Violation? Email(string? value, string errorId = "InvalidEmail") =>
+            value is null || (value.Length >= 6 && System.Text.Encoding.UTF8.GetByteCount(value) <= 64 && Patterns.Email.IsMatch(value)) ? null : Fail(errorId, "InvalidEmail", value);
 
-        public static string? Order(long value) =>
-            value >= 0 && value <= MaxOrder ? null : $"the order {value} is outside 0 to {MaxOrder}";
+        public static Violation? Order(long value) =>
+            value >= 0 && value <= MaxOrder ? null : Fail("InvalidOrder", "InvalidOrder", value, MaxOrder);
 
-        public static string? DepartmentId(int value) => value >= 1 ? null : $"{value} is not a department id";
+        public static Violation? DepartmentId(int value) => value >= 1 ? null : Fail("InvalidDepartmentId", "InvalidDepartmentId", value);
 
-        public static string? TagName(string? value) => Name(value, MaxTagNameLength);
+        public static Violation? TagName(string? value) => Name(value, MaxTagNameLength, "InvalidTagName");
 
-        public static string? TagId(int value) => value >= 0 ? null : $"{value} is not a tag id";
+        public static Violation? TagId(int value) => value >= 0 ? null : Fail("InvalidTagId", "InvalidTagId", value);
 
-        /// <summary>The error for an id that <paramref name="check"/> refuses, named "<paramref name="noun"/> id"; null when it passes.</summary>
-        public static WeComException? IdError(string noun, int id, System.Func<int, string?> check) =>
-            check(id) is { } reason ? WeComException.InvalidInput($"Invalid{noun}Input", $"{noun} {id}: {reason}.") : null;
+        /// <summary>The error for an id that <paramref name="check"/> refuses, named "<paramref name="noun"/> id" (Department or Tag); null when it passes.</summary>
+        public static WeComException? IdError(string noun, int id, System.Func<int, Violation?> check) =>
+            check(id) is { } reason ? WeComException.InvalidInput(reason.ErrorId, Msg.Get("IdItem", Msg.Get(noun), id, reason)) : null;
 
         /// <summary>The first reason among <paramref name="checks"/>, or null when all pass.</summary>
-        public static string? First(params string?[] checks) => checks.FirstOrDefault(c => c != null);
+        public static Violation? First(params Violation?[] checks) => checks.FirstOrDefault(c => c != null);
 
         /// <summary>The patterns that are Regexes, built when a mobile or an email is first checked rather than when any rule is.</summary>
         private static class Patterns
         {
-            public static readonly Regex Mobile = new Regex(@"\A(\+\d{1,4}[ -])?\d{5,20}\z", RegexOptions.CultureInvariant);
+            /// <summary>WeCom's forms (user/create <c>mobile</c>, e.g. "+86 13800000000"): digits, or +country code and the number.</summary>
+            public static readonly Regex Mobile = new Regex(@"\A(\+\d{1,4}[ -]?)?\d{5,20}\z", RegexOptions.CultureInvariant);
             public static readonly Regex Email = new Regex(@"\A[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant);
         }
 
         /// <summary>The first reason among the checks of every value.</summary>
-        public static string? Each<T>(IEnumerable<T>? values, System.Func<T, string?> check) =>
+        public static Violation? Each<T>(IEnumerable<T>? values, System.Func<T, Violation?> check) =>
             values?.Select(check).FirstOrDefault(c => c != null);
+    }
+
+    /// <summary>A value WeCom would refuse: its stable error id and the rule it breaks, in the admin's language.</summary>
+    internal sealed class Violation
+    {
+        public Violation(string errorId, string reason)
+        {
+            ErrorId = errorId;
+            Reason = reason;
+        }
+
+        public string ErrorId { get; }
+        public string Reason { get; }
+
+        public override string ToString() => Reason;
+
+        /// <summary>The error naming the item, e.g. <paramref name="itemKey"/> UserItem: "User 'LiSi': reason."</summary>
+        public WeComException About(string itemKey, object? item) => WeComException.InvalidItem(ErrorId, Msg.Get(itemKey, item, Reason));
     }
 }

@@ -105,7 +105,7 @@ namespace WeComPS
                 },
                 // An unknown tag, or one of another app, fails every call alike: one error for the tag, not one per member.
                 (ex => ex.ErrCode == 40068 || ex.ErrCode == 81011, $"Tag {tagId}"),
-                what => WeComException.Rejected("TagMemberRejected", $"{what} was not {outcome} tag {tagId}: WeCom listed it as invalid.", path, "Check that it exists and is in this secret's visible scope."),
+                what => WeComException.Rejected("TagMemberRejected", Msg.Get(outcome == "added to" ? "NotAddedToTag" : "NotRemovedFromTag", what, tagId), path, Msg.Get("CheckExistsInScope")),
                 cancellationToken);
             await foreach (var result in results.ConfigureAwait(false))
             {

@@ -50,13 +50,13 @@ namespace WeComPS
             return Concurrent.EachAsync(
                 changes,
                 u => u.Validate(creating: false) ?? u.CheckChangesSomething()
-                    ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", $"User '{u.UserId}' is changed twice in one call: give one change per member.")),
+                    ?? (seen.Add(u.UserId) ? null : WeComException.InvalidInput("DuplicateChange", Msg.Get("DuplicateChange", u.UserId))),
                 async (u, ct) =>
                 {
                     if (u.Mobile != null && Interlocked.Exchange(ref mobileWarned, 1) == 0)
                     {
                         // WeCom answers "updated" all the same, so the change cannot show whether the mobile was taken.
-                        WeComLog.Warning("WeCom ignores a new mobile number for a member who has activated (status Active, or Disabled after activating): such a member changes it in the app.");
+                        WeComLog.Warning(Msg.Get("MobileIgnoredWhenActive"));
                     }
 
                     await SendAsync("user/update", u, ct).ConfigureAwait(false);
@@ -105,7 +105,7 @@ namespace WeComPS
             var existing = await ExactlyOnce.ExistingUserIdsAsync(_connection.Client, cancellationToken).ConfigureAwait(false);
             foreach (var id in valid.Where(id => !existing.Contains(id)))
             {
-                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", $"User '{id}' does not exist: nothing was sent.", "user/batchdelete", "Check the userid with Get-WeComUser."), id);
+                yield return ItemResult<string>.Failed(WeComException.NotFound("UserNotFound", Msg.Get("UserNotFoundNothingSent", id), "user/batchdelete", WeComErrorCatalog.Describe(60111).Advice!), id);
             }
 
             valid = valid.Where(existing.Contains).ToList();
@@ -124,7 +124,7 @@ namespace WeComPS
                 }
 
                 done += group.Count;
-                progress?.Report(new WeComProgress("Removing members", done, valid.Count));
+                progress?.Report(new WeComProgress(Msg.Get("RemovingMembers"), done, valid.Count));
             }
         }
 
@@ -150,7 +150,7 @@ namespace WeComPS
             {
                 foreach (var id in group)
                 {
-                    yield return failure is null ? ItemResult<string>.Ok(id) : ItemResult<string>.Failed(failure.About($"User '{id}'"), id);
+                    yield return failure is null ? ItemResult<string>.Ok(id) : ItemResult<string>.Failed(failure.About(Msg.Get("UserLabel", id)), id);
                 }
 
                 yield break;
@@ -217,13 +217,9 @@ namespace WeComPS
 
                     throw WeComException.NotFound(
                         "UserNotFound",
-                        lookup.EmailType is null
-                            ? $"No member has '{lookup.Email}' as corporate mailbox or personal email."
-                            : $"No member has '{lookup.Email}' as {(type == WeComEmailType.Corporate ? "corporate mailbox (企业邮箱)" : "personal email")}.",
+                        Msg.Get(lookup.EmailType is null ? "NoMemberWithEmail" : type == WeComEmailType.Corporate ? "NoMemberWithCorporateMail" : "NoMemberWithPersonalEmail", lookup.Email),
                         "user/get_userid_by_email",
-                        lookup.EmailType is null ? "Check the address; members outside this secret's visible scope are not found."
-                            : type == WeComEmailType.Corporate ? "If it is a personal email, pass -EmailType Personal (or leave -EmailType out to search both)."
-                            : "If it is a corporate mailbox, pass -EmailType Corporate (or leave -EmailType out to search both).");
+                        Msg.Get(lookup.EmailType is null ? "CheckEmailAddress" : type == WeComEmailType.Corporate ? "TryPersonalEmail" : "TryCorporateMail"));
                 }
             }
 
@@ -280,7 +276,7 @@ namespace WeComPS
                 new Dictionary<string, object>(),
                 lists,
                 (_ => false, ""),
-                what => WeComException.Rejected("InvitationRejected", $"{what} was not invited: WeCom listed it as invalid.", "batch/invite", "Check that it exists and is in this secret's visible scope; members who already joined are not invited again."),
+                what => WeComException.Rejected("InvitationRejected", Msg.Get("NotInvited", what), "batch/invite", Msg.Get("NotInvitedAdvice")),
                 cancellationToken);
             await foreach (var result in results.ConfigureAwait(false))
             {

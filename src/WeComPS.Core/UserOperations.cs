@@ -48,7 +48,7 @@ namespace WeComPS
                 {
                     yield return policy.Ends(error)
                         ? throw Concurrent.Stopped(error, $"{read} of {wanted.Count} members read; the result is incomplete")
-                        : ItemResult<WeComUser>.Failed(error.About($"User '{id}'"), id);
+                        : ItemResult<WeComUser>.Failed(error.About(Msg.Get("UserLabel", id)), id);
                 }
             }
         }
@@ -156,7 +156,7 @@ namespace WeComPS
             var idsOnly = false;
             await foreach (var (id, result) in calls.ConfigureAwait(false))
             {
-                progress?.Report(new WeComProgress($"Reading members of department {id}", ++completed, departments.Count));
+                progress?.Report(new WeComProgress(Msg.Get("ReadingDepartmentMembers", id), ++completed, departments.Count));
                 if (Concurrent.FailureOf(result, path) is { ErrCode: SecretRouting.DetailsForbidden })
                 {
                     // No secret of the connection may read members' details: every member as user/list_id has them.
@@ -191,7 +191,7 @@ namespace WeComPS
                 yield break;
             }
 
-            WeComLog.Warning("The members come as userid and departments only (from user/list_id), without names or details: " + DepartmentOperations.NoDetails);
+            WeComLog.Warning(Msg.Get("MembersWithoutDetails", DepartmentOperations.NoDetails));
             var members = await ListIdsAsync(cancellationToken).ConfigureAwait(false);
             var byDepartment = members.SelectMany(u => u.Department!.Select(d => (Department: d, User: u))).ToLookup(p => p.Department, p => p.User);
             foreach (var user in departments.SelectMany(d => byDepartment[d]).Where(u => seen.Add(u.UserId)))
@@ -217,7 +217,7 @@ namespace WeComPS
 
         /// <summary>The error for a user id WeCom would refuse, or null when it is well formed.</summary>
         public static WeComException? CheckUserId(string? userId) =>
-            Rules.UserId(userId) is { } reason ? WeComException.InvalidInput("InvalidUserId", reason + ".") : null;
+            Rules.UserId(userId) is { } reason ? WeComException.InvalidInput(reason.ErrorId, reason + ".") : null;
 
         /// <summary>The distinct ids (case-insensitively), split into well-formed ones and failures for the others.</summary>
         internal static (List<string> Valid, List<ItemResult<T>> Invalid) CheckUserIds<T>(IEnumerable<string> userIds) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -145,7 +146,7 @@ namespace WeComPS
                 {
                     throw WeComException.WriteOutcomeUnknown(
                         path,
-                        $"the answer was lost ({error.Message.TrimEnd('.')}), and it is not sent again because a second one would be applied twice",
+                        Msg.Get("LostNotResent", error.Message.TrimEnd('.', '。')),
                         ExactlyOnce.HowToCheck(path),
                         error);
                 }
@@ -184,7 +185,7 @@ namespace WeComPS
                 if (Retry.IsSpent(attempt, error))
                 {
                     throw answerLost
-                        ? WeComException.WriteOutcomeUnknown(path, $"an attempt's answer was lost and the retries ran out ({error.Message.TrimEnd('.')})", ExactlyOnce.HowToCheck(path), error)
+                        ? WeComException.WriteOutcomeUnknown(path, Msg.Get("LostRetriesSpent", error.Message.TrimEnd('.', '。')), ExactlyOnce.HowToCheck(path), error)
                         : error;
                 }
 
@@ -201,7 +202,7 @@ namespace WeComPS
             }
             catch (WeComException ex)
             {
-                var failure = ex.About("No access token");
+                var failure = ex.About(Msg.Get("NoAccessToken"));
                 failure.EndsCommand = true;
                 throw failure;
             }
@@ -298,7 +299,11 @@ namespace WeComPS
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return (null, Lost(WeComException.FromTransport(apiPath, $"no answer within {Retry.AttemptTimeout.TotalSeconds:0.###} s", transient: true, WeComErrorKind.Connection), true));
+                return (null, Lost(WeComException.FromTransport(apiPath, Msg.Get("NoAnswerWithin", Retry.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)), transient: true, WeComErrorKind.Connection), true));
+            }
+            catch (HttpRequestException ex) when (TlsReason(ex) is { } reason)
+            {
+                return (null, Lost(WeComException.TlsFailure(apiPath, uri.Authority, Redact(reason)), false));
             }
             catch (HttpRequestException ex)
             {
@@ -327,6 +332,33 @@ namespace WeComPS
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Why the TLS handshake failed (the certificate's name or chain, a TLS alert), from the exceptions inside
+        /// <paramref name="failure"/>; null when it is no TLS failure. The texts name no URI, only the problem.
+        /// </summary>
+        internal static string? TlsReason(Exception failure)
+        {
+            for (var e = failure; e != null; e = e.InnerException)
+            {
+                if (e is AuthenticationException || e is WebException { Status: WebExceptionStatus.SecureChannelFailure or WebExceptionStatus.TrustFailure })
+                {
+                    var reasons = new List<string>();
+                    for (var r = e; r != null; r = r.InnerException)
+                    {
+                        var text = r.Message.Trim();
+                        if (text.Length > 0 && !text.EndsWith("see inner exception.", StringComparison.OrdinalIgnoreCase) && !reasons.Contains(text))
+                        {
+                            reasons.Add(text.TrimEnd('.'));
+                        }
+                    }
+
+                    return reasons.Count > 0 ? string.Join(": ", reasons) : e.GetType().Name;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Marks whether a failed attempt may have been applied although its answer was lost.</summary>

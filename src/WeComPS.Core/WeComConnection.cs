@@ -54,12 +54,12 @@ namespace WeComPS
         {
             if (string.IsNullOrWhiteSpace(corpId))
             {
-                throw WeComException.InvalidInput("CorpIdMissing", "The corp id is empty. Find it in the admin console under 我的企业 > 企业信息 > 企业ID.");
+                throw WeComException.InvalidInput("CorpIdMissing", Msg.Get("CorpIdMissing"));
             }
 
             if (secret is null || secret.Length == 0)
             {
-                throw WeComException.InvalidInput("SecretMissing", "The secret is empty. Use the contacts-sync secret (管理工具 > 通讯录同步) to change the directory, or an app secret to read its visible scope.");
+                throw WeComException.InvalidInput("SecretMissing", Msg.Get("SecretMissing"));
             }
 
             BaseUri = NormalizeBaseUri(baseUri ?? DefaultBaseUri);
@@ -116,7 +116,7 @@ namespace WeComPS
             get => _maxConcurrency;
             set => _maxConcurrency = value >= 1 && value <= 32
                 ? value
-                : throw WeComException.InvalidInput("InvalidMaxConcurrency", "MaxConcurrency must be between 1 and 32.");
+                : throw WeComException.InvalidInput("InvalidMaxConcurrency", Msg.Get("InvalidMaxConcurrency"));
         }
 
         public RetryPolicy Retry => Client.Retry;
@@ -147,10 +147,11 @@ namespace WeComPS
                     await AppClient.GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (WeComException ex) when (ex.ErrCode is null && BaseUri.AbsolutePath.IndexOf("/cgi-bin/", StringComparison.Ordinal) < 0)
+            catch (WeComException ex) when (ex.ErrCode is null && ex.ErrorId != "TlsHandshakeFailed" && BaseUri.AbsolutePath.IndexOf("/cgi-bin/", StringComparison.Ordinal) < 0)
             {
-                // No answer of WeCom's at all, from an endpoint without WeCom's path: say so beside what failed.
-                throw ex.With($"WeCom's API lives under /cgi-bin/ ({DefaultBaseUri}); the endpoint {BaseUri} has no /cgi-bin/");
+                // No answer of WeCom's at all, from an endpoint without WeCom's path: say so beside what failed
+                // (not for a refused certificate, which no path explains).
+                throw ex.With(Msg.Get("NoCgiBin", DefaultBaseUri, BaseUri));
             }
         }
 
@@ -193,12 +194,12 @@ namespace WeComPS
         {
             if (!baseUri.IsAbsoluteUri)
             {
-                throw WeComException.InvalidInput("InvalidBaseUri", $"The endpoint '{baseUri}' is not an absolute URI: give WeCom's API endpoint, {DefaultBaseUri}, or a proxy's https:// URI.");
+                throw WeComException.InvalidInput("InvalidBaseUri", Msg.Get("InvalidBaseUri", baseUri, DefaultBaseUri));
             }
 
             if (!IsSecure(baseUri))
             {
-                throw WeComException.InvalidInput("InsecureBaseUri", $"The endpoint '{baseUri}' must be an absolute https:// URI (plain http is allowed only on loopback).");
+                throw WeComException.InvalidInput("InsecureBaseUri", Msg.Get("InsecureBaseUri", baseUri));
             }
 
             return baseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? baseUri : new Uri(baseUri.AbsoluteUri + "/");

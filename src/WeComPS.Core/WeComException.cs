@@ -61,9 +61,9 @@ namespace WeComPS
             get
             {
                 var text = Message;
-                if (RecommendedAction != null && text.EndsWith(" " + RecommendedAction, StringComparison.Ordinal))
+                if (RecommendedAction != null && text.EndsWith(RecommendedAction, StringComparison.Ordinal))
                 {
-                    text = text.Substring(0, text.Length - RecommendedAction.Length - 1);
+                    text = text.Substring(0, text.Length - RecommendedAction.Length).TrimEnd(' ');
                 }
 
                 return ErrCode is null ? text : ErrMsgDetails.Replace(text, "").TrimEnd(' ', ':', ',');
@@ -98,7 +98,7 @@ namespace WeComPS
         {
             var info = WeComErrorCatalog.Describe(errCode);
             var hint = errMsg is null ? null : HintPattern.Match(errMsg) is { Success: true } m ? m.Groups[1].Value : null;
-            var message = $"WeCom error {errCode} ({info.Meaning}) from {apiPath}: {errMsg}";
+            var message = Msg.Get("ApiError", errCode, info.Meaning, apiPath, errMsg);
             if (info.Advice != null)
             {
                 message += " " + info.Advice;
@@ -119,15 +119,29 @@ namespace WeComPS
         /// <summary>A transport failure (no answer, HTTP error, unreadable answer) after the retries were spent.</summary>
         public static WeComException FromTransport(string apiPath, string what, bool transient, WeComErrorKind kind, Exception? inner = null)
         {
-            var advice = transient
-                ? "Check the network path to the WeCom endpoint, then run the command again."
-                : "The endpoint did not answer as the WeCom API does; check -BaseUri.";
-            return new WeComException(transient ? "WeComUnreachable" : "WeComInvalidResponse", kind, $"WeCom call {apiPath} failed: {what}. {advice}", inner)
+            var advice = Msg.Get(transient ? "UnreachableAdvice" : "InvalidResponseAdvice");
+            return new WeComException(transient ? "WeComUnreachable" : "WeComInvalidResponse", kind, Msg.Get("TransportFailed", apiPath, what, advice), inner)
             {
                 ApiPath = apiPath,
                 RecommendedAction = advice,
                 IsTransient = transient,
                 IsTransportFailure = kind == WeComErrorKind.Connection,
+            };
+        }
+
+        /// <summary>
+        /// The TLS handshake with <paramref name="host"/> failed, for <paramref name="reason"/> (a name mismatch, an untrusted
+        /// root, a protocol WeCom and this machine do not share): no request was sent, and every call would fail alike.
+        /// </summary>
+        public static WeComException TlsFailure(string apiPath, string host, string reason)
+        {
+            var advice = Msg.Get("TlsAdvice");
+            return new WeComException("TlsHandshakeFailed", WeComErrorKind.Connection, Msg.Get("TransportFailed", apiPath, Msg.Get("TlsFailed", host, reason), advice))
+            {
+                ApiPath = apiPath,
+                RecommendedAction = advice,
+                IsTransportFailure = true,
+                EndsCommand = true,
             };
         }
 
@@ -139,7 +153,7 @@ namespace WeComPS
             };
 
         /// <summary>The same failure, its message prefixed with the item it concerns (e.g. "Department 5").</summary>
-        public WeComException About(string item) => Copy(item + ": " + Message);
+        public WeComException About(string item) => Copy(Msg.Get("AboutItem", item, Message));
 
         /// <summary>The same failure, to throw again.</summary>
         internal WeComException Copy(string? message = null) =>
@@ -155,13 +169,14 @@ namespace WeComPS
                 OutcomeUnknown = OutcomeUnknown,
                 IsTransportFailure = IsTransportFailure,
                 EndsCommand = EndsCommand,
+                NamesItem = NamesItem,
             };
 
         /// <summary>The same failure with <paramref name="detail"/> added to what it says, e.g. who already has an email.</summary>
         public WeComException With(string detail)
         {
-            var advice = RecommendedAction != null && Message.EndsWith(" " + RecommendedAction, StringComparison.Ordinal) ? " " + RecommendedAction : "";
-            return Copy(Message.Substring(0, Message.Length - advice.Length).TrimEnd('.') + ": " + detail + "." + advice);
+            var advice = RecommendedAction != null && Message.EndsWith(RecommendedAction, StringComparison.Ordinal) ? RecommendedAction : "";
+            return Copy(Msg.Get("WithDetail", Message.Substring(0, Message.Length - advice.Length).TrimEnd(' ', '.', '。'), detail) + (advice.Length > 0 ? " " + advice : ""));
         }
 
         /// <summary>An item that a successful read did not contain.</summary>
@@ -182,7 +197,7 @@ namespace WeComPS
             var error = WithAdvice(
                 "WriteOutcomeUnknown",
                 WeComErrorKind.InvalidResponse,
-                $"WeCom call {apiPath} may or may not have been applied: {why}.",
+                Msg.Get("OutcomeUnknown", apiPath, why),
                 apiPath,
                 check);
             error.IsTransportFailure = cause?.IsTransportFailure ?? false;
@@ -203,9 +218,16 @@ namespace WeComPS
             WithAdvice(
                 "JobWaitTimedOut",
                 WeComErrorKind.LimitExceeded,
-                $"Job {jobId} has not finished after {waited.TotalSeconds:0} s; it goes on in WeCom.",
+                Msg.Get("JobWaitTimedOut", jobId, waited.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)),
                 "batch/getresult",
-                $"Resume the wait with Wait-WeComJob -JobId {jobId} (-TimeoutSec for longer), or check it with Get-WeComJob -JobId {jobId}.");
+                Msg.Get("JobWaitTimedOutAdvice", jobId));
+
+        /// <summary>Input rejected before any request was sent, its message already naming the item (<see cref="Violation.About"/>).</summary>
+        internal static WeComException InvalidItem(string errorId, string message) =>
+            new WeComException(errorId, WeComErrorKind.InvalidArgument, message) { NamesItem = true };
+
+        /// <summary>True when the message already names the item it concerns: callers do not prefix it again.</summary>
+        internal bool NamesItem { get; private set; }
 
         /// <summary>Input rejected before any request was sent.</summary>
         public static WeComException InvalidInput(string errorId, string message) =>

@@ -52,7 +52,9 @@ namespace WeComPS.Commands
             As is null ? text
             : As.IsEnum && Words.TryGetValue(text, out var word) && word.GetType() == As ? word
             : LanguagePrimitives.TryConvertTo(text, As, System.Globalization.CultureInfo.InvariantCulture, out var converted) && converted != null ? converted
-            : throw new ArgumentTransformationMetadataException($"'{text}' is not {(As.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(As).Concat(Words.Where(w => w.Value.GetType() == As).Select(w => w.Key))) : "a valid " + As.Name)}.");
+            : throw new ArgumentTransformationMetadataException(As.IsEnum
+                ? Msg.Get("NotOneOf", text, string.Join(", ", Enum.GetNames(As).Concat(Words.Where(w => w.Value.GetType() == As).Select(w => w.Key))))
+                : Msg.Get("NotAValid", text, As.Name));
     }
 
     /// <summary>
@@ -77,7 +79,7 @@ namespace WeComPS.Commands
         {
             "1" or "true" or "yes" or "y" or "是" => true,
             "0" or "false" or "no" or "n" or "否" => false,
-            _ => throw new ArgumentTransformationMetadataException($"'{item}' is not a yes/no value: use 1 or 0, true or false, 是 or 否."),
+            _ => throw new ArgumentTransformationMetadataException(Msg.Get("NotYesNo", item)),
         };
     }
 
@@ -104,7 +106,7 @@ namespace WeComPS.Commands
             var number when number.GetType().IsPrimitive => number,
             _ => PSObject.AsPSObject(item!).Properties["UserId"]?.Value
                 ?? (LeavesDepartments && PSObject.AsPSObject(item!).Properties["DepartmentId"] != null ? item
-                : throw new ArgumentTransformationMetadataException($"{Unwrap(item)!.GetType().Name} '{item}' has no UserId.")),
+                : throw new ArgumentTransformationMetadataException(Msg.Get("HasNoUserId", Unwrap(item)!.GetType().Name, item))),
         };
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
@@ -128,10 +130,10 @@ namespace WeComPS.Commands
         {
             null => null,
             string text => int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id
-                : throw new ArgumentTransformationMetadataException($"'{text}' is not a department id (to select departments by name, use Get-WeComDepartment -Name)."),
+                : throw new ArgumentTransformationMetadataException(Msg.Get("NotADepartmentId", text)),
             var number when number.GetType().IsPrimitive => number,
             _ => PSObject.AsPSObject(item!).Properties["DepartmentId"]?.Value is { } id && !(Unwrap(id) is string blank && string.IsNullOrWhiteSpace(blank)) ? IdOf(id)
-                : throw new ArgumentTransformationMetadataException($"{Unwrap(item)!.GetType().Name} '{item}' is not a department: it has no DepartmentId."),
+                : throw new ArgumentTransformationMetadataException(Msg.Get("HasNoDepartmentId", Unwrap(item)!.GetType().Name, item)),
         };
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;

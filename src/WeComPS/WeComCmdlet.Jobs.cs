@@ -65,6 +65,7 @@ namespace WeComPS.Commands
         /// Runs an import: the input compared with the directory (<paramref name="plan"/>), its invalid items written as
         /// errors, the whole import confirmed once (under -WhatIf: shown, one line per change, and nothing sent), then
         /// uploaded, started and waited for with a progress bar, or with <paramref name="noWait"/> returned as a job.
+        /// <paramref name="noun"/> (member, department) is in the admin's language.
         /// </summary>
         private protected void RunImport(
             string noun,
@@ -79,7 +80,7 @@ namespace WeComPS.Commands
             if (replaces && ErrorsIgnored())
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new PSInvalidOperationException($"A replace deletes every {noun} not in the input, so it must see the rows PowerShell could not bind: run it without -ErrorAction Ignore (SilentlyContinue is fine)."),
+                    new PSInvalidOperationException(Msg.Get("ImportErrorsIgnored", noun)),
                     "ImportErrorsIgnored",
                     ErrorCategory.InvalidOperation,
                     null));
@@ -88,7 +89,7 @@ namespace WeComPS.Commands
             if (replaces && UnboundRows() is var unbound && unbound > 0)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new PSInvalidOperationException($"{unbound} input row(s) could not be bound (see the errors above), so they never reached the import: a replace without them would delete those {noun}s. Fix the rows and run it again."),
+                    new PSInvalidOperationException(Msg.Get("ImportInputUnbound", unbound, noun)),
                     "ImportInputUnbound",
                     ErrorCategory.InvalidData,
                     null));
@@ -157,7 +158,7 @@ namespace WeComPS.Commands
                 PostObject(result);
                 if (result.Status == WeComJobResultStatus.Deferred)
                 {
-                    Post(() => WriteWarning($"Department {result.Name} ({result.DepartmentId}) is not in the input but is {result.Message}."));
+                    Post(() => WriteWarning(Msg.Get(result.ErrCode == 60006 ? "DepartmentKeptChildren" : "DepartmentKeptMembers", result.Name, result.DepartmentId)));
                 }
                 else if (result.ToException() is { } error)
                 {
@@ -170,10 +171,10 @@ namespace WeComPS.Commands
         private bool ConfirmImport(WeComImportPlan plan, string noun, Func<WeComPlannedChange, bool> listed, DeleteLimit? limit)
         {
             var deletes = plan.Changes.Where(c => c.Action == WeComJobAction.Delete).Select(c => c.Describe()).ToList();
-            var what = $"{plan.Type} with {plan.Rows} {noun}(s): {plan.Summary()}"
-                + (limit is null ? "" : $" (deletes {limit.Describe(deletes.Count, plan.Existing)})")
-                + (deletes.Count == 0 ? "" : $"; deletes {string.Join(", ", deletes.Take(20))}{(deletes.Count > 20 ? $" and {deletes.Count - 20} more" : "")}");
-            if (ShouldProcess(what, $"Run the {what}?", $"Import {noun}s", out var reason))
+            var what = Msg.Get("ImportWhat", plan.Type, plan.Rows, noun, plan.Summary())
+                + (limit is null ? "" : Msg.Get("ImportDeletesLimit", limit.Describe(deletes.Count, plan.Existing)))
+                + (deletes.Count == 0 ? "" : Msg.Get("ImportDeletes", string.Join(", ", deletes.Take(20))) + (deletes.Count > 20 ? Msg.Get("AndMore", deletes.Count - 20) : ""));
+            if (ShouldProcess(what, Msg.Get("RunImport", what), Msg.Get("ImportNouns", noun), out var reason))
             {
                 return true;
             }

@@ -196,7 +196,7 @@ namespace WeComPS.Commands
         /// <summary>An item went through: the endpoint answers.</summary>
         protected void ItemSucceeded() => _failures.Succeeded();
 
-        private protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, $"{progress.Completed} of {progress.Total}")
+        private protected void PostProgress(WeComProgress progress, int activityId = 1) => Post(() => WriteProgress(new ProgressRecord(activityId, progress.Activity, Msg.Get("ProgressCount", progress.Completed, progress.Total))
         {
             PercentComplete = progress.Percent,
             RecordType = progress.Completed >= progress.Total ? ProgressRecordType.Completed : ProgressRecordType.Processing,
@@ -337,7 +337,7 @@ namespace WeComPS.Commands
             var unmatched = row.Properties.Select(p => p.Name).Where(name => !known.Contains(name)).ToList();
             if (unmatched.Count > 0)
             {
-                WriteWarning($"The column(s) {string.Join(", ", unmatched.Select(n => "'" + n + "'"))} match no parameter of {MyInvocation.MyCommand.Name} and are ignored: columns bind by parameter name (Get-Help {MyInvocation.MyCommand.Name} -Parameter * lists them).");
+                WriteWarning(Msg.Get("UnmatchedColumns", string.Join(", ", unmatched.Select(n => "'" + n + "'")), MyInvocation.MyCommand.Name));
             }
         }
 
@@ -355,12 +355,12 @@ namespace WeComPS.Commands
             }
         }
 
-        /// <summary>Under -WhatIf, how many <paramref name="noun"/>s a removal would delete against <paramref name="limit"/>.</summary>
+        /// <summary>Under -WhatIf, how many <paramref name="noun"/>s (in the admin's language) a removal would delete against <paramref name="limit"/>.</summary>
         private protected void ShowDeleteLimit(int deletes, DeleteLimit limit, string noun)
         {
             if (deletes > 0 && WhatIfMode())
             {
-                ShouldProcess($"{deletes} {noun}(s), against the delete limit -MaxDelete {limit} of the {noun}s (over it, nothing is sent)", $"Remove {noun}s");
+                ShouldProcess(Msg.Get("DeleteLimitTarget", deletes, noun, limit), Msg.Get("RemoveNouns", noun));
             }
         }
 
@@ -373,9 +373,7 @@ namespace WeComPS.Commands
                 // A runspace of ForEach-Object -Parallel or a thread job starts without the caller's connections.
                 var inParallel = ConnectionRegistry.AnyElsewhere;
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException(inParallel
-                        ? "Not connected to WeCom in this runspace: connections are per runspace, so inside ForEach-Object -Parallel or Start-ThreadJob pass one in, e.g. -Connection $using:conn (with $conn = Connect-WeCom ... -PassThru or Get-WeComConnection -Current)."
-                        : "Not connected to WeCom. Run Connect-WeCom first (or Connect-WeCom -Sandbox to try the sample corp), or pass -Connection."),
+                    new InvalidOperationException(Msg.Get(inParallel ? "NotConnectedInParallel" : "NotConnected")),
                     "NotConnected",
                     ErrorCategory.ConnectionError,
                     null));
@@ -519,9 +517,9 @@ namespace WeComPS.Commands
             WriteError(ToErrorRecord(
                 WeComException.NotFound(
                     "DepartmentNotFound",
-                    $"{item}: {(unknown.Count == 1 ? "department " + unknown[0] + " does not exist" : "departments " + string.Join(", ", unknown) + " do not exist")}.",
+                    Msg.Get(unknown.Count == 1 ? "DepartmentDoesNotExist" : "DepartmentsDoNotExist", item, string.Join(", ", unknown)),
                     "department/simplelist",
-                    "Give an existing department by id, name or full path; Get-WeComDepartment lists them."),
+                    Msg.Get("GiveExistingDepartment")),
                 target));
             return false;
         }
@@ -574,7 +572,7 @@ namespace WeComPS.Commands
                     changed.Add(value);
                     if (FoundInPlace(value) is { } found)
                     {
-                        Post(() => WriteWarning($"{found} was already in WeCom as asked: the create's answer was lost, so that attempt created it or it was there before. The object written is what WeCom holds."));
+                        Post(() => WriteWarning(Msg.Get("FoundAfterLostAnswer", found)));
                     }
 
                     if (writeEach)
@@ -591,7 +589,7 @@ namespace WeComPS.Commands
 
         private static string? FoundInPlace(object? value) => value switch
         {
-            WeComUser { FoundInPlace: true } user => $"User '{user.UserId}'",
+            WeComUser { FoundInPlace: true } user => Msg.Get("UserLabel", user.UserId),
             WeComDepartment { FoundInPlace: true } department => $"Department {department.Id} ({department.Name})",
             WeComTag { FoundInPlace: true } tag => $"Tag {tag.TagId} ({tag.TagName})",
             _ => null,

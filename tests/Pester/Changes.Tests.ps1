@@ -24,7 +24,7 @@ lin.hai,林海,,lin.hai@example.com,,,,
         $created.UserId | Should -Be @('chen.xin', 'lin.hai')
         $created[0] | Should -BeOfType ([WeComPS.WeComUser])
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidUserInput,WeComPS.Commands.NewWeComUserCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'MobileAndEmailMissing,WeComPS.Commands.NewWeComUserCommand'
         $err[0].TargetObject | Should -BeExactly 'no.contact'
         $chen = Get-WeComUser -UserId chen.xin
         $chen.Department | Should -Be @(5, 6)
@@ -117,7 +117,7 @@ Describe 'New-, Set- and Remove-WeComDepartment' -Tag CI {
 
     It 'refuses a forbidden name before sending it' {
         New-WeComDepartment -Name 'a|b' -ParentId 1 -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidDepartmentInput,WeComPS.Commands.NewWeComDepartmentCommand'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidDepartmentName,WeComPS.Commands.NewWeComDepartmentCommand'
     }
 
     It 'renames and moves a department' {

@@ -31,7 +31,7 @@ Describe 'Clearing fields' -Tag CI {
 
     It 'leaves a field unchanged for an empty value or a blank cell' {
         'UserId,Position,Telephone', 'WangWu,,' | ConvertFrom-Csv | Set-WeComUser -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidUserInput,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NothingToChange,*'
         (Get-WeComUser WangWu).Position | Should -Be '后台工程师'
     }
 

@@ -77,6 +77,22 @@ $user = Get-WeComUser -UserId ZhangSan
         $result.Views | Should -BeGreaterThan 0
     }
 
+    It 'speaks Chinese under zh-CN and English otherwise, from the installed DLLs alone' {
+        $result = & $fresh @'
+Import-Module WeComPS
+Connect-WeCom -Sandbox | Out-Null
+$said = foreach ($culture in 'zh-CN', 'en-US') {
+    [System.Globalization.CultureInfo]::CurrentUICulture = $culture
+    Get-WeComUser -UserId nobody -ErrorAction SilentlyContinue -ErrorVariable e
+    $e[0].ErrorDetails.Message
+}
+[pscustomobject]@{ Id = $e[0].FullyQualifiedErrorId; Chinese = $said[0] -like '*企业微信错误 60111（userid 不存在）*'; English = $said[1] -like '*WeCom error 60111 (userid not found)*' }
+'@
+        $result.Id | Should -BeLike 'UserNotFound,*'
+        $result.Chinese | Should -BeTrue
+        $result.English | Should -BeTrue
+    }
+
     It 'ships its help: Get-Help has the authored text and the about topic' {
         $result = & $fresh @'
 Import-Module WeComPS

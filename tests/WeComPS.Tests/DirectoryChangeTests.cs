@@ -35,7 +35,7 @@ namespace WeComPS.Tests
             var results = await users.CreateAsync(changes).ToListAsync();
 
             var invalid = results.Single(r => Equals(r.Target, "no-contact")).Error!;
-            Assert.Equal("InvalidUserInput", invalid.ErrorId);
+            Assert.Equal("MobileAndEmailMissing", invalid.ErrorId);
             Assert.Contains("mobile number or an email", invalid.Message);
             var taken = results.Single(r => Equals(r.Target, "ZHANGSAN")).Error!;
             Assert.Equal(60102, taken.ErrCode);
@@ -51,21 +51,47 @@ namespace WeComPS.Tests
         }
 
         [Theory]
-        [InlineData("bad id!", "Name", null, "not a valid userid")]
-        [InlineData("ok", "", "a@b.cn", "must be 1 to 64 characters")]
-        [InlineData("ok", "名字", "not-an-email", "not an email address")]
-        public void A_member_change_is_refused_before_sending(string userId, string name, string? email, string reason)
+        [InlineData("bad id!", "Name", null, null, "InvalidUserId", "not a valid userid")]
+        [InlineData("ok", "", "a@b.cn", null, "InvalidUserName", "must be 1 to 64 characters")]
+        [InlineData("ok", "名字", "not-an-email", null, "InvalidEmail", "not an email address")]
+        [InlineData("ok", "名字", "a@b.c", null, "InvalidEmail", "6 to 64 characters")]
+        [InlineData("ok", "名字", null, "138-abc", "InvalidMobile", "+<country code> <number>")]
+        [InlineData("ok", "名字", null, "+86 1380000000000000000000", "InvalidMobile", "5 to 20 digits")]
+        [InlineData("ok", "名字", null, "+12345 13800000000", "InvalidMobile", "1 to 4 digits")]
+        public void A_member_change_is_refused_before_sending_with_the_rule_it_breaks(string userId, string name, string? email, string? mobile, string errorId, string reason)
         {
-            var error = new WeComUserChange { UserId = userId, Name = name, Email = email ?? "x@y.cn" }.Validate(creating: true);
+            var error = new WeComUserChange { UserId = userId, Name = name, Email = email ?? "x@y.cn", Mobile = mobile }.Validate(creating: true);
             Assert.NotNull(error);
-            Assert.Contains(reason, error!.Message);
+            Assert.Equal(errorId, error!.ErrorId);
+            Assert.Contains(reason, error.Message);
+        }
+
+        [Theory]
+        [InlineData("13800000000")]
+        [InlineData("+86 13800000000")]
+        [InlineData("+8613800000000")]
+        [InlineData("+852 51234567")]
+        [InlineData("+1-2065550100")]
+        public void WeComs_mobile_forms_pass(string mobile) =>
+            Assert.Null(new WeComUserChange { UserId = "ok", Name = "名字", Mobile = mobile }.Validate(creating: true));
+
+        [Fact]
+        public void Department_and_tag_rules_have_their_own_ids()
+        {
+            Assert.Equal("InvalidDepartmentName", new WeComDepartmentChange { Name = "a|b", ParentId = 1 }.Validate(creating: true)!.ErrorId);
+            Assert.Equal("InvalidDepartmentId", new WeComDepartmentChange { Name = "ok", ParentId = 0 }.Validate(creating: true)!.ErrorId);
+            Assert.Equal("ParentDepartmentMissing", new WeComDepartmentChange { Name = "ok" }.Validate(creating: true)!.ErrorId);
+            Assert.Equal("InvalidTagName", new WeComTagChange { TagName = new string('标', 33) }.Validate(creating: true)!.ErrorId);
+            Assert.Equal("InvalidTagId", new WeComTagChange { TagId = -1, TagName = "ok" }.Validate(creating: true)!.ErrorId);
+            Assert.Equal("InvalidOrder", new WeComUserChange { UserId = "u", Department = new[] { 2 }, Order = new long[] { -1 } }.Validate(creating: false)!.ErrorId);
+            Assert.Equal("TooManyDirectLeaders", new WeComUserChange { UserId = "u", DirectLeader = new[] { "a", "b" } }.Validate(creating: false)!.ErrorId);
         }
 
         [Fact]
         public void Department_lists_must_match_and_stay_within_limits()
         {
             var mismatched = new WeComUserChange { UserId = "u", Department = new[] { 2, 5 }, Order = new long[] { 1 } }.Validate(creating: false);
-            Assert.Contains("1 order values for 2 departments", mismatched!.Message);
+            Assert.Contains("1 order value(s) for 2 department(s)", mismatched!.Message);
             var tooMany = new WeComUserChange { UserId = "u", Department = Enumerable.Range(1, 101).ToArray() }.Validate(creating: false);
             Assert.Contains("101 departments", tooMany!.Message);
             Assert.Null(new WeComUserChange { UserId = "u", Department = new[] { 2, 5 }, Order = new long[] { 1, 4294967295 } }.Validate(creating: false));
@@ -258,7 +284,7 @@ namespace WeComPS.Tests
             }).ToListAsync();
 
             // Every item is checked before the first request, so the refused one comes first.
-            Assert.Equal("InvalidDepartmentInput", created[0].Error!.ErrorId);
+            Assert.Equal("InvalidDepartmentName", created[0].Error!.ErrorId);
             Assert.Equal(new[] { 50, 51 }, created.Where(r => r.Error is null).Select(r => r.Value!.Id));
             Assert.Equal(60008, created[3].Error!.ErrCode);
             Assert.Equal(3, corp.Sandbox.CallCount("department/create"));

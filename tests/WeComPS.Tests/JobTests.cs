@@ -144,7 +144,7 @@ namespace WeComPS.Tests
             var plan = await connection.Jobs.PlanUsersAsync(everyone, replace: true, null, CancellationToken.None);
 
             Assert.Equal(new object[] { "nocontact", "ZhangSan", "lost" }, plan.Invalid.Select(i => i.Target));
-            Assert.Equal(new[] { "InvalidUserInput", "DuplicateImportRow", "DepartmentNotFound" }, plan.Invalid.Select(i => i.Error!.ErrorId));
+            Assert.Equal(new[] { "MobileAndEmailMissing", "DuplicateImportRow", "DepartmentNotFound" }, plan.Invalid.Select(i => i.Error!.ErrorId));
             Assert.Equal("ImportInputInvalid", (await Assert.ThrowsAsync<WeComException>(() => connection.Jobs.StartAsync(plan, null, CancellationToken.None))).ErrorId);
             Assert.Equal(0, corp.Sandbox.CallCount("media/upload"));
         }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 
 namespace WeComPS.Tests
@@ -22,6 +23,19 @@ namespace WeComPS.Tests
             var client = corp.Connect(secret: "s3cr3t-value-of-43-chars").Client;
 
             Assert.Equal("echo *** back", client.Redact("echo s3cr3t-value-of-43-chars back"));
+        }
+
+        [Fact]
+        public async Task Removing_an_unknown_member_does_not_send_the_admin_back_to_the_same_look_up()
+        {
+            await using var corp = await TestCorp.StartAsync();
+
+            var results = await corp.Connect().Users.DeleteAsync(new[] { "nobody.here" }).ToListAsync();
+
+            var error = Assert.Single(results).Error!;
+            Assert.Equal("UserNotFound", error.ErrorId);
+            Assert.DoesNotContain("with Get-WeComUser.", error.RecommendedAction);
+            Assert.Contains("account", error.RecommendedAction);
         }
 
         [Fact]

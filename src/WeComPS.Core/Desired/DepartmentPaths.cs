@@ -40,7 +40,7 @@ namespace WeComPS
             if (NameResolver.AsId(text) is null && _all.Count > 0 && _all.All(d => d.Name is null))
             {
                 throw WeComException.InvalidInput(
-                    "DepartmentNamesUnreadable", $"Department '{text}': department names cannot be read with this secret (48009 on an IP added after 2022-08-15), so give the department's id.");
+                    "DepartmentNamesUnreadable", Msg.Get("DepartmentNamesUnreadable", text));
             }
 
             try
@@ -53,7 +53,7 @@ namespace WeComPS
             }
 
             return _byId.ContainsKey(id) ? id : throw WeComException.NotFound(
-                "DepartmentNotFound", $"Department {id} does not exist.", "department/list", "Give an existing department by id or full path; Get-WeComDepartment lists them.");
+                "DepartmentNotFound", Msg.Get("DepartmentIdNotFound", id), "department/list", Msg.Get("GiveExistingDepartmentPath"));
         }
 
         /// <summary>Plans the missing parts of <paramref name="text"/> below its deepest existing ancestor.</summary>
@@ -64,14 +64,13 @@ namespace WeComPS
                 .Select(n => _all.FirstOrDefault(d => string.Equals(d.Path, "/" + string.Join("/", parts.Take(n)), StringComparison.OrdinalIgnoreCase)))
                 .FirstOrDefault(d => d != null)
                 ?? throw WeComException.NotFound(
-                    "DepartmentNotFound", $"No department is named '{text}', and its top '{parts[0]}' is not in the tree to create it under.", "department/list",
-                    "Give the full path from the top department, such as /广州研发中心/测试部; Get-WeComDepartment lists them.");
+                    "DepartmentNotFound", Msg.Get("DepartmentTopNotFound", text, parts[0]), "department/list", Msg.Get("GiveFullPath"));
             var parent = existing;
             foreach (var name in parts.Skip(existing.Path!.Trim('/').Split('/').Length))
             {
                 if (Rules.DepartmentName(name) is { } reason)
                 {
-                    throw WeComException.InvalidInput("InvalidDepartmentName", $"Department '{text}': {reason}.");
+                    throw reason.About("DepartmentItem", text);
                 }
 
                 var department = new WeComDepartment { Id = -(_creates.Count + 1), Name = name, ParentId = parent.Id, Path = parent.Path + "/" + name, Depth = parent.Depth + 1 };

@@ -44,7 +44,7 @@ namespace WeComPS
         }
 
         private static WeComException StaleError(WeComPlanItem item, string reason) =>
-            WeComException.InvalidInput("StalePlanItem", $"{item} is stale ({reason} since the plan was made): nothing was sent for it. Make the plan again and review it.");
+            WeComException.InvalidInput("StalePlanItem", Msg.Get("StalePlanItem", item, reason));
 
         /// <summary>Renames, moves, reorders or renames in English a department; the paths of <paramref name="tree"/> follow.</summary>
         private async Task<(WeComPlanResultStatus, WeComException?)> UpdateDepartmentAsync(WeComPlanItem item, IReadOnlyList<WeComDepartment> before, List<WeComDepartment> tree, CancellationToken cancellationToken)

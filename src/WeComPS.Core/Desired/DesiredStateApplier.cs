@@ -121,7 +121,7 @@ namespace WeComPS
                 if (Stale(item, user?.Value, paths.Label) is { } reason)
                 {
                     Report(item, WeComPlanResultStatus.Stale, strategy, WeComException.InvalidInput(
-                        "StalePlanItem", $"{item} is stale ({reason} since the plan was made): nothing was sent for it. Make the plan again and review it."));
+                        "StalePlanItem", Msg.Get("StalePlanItem", item, reason)));
                     continue;
                 }
 
@@ -156,7 +156,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    Report(item, WeComPlanResultStatus.Failed, strategy, ex.ErrorId == "InvalidUserInput" ? ex : ex.About($"User '{item.Target}'"));
+                    Report(item, WeComPlanResultStatus.Failed, strategy, ex.NamesItem ? ex : ex.About(Msg.Get("UserLabel", item.Target)));
                 }
             }
 
@@ -264,7 +264,7 @@ namespace WeComPS
             foreach (var item in byId.Values.Distinct())
             {
                 report(item, WeComPlanResultStatus.Failed, WeComException.Rejected(
-                    "ImportRowMissing", $"{item}: import job {job.JobId} reported no result for it.", "batch/getresult", "Read the member with Get-WeComUser to see whether it changed, then make the plan again."), job.JobId);
+                    "ImportRowMissing", Msg.Get("ImportRowMissing", item, job.JobId), "batch/getresult", Msg.Get("ImportRowMissingAdvice")), job.JobId);
             }
         }
 
@@ -273,7 +273,7 @@ namespace WeComPS
         {
             if (tree.Any(d => string.Equals(d.Path, "/" + item.Target.Trim('/'), StringComparison.OrdinalIgnoreCase)))
             {
-                return (WeComPlanResultStatus.Stale, WeComException.InvalidInput("StalePlanItem", $"{item} is stale (it exists now): nothing was sent for it."));
+                return (WeComPlanResultStatus.Stale, WeComException.InvalidInput("StalePlanItem", Msg.Get("StaleExistsNow", item)));
             }
 
             var name = item.Changes["Name"]?.New ?? item.Name ?? "";
@@ -284,7 +284,7 @@ namespace WeComPS
             }
             catch (WeComException ex) when (!ex.AffectsAllItems)
             {
-                return (WeComPlanResultStatus.Failed, ex.About($"Department '{item.Target}'"));
+                return (WeComPlanResultStatus.Failed, ex.About(Msg.Get("DepartmentLabel", item.Target)));
             }
 
             await foreach (var result in _connection.Departments.CreateAsync(new[] { new WeComDepartmentChange { Name = name, ParentId = parent } }, null, cancellationToken).ConfigureAwait(false))

@@ -82,12 +82,12 @@ namespace WeComPS
                     var parentId = cut == 0 ? now.ParentId : NameResolver.FindDepartment(projected, path.Substring(0, cut));
                     var reason = Rules.First(
                         Rules.DepartmentName(name),
-                        cut == 0 && now.ParentId != 0 && byId.ContainsKey(now.ParentId) ? $"only the top department has a one-part path; give the full path from {byId[now.ParentId].Path!.Split('/')[1]}" : null,
-                        Ancestors(byId, parentId).Contains(id) ? $"it cannot move below itself ({byId[parentId].Path})" : null,
-                        projected.Any(d => d.ParentId == parentId && d.Id != id && string.Equals(d.Name, name, StringComparison.Ordinal)) ? $"{path} exists already as another department" : null);
+                        cut == 0 && now.ParentId != 0 && byId.ContainsKey(now.ParentId) ? Rules.Fail("InvalidParentDepartment", "OnePartPath", byId[now.ParentId].Path!.Split('/')[1]) : null,
+                        Ancestors(byId, parentId).Contains(id) ? Rules.Fail("DepartmentCycle", "MoveBelowItself", byId[parentId].Path) : null,
+                        projected.Any(d => d.ParentId == parentId && d.Id != id && string.Equals(d.Name, name, StringComparison.Ordinal)) ? Rules.Fail("DuplicateDepartmentPath", "PathExists", path) : null);
                     if (reason != null)
                     {
-                        throw WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{path}' (id {id}): {reason}.");
+                        throw WeComException.InvalidItem(reason.ErrorId, Msg.Get("DepartmentIdItem", path, id, reason.Reason));
                     }
 
                     var changes = new List<WeComFieldChange>();
@@ -109,7 +109,7 @@ namespace WeComPS
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
                     refused.Add(path);
-                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidDepartmentInput" || ex.ErrorId == "DepartmentNotFound" || ex.ErrorId == "DepartmentNamesUnreadable" ? ex : ex.About($"Department '{path}'"), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DepartmentNotFound" || ex.ErrorId == "DepartmentNamesUnreadable" ? ex : ex.About($"Department '{path}'"), path));
                 }
             }
 
@@ -124,7 +124,7 @@ namespace WeComPS
                     var id = paths.Resolve(path);
                     if (!wanted.Add(id))
                     {
-                        throw WeComException.InvalidInput("DuplicateRow", $"Department '{path}' is in the rows more than once.");
+                        throw WeComException.InvalidInput("DuplicateRow", Msg.Get("DepartmentRowRepeated", path));
                     }
 
                     if (row.TryGetValue("Id", out var given) && given != id.ToString(CultureInfo.InvariantCulture))
@@ -159,7 +159,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidDepartmentInput" || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"Department '{path}'"), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About(Msg.Get("DepartmentLabel", path)), path));
                 }
             }
 
@@ -243,7 +243,7 @@ namespace WeComPS
             return notes;
         }
 
-        /// <summary>The owned fields of a department row in their text forms; throws InvalidDepartmentInput naming the path.</summary>
+        /// <summary>The owned fields of a department row in their text forms; throws the rule's error naming the path.</summary>
         private static Dictionary<string, string> Check(string path, IReadOnlyDictionary<string, string?> row)
         {
             var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -252,14 +252,14 @@ namespace WeComPS
                 var value = pair.Value!.Trim();
                 var reason = pair.Key switch
                 {
-                    "Id" => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) && id >= 1 ? null : $"Id '{value}' is not a department id",
-                    "Order" => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var order) ? Rules.Order(order) : $"Order '{value}' is not a number",
+                    "Id" => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) && id >= 1 ? null : Rules.Fail("InvalidDepartmentId", "InvalidDepartmentIdText", value),
+                    "Order" => long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var order) ? Rules.Order(order) : Rules.Fail("InvalidOrder", "InvalidOrderText", value),
                     "NameEn" => value.Length == 0 ? null : Rules.DepartmentName(value),
-                    _ => $"'{pair.Key}' is not a department field a plan compares",
+                    _ => Rules.Fail("InvalidProperty", "NotADepartmentField", pair.Key),
                 };
                 if (reason != null)
                 {
-                    throw WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{path}': {reason}.");
+                    throw reason.About("DepartmentItem", path);
                 }
 
                 var field = DepartmentFields.First(f => string.Equals(f, pair.Key, StringComparison.OrdinalIgnoreCase));

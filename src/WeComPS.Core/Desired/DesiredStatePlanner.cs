@@ -113,12 +113,12 @@ namespace WeComPS
                 {
                     if (Rules.UserId(row.UserId) is { } bad)
                     {
-                        throw WeComException.InvalidInput("InvalidUserInput", $"User '{row.UserId}': {bad}.");
+                        throw bad.About("UserItem", row.UserId);
                     }
 
                     if (!seen.Add(row.UserId))
                     {
-                        throw WeComException.InvalidInput("DuplicateRow", $"User '{row.UserId}' is in the rows more than once (userids are the same in any letter case).");
+                        throw WeComException.InvalidInput("DuplicateRow", Msg.Get("UserRowRepeated", row.UserId));
                     }
 
                     current.TryGetValue(row.UserId, out var now);
@@ -131,7 +131,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.ErrorId == "InvalidUserInput" || ex.ErrorId == "DuplicateRow" ? ex : ex.About($"User '{row.UserId}'"), row.UserId));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About(Msg.Get("UserLabel", row.UserId)), row.UserId));
                 }
             }
 

@@ -98,19 +98,19 @@ namespace WeComPS
         /// <summary>
         /// The desired text of each field a row owns, in the forms above. Departments are resolved by
         /// <paramref name="paths"/>; orders and leader flags align with the row's departments, else the member's.
-        /// Throws InvalidUserInput naming the member for a value WeCom would refuse.
+        /// Throws the rule's error (InvalidMobile, InvalidGender...) naming the member for a value WeCom would refuse.
         /// </summary>
         public static Dictionary<string, string> Desired(string userId, IReadOnlyDictionary<string, string?> row, WeComUser? now, DepartmentPaths paths)
         {
             var wanted = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string Fail(string reason) => throw WeComException.InvalidInput("InvalidUserInput", $"User '{userId}': {reason}.");
+            string Fail(Violation reason) => throw reason.About("UserItem", userId);
             List<string>? departments = null;
             if (row.TryGetValue("Department", out var d) && d != null)
             {
                 departments = Split(d).Select(paths.Resolve).Select(paths.Label).ToList();
                 if (departments.Count == 0)
                 {
-                    Fail("Department is blank: every member is in a department");
+                    Fail(Rules.Fail("DepartmentMissing", "DepartmentMissing"));
                 }
 
                 wanted["Department"] = string.Join(";", departments);
@@ -128,36 +128,36 @@ namespace WeComPS
                         wanted[pair.Key] = Rules.Name(value) is { } bad ? Fail(bad) : value;
                         break;
                     case "Gender":
-                        wanted[pair.Key] = ParseGender(value) ?? Fail($"'{value}' is not a gender: Male or Female, 1 or 2, 男 or 女");
+                        wanted[pair.Key] = ParseGender(value) ?? Fail(Rules.Fail("InvalidGender", "InvalidGender", value));
                         break;
                     case "Enable":
-                        wanted[pair.Key] = ParseFlag(value) ?? Fail($"Enable '{value}' is not a yes/no value");
+                        wanted[pair.Key] = ParseFlag(value) ?? Fail(Rules.Fail("InvalidEnable", "InvalidFlag", "Enable", value));
                         break;
                     case "Order":
                     case "IsLeaderInDept":
                         var items = Split(value);
                         if (aligned is null || items.Count != aligned.Count)
                         {
-                            Fail($"{items.Count} {pair.Key} value(s) for {aligned?.Count ?? 0} department(s): give one per department");
+                            Fail(Rules.Fail(pair.Key == "Order" ? "OrderCountMismatch" : "LeaderFlagsMismatch", pair.Key == "Order" ? "OrderCountMismatch" : "LeaderFlagsMismatch", items.Count, aligned?.Count ?? 0));
                         }
 
                         wanted[pair.Key] = Pairs(aligned!, items.Select(i => pair.Key == "Order"
-                            ? (long.TryParse(i, NumberStyles.Integer, CultureInfo.InvariantCulture, out var o) && Rules.Order(o) is null ? o.ToString(CultureInfo.InvariantCulture) : Fail($"Order '{i}' is not 0 to 4294967295"))
-                            : ParseFlag(i) ?? Fail($"IsLeaderInDept '{i}' is not a yes/no value")));
+                            ? (long.TryParse(i, NumberStyles.Integer, CultureInfo.InvariantCulture, out var o) && Rules.Order(o) is null ? o.ToString(CultureInfo.InvariantCulture) : Fail(Rules.Fail("InvalidOrder", "InvalidOrderText", i)))
+                            : ParseFlag(i) ?? Fail(Rules.Fail("InvalidLeaderFlag", "InvalidFlag", "IsLeaderInDept", i))));
                         break;
                     case "DirectLeader":
                         var leaders = Split(value);
                         wanted[pair.Key] = Rules.First(
-                            leaders.Count > 1 ? $"{leaders.Count} direct leaders: WeCom allows at most one" : null,
+                            leaders.Count > 1 ? Rules.Fail("TooManyDirectLeaders", "OneDirectLeader", leaders.Count) : null,
                             Rules.Each(leaders, Rules.UserId),
-                            leaders.Any(l => string.Equals(l, userId, StringComparison.OrdinalIgnoreCase)) ? "a member cannot be their own direct leader" : null) is { } badLeader
+                            leaders.Any(l => string.Equals(l, userId, StringComparison.OrdinalIgnoreCase)) ? Rules.Fail("InvalidDirectLeader", "OwnDirectLeader") : null) is { } badLeader
                             ? Fail(badLeader) : string.Join(";", leaders);
                         break;
                     case "ExtAttr":
                         foreach (var attribute in Split(value))
                         {
                             var at = attribute.IndexOf('=');
-                            var attributeName = at > 0 ? attribute.Substring(0, at).Trim() : Fail($"ExtAttr '{attribute}' is not name=value");
+                            var attributeName = at > 0 ? attribute.Substring(0, at).Trim() : Fail(Rules.Fail("InvalidExtAttr", "ExtAttrNotNameValue", attribute));
                             if (!row.ContainsKey(ExtAttrPrefix + attributeName))
                             {
                                 wanted[ExtAttrPrefix + attributeName] = attribute.Substring(at + 1).Trim();
@@ -167,7 +167,7 @@ namespace WeComPS
                         break;
                     case "MainDepartment":
                         var main = paths.Label(paths.Resolve(value));
-                        wanted[pair.Key] = aligned is null || aligned.Contains(main, StringComparer.OrdinalIgnoreCase) ? main : Fail($"the main department {main} is not one of the member's departments");
+                        wanted[pair.Key] = aligned is null || aligned.Contains(main, StringComparer.OrdinalIgnoreCase) ? main : Fail(Rules.Fail("InvalidMainDepartment", "InvalidMainDepartment", main));
                         break;
                     default:
                         wanted[pair.Key] = value;
@@ -178,10 +178,10 @@ namespace WeComPS
             var reason = Rules.First(
                 Get(wanted, "Mobile") is { Length: > 0 } mobile ? Rules.Mobile(mobile) : null,
                 Get(wanted, "Email") is { Length: > 0 } email ? Rules.Email(email) : null,
-                Get(wanted, "BizMail") is { Length: > 0 } biz ? Rules.Email(biz) : null,
-                departments != null && departments.Count > Rules.MaxDepartmentsPerUser ? $"{departments.Count} departments are more than the {Rules.MaxDepartmentsPerUser} a member may be in" : null,
-                now is null && Get(wanted, "Name") is null ? "a new member needs a name" : null,
-                now is null && string.IsNullOrEmpty(Get(wanted, "Mobile")) && string.IsNullOrEmpty(Get(wanted, "Email")) ? "a new member needs a mobile number or an email" : null);
+                Get(wanted, "BizMail") is { Length: > 0 } biz ? Rules.Email(biz, "InvalidBizMail") : null,
+                departments != null && departments.Count > Rules.MaxDepartmentsPerUser ? Rules.Fail("TooManyDepartments", "TooManyDepartments", departments.Count, Rules.MaxDepartmentsPerUser) : null,
+                now is null && Get(wanted, "Name") is null ? Rules.Fail("UserNameMissing", "UserNameMissing") : null,
+                now is null && string.IsNullOrEmpty(Get(wanted, "Mobile")) && string.IsNullOrEmpty(Get(wanted, "Email")) ? Rules.Fail("MobileAndEmailMissing", "MobileAndEmailMissing") : null);
             if (reason != null)
             {
                 Fail(reason);

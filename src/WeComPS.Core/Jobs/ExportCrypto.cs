@@ -54,7 +54,7 @@ namespace WeComPS
                 }
             }
 
-            return key?.Length == 32 ? key : throw WeComException.InvalidInput("InvalidExportKey", "An encoding_aeskey is 43 Base64 characters that decode to 32 bytes.");
+            return key?.Length == 32 ? key : throw WeComException.InvalidInput("InvalidExportKey", Msg.Get("InvalidExportKey"));
         }
 
         /// <summary>Decrypts one export file; a wrong key or damaged data fails with ExportFileUnreadable.</summary>
@@ -87,6 +87,6 @@ namespace WeComPS
         }
 
         private static WeComException Unreadable(string why) =>
-            WeComException.Rejected("ExportFileUnreadable", $"The export file cannot be decrypted: {why}.", "export/get_result", "Run the export again.");
+            WeComException.Rejected("ExportFileUnreadable", Msg.Get("ExportFileUnreadable", why), "export/get_result", Msg.Get("RunExportAgain"));
     }
 }

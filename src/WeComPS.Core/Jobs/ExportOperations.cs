@@ -98,7 +98,7 @@ namespace WeComPS
             for (var i = 0; i < files.Count; i++)
             {
                 var shown = $"export file {i + 1} of {files.Count} of job {jobId}";
-                progress?.Report(new WeComProgress($"Downloading {shown}", i, files.Count));
+                progress?.Report(new WeComProgress(Msg.Get("Downloading", shown), i, files.Count));
                 var url = Uri.TryCreate(files[i].Str("url"), UriKind.Absolute, out var u) ? u : throw WeComException.FromTransport(ResultPath, $"{shown} has no valid url", transient: false, WeComErrorKind.InvalidResponse);
                 var size = files[i].Long("size");
                 var md5 = files[i].Str("md5");
@@ -107,7 +107,7 @@ namespace WeComPS
                 yield return document.RootElement.Clone();
             }
 
-            progress?.Report(new WeComProgress($"Downloaded the export of job {jobId}", files.Count, files.Count));
+            progress?.Report(new WeComProgress(Msg.Get("Downloaded", jobId), files.Count, files.Count));
         }
 
         /// <summary>Polls export/get_result until the export is done (status 2); a failed export (3) is an error.</summary>
@@ -122,7 +122,7 @@ namespace WeComPS
                         throw WeComException.Rejected("ExportJobFailed", $"WeCom could not complete the export job {jobId} ({path}).", ResultPath, "Run the export again; if it keeps failing, quote the job id to WeCom support.");
                     }
 
-                    progress?.Report(new WeComProgress($"Waiting for export job {jobId} ({path}), poll {polls}", status == 2 ? 1 : 0, 1));
+                    progress?.Report(new WeComProgress(Msg.Get("WaitingForExport", jobId, path, polls), status == 2 ? 1 : 0, 1));
                     return (status == 2, root);
                 },
                 MaxPollInterval,

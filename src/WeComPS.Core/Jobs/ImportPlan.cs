@@ -39,11 +39,8 @@ namespace WeComPS
         public int Count(WeComJobAction action) => Changes.Count(c => (c.Action & action) != 0);
 
         /// <summary>"create 2, update 250, delete 3".</summary>
-        public string Summary()
-        {
-            var parts = new[] { ("create", WeComJobAction.Create), ("update", WeComJobAction.Update | WeComJobAction.Rename | WeComJobAction.Move | WeComJobAction.Reorder), ("delete", WeComJobAction.Delete) };
-            return string.Join(", ", parts.Select(p => $"{p.Item1} {Count(p.Item2)}"));
-        }
+        public string Summary() =>
+            Msg.Get("ImportSummary", Count(WeComJobAction.Create), Count(WeComJobAction.Update | WeComJobAction.Rename | WeComJobAction.Move | WeComJobAction.Reorder), Count(WeComJobAction.Delete));
 
         /// <summary>
         /// Why the plan cannot be started, or null: a replace whose input had invalid items (leaving them out would
@@ -51,8 +48,8 @@ namespace WeComPS
         /// </summary>
         public WeComException? CheckStartable() =>
             Type != WeComJobType.SyncUser && Invalid.Count > 0
-                ? WeComException.InvalidInput("ImportInputInvalid", $"{Invalid.Count} item(s) of the input are invalid, and a replace without them would delete them: nothing was sent. Correct the input and run it again.")
-                : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", "There is nothing to import: no valid member or department in the input.")
+                ? WeComException.InvalidInput("ImportInputInvalid", Msg.Get("ImportInputInvalid", Invalid.Count))
+                : Rows == 0 ? WeComException.InvalidInput("ImportInputEmpty", Msg.Get("ImportInputEmpty"))
                 : null;
 
         /// <summary>The planned change (not a deletion) of a job's row, by userid or department id.</summary>

@@ -149,22 +149,22 @@ namespace WeComPS
             }.Where(f => f.Set).Select(f => f.Name).ToList();
             var clash = user.ExtAttr?.Keys.FirstOrDefault(k => UserColumns.Contains(k));
             var reason = Rules.First(
-                unsupported.Count > 0 ? $"WeCom's import template has no column for {string.Join(", ", unsupported)}; set it with Set-WeComUser" : null,
-                clash != null ? $"the extended attribute '{clash}' has the name of a template column" : null);
-            return reason is null ? null : WeComException.InvalidInput("InvalidUserInput", $"User '{user.UserId}': {reason}.");
+                unsupported.Count > 0 ? Rules.Fail("NotInImportTemplate", "NotInImportTemplate", string.Join(", ", unsupported)) : null,
+                clash != null ? Rules.Fail("InvalidExtAttr", "ExtAttrIsColumn", clash) : null);
+            return reason?.About("UserItem", user.UserId);
         }
 
         /// <summary>Why a department cannot go into a replace, or null: it needs an id, a name and a parent (0 only for the root).</summary>
         public static WeComException? CheckDepartment(WeComDepartmentChange department)
         {
             var reason = Rules.First(
-                department.Id is null ? "the department id (部门ID) is missing" : Rules.DepartmentId(department.Id.Value),
+                department.Id is null ? Rules.Fail("DepartmentIdMissing", "ImportDepartmentIdMissing") : Rules.DepartmentId(department.Id.Value),
                 Rules.DepartmentName(department.Name),
-                department.ParentId is null ? "the parent id (父部门ID) is missing" : null,
-                department.ParentId is { } parent && parent < (department.Id == 1 ? 0 : 1) ? $"{parent} is not a parent department id" : null,
-                department.ParentId != null && department.ParentId == department.Id ? "a department cannot be its own parent" : null,
+                department.ParentId is null ? Rules.Fail("ParentDepartmentMissing", "ImportParentIdMissing") : null,
+                department.ParentId is { } parent && parent < (department.Id == 1 ? 0 : 1) ? Rules.Fail("InvalidParentDepartment", "InvalidParentDepartment", parent) : null,
+                department.ParentId != null && department.ParentId == department.Id ? Rules.Fail("DepartmentCycle", "OwnParent") : null,
                 department.Order is { } order ? Rules.Order(order) : null);
-            return reason is null ? null : WeComException.InvalidInput("InvalidDepartmentInput", $"Department '{department}': {reason}.");
+            return reason?.About("DepartmentItem", department);
         }
 
         /// <summary>Departments ordered so that each comes after its parent when the parent is among them too.</summary>

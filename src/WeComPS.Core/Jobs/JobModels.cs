@@ -99,11 +99,11 @@ namespace WeComPS
                 return null;
             }
 
-            var what = UserId != null ? $"User '{UserId}'" : $"Department {DepartmentId?.ToString(CultureInfo.InvariantCulture)}";
+            var what = UserId != null ? Msg.Get("UserLabel", UserId) : Msg.Get("IdLabel", Msg.Get("Department"), DepartmentId?.ToString(CultureInfo.InvariantCulture));
             var apiPath = "batch/getresult";
             return ErrCode is { } code && code != 0
                 ? WeComException.FromApi(apiPath, code, Message).About(what)
-                : WeComException.Rejected("ImportRowNotApplied", $"{what}: {Message}", apiPath, "Run Get-WeComUser or Get-WeComDepartment to see the directory as it is now.");
+                : WeComException.Rejected("ImportRowNotApplied", Msg.Get("AboutItem", what, Message), apiPath, Msg.Get("SeeDirectoryNow"));
         }
 
         public override string ToString() => $"{Target} {Action} {Status}";

@@ -44,9 +44,9 @@ namespace WeComPS
             {
                 var exists = current.TryGetValue(user.UserId, out var now);
                 var missing = user.Department?.Where(d => !departments.Contains(d)).Select(d => (int?)d).FirstOrDefault();
-                var error = !seen.Add(user.UserId) ? WeComException.InvalidInput("DuplicateImportRow", $"User '{user.UserId}' is in the input more than once.")
+                var error = !seen.Add(user.UserId) ? WeComException.InvalidInput("DuplicateImportRow", Msg.Get("UserRepeated", user.UserId))
                     : WeComImportTemplate.CheckUser(user) ?? user.Validate(creating: !exists)
-                    ?? (missing is { } m ? WeComException.InvalidInput("DepartmentNotFound", $"User '{user.UserId}': department {m} does not exist; sync the departments first (Sync-WeComDepartment).") : null);
+                    ?? (missing is { } m ? WeComException.InvalidInput("DepartmentNotFound", Msg.Get("ImportDepartmentMissing", user.UserId, m)) : null);
                 if (error != null)
                 {
                     invalid.Add(ItemResult<object>.Failed(error, user.UserId));
@@ -73,7 +73,7 @@ namespace WeComPS
                 if (deletes.Count > 50 ? deletes.Count * 5 > current.Count : deletes.Count * 5 > current.Count * 4)
                 {
                     var entry = WeComErrorCatalog.Describe(45026);
-                    protection = WeComException.Rejected(entry.ErrorId, $"WeCom would refuse this replace (errcode 45026): it deletes {deletes.Count} of {current.Count} members.", "batch/replaceuser", entry.Advice!);
+                    protection = WeComException.Rejected(entry.ErrorId, Msg.Get("ReplaceWouldBeRefused", deletes.Count, current.Count), "batch/replaceuser", entry.Advice!);
                 }
             }
 
@@ -97,9 +97,9 @@ namespace WeComPS
             foreach (var d in input)
             {
                 var error = WeComImportTemplate.CheckDepartment(d)
-                    ?? (!seen.Add(d.Id!.Value) ? WeComException.InvalidInput("DuplicateImportRow", $"Department {d.Id} is in the input more than once.") : null)
+                    ?? (!seen.Add(d.Id!.Value) ? WeComException.InvalidInput("DuplicateImportRow", Msg.Get("DepartmentRepeated", d.Id)) : null)
                     ?? (d.ParentId is { } p && p != 0 && !ids.Contains(p) && !tree.ContainsKey(p)
-                        ? WeComException.InvalidInput("ParentDepartmentNotFound", $"Department '{d}': its parent {p} neither exists nor is in the input.")
+                        ? WeComException.InvalidInput("ParentDepartmentNotFound", Msg.Get("ImportParentMissing", d, p))
                         : null);
                 if (error != null)
                 {
@@ -177,7 +177,7 @@ namespace WeComPS
         {
             if (string.IsNullOrWhiteSpace(jobId) || Encoding.UTF8.GetByteCount(jobId) > 64)
             {
-                throw WeComException.InvalidInput("InvalidJobId", $"'{jobId}' is not a job id: 1 to 64 bytes.");
+                throw WeComException.InvalidInput("InvalidJobId", Msg.Get("InvalidJobId", jobId));
             }
 
             var root = await _connection.Client.GetAsync(ResultPath, "jobid=" + Uri.EscapeDataString(jobId), cancellationToken).ConfigureAwait(false);
@@ -238,7 +238,7 @@ namespace WeComPS
                 {
                     var job = await GetAsync(jobId, ct).ConfigureAwait(false);
                     var done = job.Status == WeComJobStatus.Finished;
-                    progress?.Report(new WeComProgress($"Job {jobId} ({job.Type}, {job.Total} rows)", done ? 100 : Math.Min(job.Percentage, 99), 100));
+                    progress?.Report(new WeComProgress(Msg.Get("JobProgress", jobId, job.Type, job.Total), done ? 100 : Math.Min(job.Percentage, 99), 100));
                     return (done, job);
                 },
                 MaxPollInterval,
@@ -307,14 +307,14 @@ namespace WeComPS
         /// </summary>
         private async Task<Dictionary<string, WeComUser>> ReadMembersAsync(IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
         {
-            progress?.Report(new WeComProgress("Reading every member's userid and departments", 0, 1));
+            progress?.Report(new WeComProgress(Msg.Get("ReadingAllUserIds"), 0, 1));
             var members = new Dictionary<string, WeComUser>(StringComparer.OrdinalIgnoreCase);
             foreach (var user in await _connection.Users.ListIdsAsync(cancellationToken).ConfigureAwait(false))
             {
                 members[user.UserId] = user;
             }
 
-            progress?.Report(new WeComProgress("Reading every member's userid and departments", 1, 1));
+            progress?.Report(new WeComProgress(Msg.Get("ReadingAllUserIds"), 1, 1));
             return members;
         }
 

@@ -107,7 +107,7 @@ namespace WeComPS.Commands
                     case CredentialSet:
                         if (AppCredential != null && !string.Equals(AppCredential.UserName.Trim(), Credential!.UserName.Trim(), StringComparison.OrdinalIgnoreCase))
                         {
-                            throw WeComException.InvalidInput("AppCredentialOfAnotherCorp", $"-AppCredential names corp '{AppCredential.UserName}', -Credential corp '{Credential.UserName}': both secrets must be of the same corp.");
+                            throw WeComException.InvalidInput("AppCredentialOfAnotherCorp", Msg.Get("AppCredentialOfAnotherCorp", AppCredential.UserName, Credential.UserName));
                         }
 
                         return new WeComConnection(Credential!.UserName, Credential.Password, BaseUri, Name, AppCredential?.Password);
@@ -133,8 +133,7 @@ namespace WeComPS.Commands
                 var missing = string.IsNullOrEmpty(corpId) == string.IsNullOrEmpty(secret) ? null : string.IsNullOrEmpty(corpId) ? "WECOM_CORP_ID" : "WECOM_CORP_SECRET";
                 throw WeComException.InvalidInput(
                     "NoCredentials",
-                    (missing is null ? "No credentials" : $"No credentials: {missing} is not set in this process") +
-                    ": pass -CorpId and -Secret, -Credential or -Sandbox, or set the environment variables WECOM_CORP_ID and WECOM_CORP_SECRET (and optionally WECOM_APP_SECRET and WECOM_BASE_URI).");
+                    missing is null ? Msg.Get("NoCredentials") : Msg.Get("NoCredentialsVariable", missing));
             }
 
             var baseUri = BaseUri;
@@ -143,7 +142,7 @@ namespace WeComPS.Commands
             {
                 baseUri = Uri.TryCreate(fromEnvironment, UriKind.Absolute, out var parsed)
                     ? parsed
-                    : throw WeComException.InvalidInput("InvalidBaseUri", $"WECOM_BASE_URI '{fromEnvironment}' is not an absolute URI.");
+                    : throw WeComException.InvalidInput("InvalidBaseUri", Msg.Get("EnvBaseUriInvalid", fromEnvironment));
             }
 
             var app = Environment.GetEnvironmentVariable("WECOM_APP_SECRET");

@@ -69,7 +69,7 @@ namespace WeComPS.Commands
                 else
                 {
                     WriteError(new ErrorRecord(
-                        new ItemNotFoundException($"No WeCom connection named '{name}' in this session."), "ConnectionNotFound", ErrorCategory.ObjectNotFound, name));
+                        new ItemNotFoundException(Msg.Get("ConnectionNotFound", name)), "ConnectionNotFound", ErrorCategory.ObjectNotFound, name));
                 }
             }
         }

@@ -43,14 +43,14 @@ namespace WeComPS.Commands
         protected override void ProcessRecord()
         {
             // A parent created earlier in this pipeline does not exist yet: WeCom checks that one.
-            if (!TryResolveIds(new[] { ParentId }, tags: false, $"Department '{Name}'", Name, out var parent)
-                || (!_departments.Any(d => d.Id == parent![0]) && !CheckDepartmentsExist(parent, $"Department '{Name}'", Name)))
+            if (!TryResolveIds(new[] { ParentId }, tags: false, Msg.Get("DepartmentLabel", Name), Name, out var parent)
+                || (!_departments.Any(d => d.Id == parent![0]) && !CheckDepartmentsExist(parent, Msg.Get("DepartmentLabel", Name), Name)))
             {
                 return;
             }
 
             var department = new WeComDepartmentChange { Id = Id, Name = Name.Trim(), NameEn = NameEn, ParentId = parent![0], Order = Order };
-            if (Approve(department.Validate(creating: true), department.Name, $"{department.Name} (under {DepartmentLabel(parent[0], ConfirmImpact.Medium)})", "Create department"))
+            if (Approve(department.Validate(creating: true), department.Name, Msg.Get("UnderParent", department.Name, DepartmentLabel(parent[0], ConfirmImpact.Medium)), Msg.Get("CreateDepartment")))
             {
                 _departments.Add(department);
             }
@@ -121,7 +121,7 @@ namespace WeComPS.Commands
             WarnUnmatchedColumns(InputObject);
             if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
             {
-                WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a department: pipe departments from Get-WeComDepartment, or rows with an Id column."), "InputNotADepartment", ErrorCategory.InvalidArgument, InputObject));
+                WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("InputNotADepartment", InputObject.BaseObject.GetType().Name, InputObject)), "InputNotADepartment", ErrorCategory.InvalidArgument, InputObject));
                 return;
             }
 
@@ -138,7 +138,7 @@ namespace WeComPS.Commands
             var parentId = parent?[0] is { } p && p != 0 ? p : (int?)null;
             var change = new WeComDepartmentChange { Id = Id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parentId, Order = Given(nameof(Order), Order), ClearNameEn = Clear != null };
             var shown = DepartmentLabel(Id, ConfirmImpact.Medium) + (parentId is { } moved ? $" (under {DepartmentLabel(moved, ConfirmImpact.Medium)})" : "");
-            if (Approve(change.Validate(creating: false), Id, shown, "Update department"))
+            if (Approve(change.Validate(creating: false), Id, shown, Msg.Get("UpdateDepartment")))
             {
                 _changes.Add(change);
             }
@@ -186,7 +186,7 @@ namespace WeComPS.Commands
                 // What WeCom would refuse (members left) is found now, so -WhatIf tells it and nothing doomed is sent.
                 var label = DepartmentLabel(id, ConfirmImpact.High);
                 var departments = ResolveConnection().Departments;
-                if (Approve(Await(ct => departments.CheckRemovableAsync(id, label, ct)), id, "department " + label, "Remove department"))
+                if (Approve(Await(ct => departments.CheckRemovableAsync(id, label, ct)), id, Msg.Get("DepartmentTarget", label), Msg.Get("RemoveDepartment")))
                 {
                     _ids.Add(id);
                 }
@@ -200,7 +200,7 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            ShowDeleteLimit(_asked, _limit, "department");
+            ShowDeleteLimit(_asked, _limit, Msg.Get("DepartmentNoun"));
             RunChanges(_ids.Count, (connection, ct) => connection.Departments.DeleteAsync(_ids, ProgressBar, ct, _limit));
         }
     }

@@ -200,7 +200,7 @@ namespace WeComPS.Commands
             var unknown = Property.Where(p => FieldOf(p) is null).ToList();
             if (unknown.Count > 0)
             {
-                ThrowTerminatingError(ToErrorRecord(WeComException.InvalidInput("InvalidProperty", $"A plan cannot compare {string.Join(", ", unknown)}: use {string.Join(", ", Fields)}."), Property));
+                ThrowTerminatingError(ToErrorRecord(WeComException.InvalidInput("InvalidProperty", Msg.Get("PlanCannotCompare", string.Join(", ", unknown), string.Join(", ", Fields))), Property));
             }
 
             _reader = Reader(new HashSet<string>(Property.Select(p => FieldOf(p)!), StringComparer.OrdinalIgnoreCase));
@@ -486,8 +486,8 @@ namespace WeComPS.Commands
             }
 
             var strategy = DesiredStateApplier.Choose(_items, Strategy);
-            var summary = $"{_items.Count} plan item(s): create {_items.Count(i => i.Action == WeComPlanAction.Create)}, update {_items.Count(i => i.Action == WeComPlanAction.Update)}, delete {_items.Count(i => i.Action == WeComPlanAction.Delete)}";
-            if (!ShouldProcess(summary, $"Apply {summary}?", "Apply plan", out var reason))
+            var summary = Msg.Get("PlanSummary", _items.Count, _items.Count(i => i.Action == WeComPlanAction.Create), _items.Count(i => i.Action == WeComPlanAction.Update), _items.Count(i => i.Action == WeComPlanAction.Delete));
+            if (!ShouldProcess(summary, Msg.Get("ApplyPlanQuery", summary), Msg.Get("ApplyPlan"), out var reason))
             {
                 if (reason == ShouldProcessReason.WhatIf)
                 {
@@ -548,13 +548,13 @@ namespace WeComPS.Commands
             var path = Path ?? (GetVariableValue("WeComJournalPath") as string ?? (GetVariableValue("WeComJournalPath") as PSObject)?.BaseObject as string);
             if (string.IsNullOrWhiteSpace(path))
             {
-                ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give the journal with -Path, or set $WeComJournalPath."), "JournalPathMissing", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException(Msg.Get("JournalPathMissing")), "JournalPathMissing", ErrorCategory.InvalidArgument, null));
             }
 
             var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             if (!System.IO.File.Exists(file))
             {
-                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException($"There is no journal at '{file}'.", file), "JournalNotFound", ErrorCategory.ObjectNotFound, file));
+                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException(Msg.Get("JournalNotFound", file), file), "JournalNotFound", ErrorCategory.ObjectNotFound, file));
             }
 
             var patterns = Target?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToList();

@@ -68,7 +68,7 @@ namespace WeComPS.Commands
                 var subtree = DepartmentOperations.Subtree(tree, id, Recurse).ToList();
                 if (subtree.Count == 0)
                 {
-                    PostError(WeComException.NotFound("DepartmentNotFound", $"Department {id} is not in the tree this secret can see.", "department/list", "Check the id with Get-WeComDepartment; an app secret sees only its visible scope (可见范围)."), id);
+                    PostError(WeComException.NotFound("DepartmentNotFound", Msg.Get("DepartmentNotInTree", id), "department/list", Msg.Get("DepartmentNotInTreeAdvice")), id);
                 }
 
                 foreach (var department in subtree.Where(d => seen.Add(d.Id)))

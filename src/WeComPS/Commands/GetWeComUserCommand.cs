@@ -146,7 +146,7 @@ namespace WeComPS.Commands
                 foreach (var missing in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p.Text) && !matched.Contains(p.Text)))
                 {
                     PostError(
-                        WeComException.NotFound("UserNotFound", $"No member is named '{missing.Text}'{(_departmentIds.Count > 0 ? " in the departments given" : "")}.", "user/simplelist", "Names are matched whole: use wildcards such as '" + missing.Text + "*' to match part of a name."),
+                        WeComException.NotFound("UserNotFound", Msg.Get(_departmentIds.Count > 0 ? "NoMemberNamedIn" : "NoMemberNamed", missing.Text), "user/simplelist", Msg.Get("NamesMatchedWhole", missing.Text)),
                         missing.Text);
                 }
             });

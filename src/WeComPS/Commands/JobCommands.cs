@@ -75,14 +75,14 @@ namespace WeComPS.Commands
             if (Replace && _dropped > 0)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new PSInvalidOperationException($"{_dropped} input row(s) were refused (see the errors above): a replace without them would delete those members. Fix the rows and run it again."),
+                    new PSInvalidOperationException(Msg.Get("InputRowsRefused", _dropped)),
                     "ImportInputUnbound",
                     ErrorCategory.InvalidData,
                     null));
             }
 
             RunImport(
-                "member",
+                Msg.Get("MemberNoun"),
                 Replace,
                 (connection, ct) => connection.Jobs.PlanUsersAsync(_users, Replace, ProgressBar, ct),
                 NoInvite ? false : (bool?)null,
@@ -139,7 +139,7 @@ namespace WeComPS.Commands
             _departments.Add(new WeComDepartmentChange { Id = Id, Name = Name.Trim(), ParentId = ParentId, Order = Order });
 
         protected override void EndProcessing() =>
-            RunImport("department", replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true, ParseDeleteLimit(MaxDelete), TimeoutSec);
+            RunImport(Msg.Get("DepartmentNoun"), replaces: true, (connection, ct) => connection.Jobs.PlanDepartmentsAsync(_departments, ct), null, NoWait, _ => true, ParseDeleteLimit(MaxDelete), TimeoutSec);
     }
 
     /// <summary>

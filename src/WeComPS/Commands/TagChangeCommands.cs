@@ -27,7 +27,7 @@ namespace WeComPS.Commands
         protected override void ProcessRecord()
         {
             var tag = new WeComTagChange { TagId = TagId, TagName = Name.Trim() };
-            if (Approve(tag.Validate(creating: true), tag.TagName, tag.ToString(), "Create tag"))
+            if (Approve(tag.Validate(creating: true), tag.TagName, tag.ToString(), Msg.Get("CreateTag")))
             {
                 _tags.Add(tag);
             }
@@ -63,7 +63,7 @@ namespace WeComPS.Commands
         protected override void ProcessRecord()
         {
             var tag = new WeComTagChange { TagId = TagId, TagName = Name.Trim() };
-            if (Approve(tag.Validate(creating: false), TagId, $"tag {TagId}", $"Rename to '{tag.TagName}'"))
+            if (Approve(tag.Validate(creating: false), TagId, Msg.Get("TagTarget", TagId), Msg.Get("RenameTag", tag.TagName)))
             {
                 _tags.Add(tag);
             }
@@ -86,7 +86,7 @@ namespace WeComPS.Commands
         [ArgumentCompleter(typeof(TagIdCompleter))]
         public int[] TagId { get; set; } = new int[0];
 
-        protected override void ProcessRecord() => _ids.AddRange(TagId.Where(id => ShouldProcess($"tag {id}", "Remove tag")));
+        protected override void ProcessRecord() => _ids.AddRange(TagId.Where(id => ShouldProcess(Msg.Get("TagTarget", id), Msg.Get("RemoveTag"))));
 
         protected override void EndProcessing() =>
             RunChanges(_ids.Count, (connection, ct) => connection.Tags.DeleteAsync(_ids, ct));
@@ -116,7 +116,7 @@ namespace WeComPS.Commands
         /// </summary>
         protected abstract bool Adding { get; }
 
-        private string Action(int tagId) => Adding ? $"Add to tag {tagId}" : $"Remove from tag {tagId}";
+        private string Action(int tagId) => Msg.Get(Adding ? "AddToTag" : "RemoveFromTag", tagId);
 
         private IAsyncEnumerable<ItemResult<WeComTagMember>> Change(WeComConnection connection, int tagId, List<string> users, List<int> departments, CancellationToken cancellationToken) =>
             Adding
@@ -125,7 +125,7 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (!HasTargets() || !TryResolveIds(new[] { TagId }, tags: true, $"Tag '{TagId}'", TagId, out var tag))
+            if (!HasTargets() || !TryResolveIds(new[] { TagId }, tags: true, Msg.Get("TagLabel", TagId), TagId, out var tag))
             {
                 return;
             }

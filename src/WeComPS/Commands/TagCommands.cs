@@ -58,7 +58,7 @@ namespace WeComPS.Commands
                     var done = 0;
                     foreach (var tag in tags)
                     {
-                        PostProgress(new WeComProgress($"Reading the members of tag {tag.TagId} {tag.TagName}", done++, tags.Count));
+                        PostProgress(new WeComProgress(Msg.Get("ReadingTagMembers", tag.TagId, tag.TagName), done++, tags.Count));
                         var members = await connection.Tags.GetMembersAsync(tag.TagId, cancellationToken).ConfigureAwait(false);
                         if (members.OfType<WeComTagUser>().Any(m => _userIds.Contains(m.UserId)))
                         {
@@ -66,7 +66,7 @@ namespace WeComPS.Commands
                         }
                     }
 
-                    PostProgress(new WeComProgress("Reading the members of every tag", tags.Count, tags.Count));
+                    PostProgress(new WeComProgress(Msg.Get("ReadingAllTagMembers"), tags.Count, tags.Count));
                     return;
                 }
 
@@ -88,7 +88,7 @@ namespace WeComPS.Commands
                     }
                     else
                     {
-                        PostError(WeComException.NotFound("TagNotFound", $"Tag {id} does not exist.", "tag/list", "List the tags with Get-WeComTag."), id);
+                        PostError(WeComException.NotFound("TagNotFound", Msg.Get("TagDoesNotExist", id), "tag/list", Msg.Get("ListTagsWith")), id);
                     }
                 }
             });

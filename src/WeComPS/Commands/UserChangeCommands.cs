@@ -92,7 +92,7 @@ namespace WeComPS.Commands
         /// </summary>
         private protected WeComUserChange? ToTemplateChange(string userId, string? name)
         {
-            var item = $"User '{userId}'";
+            var item = Msg.Get("UserLabel", userId);
             if (!CheckCells(item, userId)
                 || !TryResolveIds(Department, tags: false, item, userId, out var departments)
                 || (ChecksDepartments && !CheckDepartmentsExist(departments, item, userId)))
@@ -164,7 +164,7 @@ namespace WeComPS.Commands
         {
             var change = ToTemplateChange(userId, name);
             var main = Keeps(nameof(MainDepartment)) && MainDepartment != null ? new[] { MainDepartment } : null;
-            if (change is null || !TryResolveIds(main, tags: false, $"User '{userId}'", userId, out var mainId))
+            if (change is null || !TryResolveIds(main, tags: false, Msg.Get("UserLabel", userId), userId, out var mainId))
             {
                 return null;
             }
@@ -173,7 +173,7 @@ namespace WeComPS.Commands
             if (ExtAttr?.Cast<DictionaryEntry>().FirstOrDefault(e => !IsText(e.Value)) is { Key: { } badName } bad)
             {
                 WriteError(ToErrorRecord(
-                    WeComException.InvalidInput("InvalidExtAttr", $"User '{userId}': the extended attribute '{badName}' must be one text value, not {(bad.Value is IEnumerable ? "a list" : "a " + (bad.Value is PSObject p ? p.BaseObject : bad.Value)!.GetType().Name)}."),
+                    Rules.Fail("InvalidExtAttr", "InvalidExtAttr", badName, bad.Value is IEnumerable ? Msg.Get("AList") : (bad.Value is PSObject p ? p.BaseObject : bad.Value)!.GetType().Name).About("UserItem", userId),
                     userId));
                 return null;
             }
@@ -228,7 +228,7 @@ namespace WeComPS.Commands
 
             user.Enable = Disabled ? false : (bool?)null;
             user.ToInvite = NoInvite ? false : (bool?)null;
-            if (Approve(user.Validate(creating: true), user.UserId, user.ToString(), "Create member"))
+            if (Approve(user.Validate(creating: true), user.UserId, user.ToString(), Msg.Get("CreateMember")))
             {
                 _users.Add(user);
             }
@@ -286,7 +286,7 @@ namespace WeComPS.Commands
             WarnUnmatchedColumns(InputObject);
             if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
             {
-                WriteError(new ErrorRecord(new PSArgumentException($"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: pipe members from Get-WeComUser, or rows with a UserId column."), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
+                WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("InputNotAMember", InputObject.BaseObject.GetType().Name, InputObject)), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
                 return;
             }
 
@@ -302,7 +302,7 @@ namespace WeComPS.Commands
 
             change.NewUserId = NewUserId;
             change.Clear = Clear;
-            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), "Update member"))
+            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), Msg.Get("UpdateMember")))
             {
                 _changes.Add(change);
             }
@@ -382,7 +382,7 @@ namespace WeComPS.Commands
         /// <summary>True to enable the members, false to disable them.</summary>
         protected abstract bool Enabled { get; }
 
-        protected override string Action => Enabled ? "Enable member" : "Disable member";
+        protected override string Action => Msg.Get(Enabled ? "EnableMember" : "DisableMember");
 
         protected override ConfirmImpact Impact => ConfirmImpact.Medium;
 
@@ -420,7 +420,7 @@ namespace WeComPS.Commands
         [Parameter]
         public string? MaxDelete { get; set; }
 
-        protected override string Action => "Remove member";
+        protected override string Action => Msg.Get("RemoveMember");
 
         protected override ConfirmImpact Impact => ConfirmImpact.High;
 
@@ -431,7 +431,7 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            ShowDeleteLimit(Asked, _limit, "member");
+            ShowDeleteLimit(Asked, _limit, Msg.Get("MemberNoun"));
             RunChanges(Approved.Count, (connection, ct) => connection.Users.DeleteAsync(Approved, ProgressBar, ct, _limit));
         }
     }

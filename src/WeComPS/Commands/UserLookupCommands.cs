@@ -37,7 +37,7 @@ namespace WeComPS.Commands
             _lookups.AddRange(lookups);
             if (_lookups.Count == before)
             {
-                WriteError(new ErrorRecord(new PSArgumentException("Give -Mobile or -Email."), "NoLookupGiven", ErrorCategory.InvalidArgument, null));
+                WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("NoLookupGiven")), "NoLookupGiven", ErrorCategory.InvalidArgument, null));
             }
         }
 
@@ -88,13 +88,13 @@ namespace WeComPS.Commands
                 return;
             }
 
-            _users.AddRange(ApprovedUsers("Invite"));
-            _departments.AddRange(ApprovedDepartments("Invite"));
+            _users.AddRange(ApprovedUsers(Msg.Get("Invite")));
+            _departments.AddRange(ApprovedDepartments(Msg.Get("Invite")));
         }
 
         protected override void EndProcessing()
         {
-            _tags.AddRange((TagId ?? new int[0]).Where(id => ShouldProcess($"members with tag {id}", "Invite")));
+            _tags.AddRange((TagId ?? new int[0]).Where(id => ShouldProcess(Msg.Get("MembersWithTag", id), Msg.Get("Invite"))));
             RunChanges(_users.Count + _departments.Count + _tags.Count, (connection, ct) => connection.Users.InviteAsync(_users, _departments, _tags, ct));
         }
     }
@@ -124,7 +124,7 @@ namespace WeComPS.Commands
             if (UserId is null && DepartmentId is null)
             {
                 WriteError(new ErrorRecord(
-                    new PSArgumentException("Give -UserId or -DepartmentId (or pipe users or departments)."), "NoTargetGiven", ErrorCategory.InvalidArgument, null));
+                    new PSArgumentException(Msg.Get("NoTargetGiven")), "NoTargetGiven", ErrorCategory.InvalidArgument, null));
                 return false;
             }
 
@@ -132,12 +132,12 @@ namespace WeComPS.Commands
         }
 
         /// <summary>The users of this record that the user agrees to <paramref name="action"/>.</summary>
-        protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action));
+        protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess(Msg.Get("UserTarget", id), action));
 
         /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
         protected IEnumerable<int> ApprovedDepartments(string action) =>
             TryResolveIds(DepartmentId, tags: false, "", DepartmentId ?? (object)"", out var ids)
-                ? (ids ?? new int[0]).Where(id => ShouldProcess("department " + DepartmentLabel(id, Impact), action)).ToList()
+                ? (ids ?? new int[0]).Where(id => ShouldProcess(Msg.Get("DepartmentTarget", DepartmentLabel(id, Impact)), action)).ToList()
                 : new List<int>();
 
         /// <summary>The command's ConfirmImpact, for naming departments only when they are shown.</summary>
