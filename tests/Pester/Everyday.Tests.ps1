@@ -140,6 +140,30 @@ Describe 'Columns that match nothing' -Tag CI {
         Get-WeComUser -UserId LiSi | Set-WeComUser -Position 总监 -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
         $warned | Should -BeNullOrEmpty -Because 'a record read from WeCom is no row of columns'
     }
+
+    It 'warns in New-WeComUser and Sync-WeComUser too' {
+        $rows = 'UserId,Name,Mobile,Dept', 'col.a,甲,13900000081,5', 'col.b,乙,13900000082,5' | ConvertFrom-Csv
+        $rows | New-WeComUser -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike "*'Dept' match no parameter of New-WeComUser*"
+        $rows | Sync-WeComUser -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike "*'Dept' match no parameter of Sync-WeComUser*"
+    }
+
+    It 'says so for a row without a userid column, and goes on with the others' {
+        $rows = @('User ID,Name,Mobile', 'col.c,丙,13900000083' | ConvertFrom-Csv)
+        $rows += [pscustomobject]@{ UserId = 'col.d'; Name = '丁'; Mobile = '13900000084' }
+        $created = $rows | New-WeComUser -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $created.UserId | Should -Be 'col.d'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UserIdMissing,WeComPS.Commands.NewWeComUserCommand'
+        $err[0].Exception.Message | Should -BeLike "*no UserId column (its columns: 'User ID', 'Name', 'Mobile')*"
+        'Position', '总监' | ConvertFrom-Csv | Set-WeComUser -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UserIdMissing,WeComPS.Commands.SetWeComUserCommand'
+        'UserId,Name', ',戊', 'WangWu,王五' | ConvertFrom-Csv | Sync-WeComUser -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike "*UserId is blank*"
+    }
 }
 
 Describe '-WhatIf that tells the truth' -Tag CI {

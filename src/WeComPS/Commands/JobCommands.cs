@@ -18,7 +18,7 @@ namespace WeComPS.Commands
         protected override bool ChecksDepartments => false;
 
         /// <summary><para type="description">The member's userid (帐号); rows and members bind by their UserId.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string UserId { get; set; } = "";
 
         /// <summary><para type="description">The member's name (姓名), 1 to 64 characters; needed for new members.</para></summary>
