@@ -423,6 +423,24 @@ namespace WeComPS.Commands
         }
 
         /// <summary>
+        /// The id of each department (or, with <paramref name="tags"/>, each tag) that <paramref name="texts"/> give as
+        /// ids, names or full paths; one that is unknown or ambiguous is an error naming it, and the others go on.
+        /// </summary>
+        protected List<int> ResolveEach(IEnumerable<string> texts, bool tags)
+        {
+            var ids = new List<int>();
+            foreach (var text in texts)
+            {
+                if (TryResolveIds(new[] { text }, tags, "", text, out var resolved))
+                {
+                    ids.AddRange(resolved!);
+                }
+            }
+
+            return ids;
+        }
+
+        /// <summary>
         /// False, with an error about <paramref name="item"/> written, when one of <paramref name="ids"/> is no
         /// department: what WeCom would refuse the change for (40066), found before it is sent or shown by -WhatIf.
         /// </summary>

@@ -88,6 +88,43 @@ Describe 'Names where ids are asked' -Tag CI {
         $err[0].Exception.Message | Should -Match '无此标签'
     }
 
+    It 'takes names and full paths wherever a department or a tag id is read' {
+        (Get-WeComUser -DepartmentId /广州研发中心/测试部).UserId | Should -Contain 'HeSi'
+        (Get-WeComUser -DepartmentId 广州研发中心 -Recurse).UserId | Should -Contain 'HeSi'
+        (Get-WeComDepartment 邮箱后台组, 4).Id | Should -Be @(5, 4)
+        (Get-WeComDepartment -Id 企业微信产品部 -Recurse).Id | Should -Contain 8
+        (Get-WeComTagMember -TagId 技术委员会 -MemberType Department).DepartmentId | Should -Be 8
+        (Get-WeComTag -TagId 技术委员会).TagId | Should -Be 1
+        New-WeComDepartment 临时组 -ParentId 邮箱产品部 | Out-Null
+        Remove-WeComDepartment /广州研发中心/邮箱产品部/临时组 -Confirm:$false
+        Get-WeComDepartment -Name 临时组 | Should -BeNullOrEmpty
+        $said = Get-HostText {
+            Set-WeComDepartment /广州研发中心/测试部 -ParentId 企业微信产品部 -WhatIf
+            Remove-WeComTagUser -TagId 技术委员会 -UserId WangWu -WhatIf
+            Remove-WeComTag 技术委员会 -WhatIf
+            Set-WeComTag 技术委员会 -Name 架构委员会 -WhatIf
+        }
+        $said | Should -Match '"Update department" on target "10 测试部 \(under 4 企业微信产品部\)"'
+        $said | Should -Match '"Remove from tag 1" on target "user ''WangWu''"'
+        $said | Should -Match '"Remove tag" on target "tag 1"'
+        $said | Should -Match '"Rename to ''架构委员会''" on target "tag 1"'
+    }
+
+    It 'reports an unknown name where an id is read, and sends nothing for it' {
+        Get-WeComUser -DepartmentId 无此部门 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'an unknown department is no "every member"'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentNotFound,WeComPS.Commands.GetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match '无此部门'
+        Get-WeComDepartment 无此部门, 5 -ErrorVariable err -ErrorAction SilentlyContinue | ForEach-Object Id | Should -Be 5
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentNotFound,WeComPS.Commands.GetWeComDepartmentCommand'
+        Remove-WeComDepartment 无此部门 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match '无此部门'
+        Get-WeComTagMember -TagId 无此标签, 1 -ErrorVariable err -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'TagNotFound,WeComPS.Commands.GetWeComTagMemberCommand'
+        Remove-WeComTag 无此标签 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match '无此标签'
+        (Get-WeComTag).Count | Should -Be 3
+    }
+
     It 'reports an ambiguous name with the departments it could mean' {
         New-WeComDepartment 测试部 -ParentId 2 | Out-Null
         Set-WeComUser XiaoLiu -Department 测试部 -ErrorVariable err -ErrorAction SilentlyContinue
@@ -243,6 +280,34 @@ Describe 'Output that survives the pipeline' -Tag CI {
         ($user | ConvertTo-Json | ConvertFrom-Json).Department | Should -Be @(8, 5)
         ($user | ConvertTo-Json | ConvertFrom-Json).ExtAttr.'工号' | Should -Be 'E1005'
         Get-WeComUser -DepartmentId $user.Department | Should -Not -BeNullOrEmpty
+    }
+
+    It 'gives tag members one set of columns, departments named, and binds each kind only where it belongs' {
+        $members = Get-WeComTagMember -TagId 1
+        $shapes = $members | ForEach-Object { ($_.PSObject.Properties.Name) -join ',' } | Sort-Object -Unique
+        @($shapes).Count | Should -Be 1
+        $shapes | Should -Match 'UserId' 
+        $shapes | Should -Match 'DepartmentId'
+        $rows = $members | ConvertTo-Csv | ConvertFrom-Csv
+        ($rows | Where-Object MemberType -EQ Department).DepartmentId | Should -Be '8'
+        ($rows | Where-Object MemberType -EQ Department).Name | Should -Be '基础架构组'
+        ($rows | Where-Object UserId -EQ WangWu).Name | Should -Be '王五'
+        ($members | ConvertTo-Json | ConvertFrom-Json | ForEach-Object { $_.PSObject.Properties.Name -join ',' } | Sort-Object -Unique) | Should -HaveCount 1
+        ($members | Format-Table | Out-String) | Should -Match '8\s+基础架构组'
+
+        $users = ($members | Get-WeComUser).UserId
+        $users | Should -Contain 'WangWu'
+        $users | Should -Contain 'LiangBa' -Because 'the tagged department 8 stands for its members'
+        ($rows | Get-WeComUser).UserId | Sort-Object | Should -Be ($users | Sort-Object) -Because 'an exported CSV binds as the objects do'
+        $departments = $members | Get-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue
+        $departments.Id | Should -Be 8
+        $err.Count | Should -Be 3
+        $err[0].Exception.Message | Should -Match "WeComTagUser 'SunQi' is not a department"
+        $members | Where-Object MemberType -EQ Department | Set-WeComUser -Position x -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match "WeComTagDepartment '8' is not a member"
+        $said = Get-HostText { $rows | Remove-WeComTagUser -WhatIf }
+        $said | Should -Match 'department 8 基础架构组'
+        $said | Should -Match "user 'SunQi'"
     }
 
     It 'creates members from an exported CSV in another corp' {

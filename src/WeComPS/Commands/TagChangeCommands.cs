@@ -46,10 +46,11 @@ namespace WeComPS.Commands
     {
         private readonly List<WeComTagChange> _tags = new List<WeComTagChange>();
 
-        /// <summary><para type="description">The tag to rename; tags from Get-WeComTag bind by their TagId.</para></summary>
+        /// <summary><para type="description">The tag to rename, by id or name; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int TagId { get; set; }
+        public string TagId { get; set; } = "";
 
         /// <summary><para type="description">The new name, 1 to 32 characters, unique in the corp.</para></summary>
         [Parameter(Mandatory = true, Position = 1)]
@@ -62,8 +63,13 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            var tag = new WeComTagChange { TagId = TagId, TagName = Name.Trim() };
-            if (Approve(tag.Validate(creating: false), TagId, $"tag {TagId}", $"Rename to '{tag.TagName}'"))
+            if (!TryResolveIds(new[] { TagId }, tags: true, "", TagId, out var id))
+            {
+                return;
+            }
+
+            var tag = new WeComTagChange { TagId = id![0], TagName = Name.Trim() };
+            if (Approve(tag.Validate(creating: false), tag.TagId, $"tag {tag.TagId}", $"Rename to '{tag.TagName}'"))
             {
                 _tags.Add(tag);
             }
@@ -81,12 +87,13 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">The tags to remove; tags from Get-WeComTag bind by their TagId.</para></summary>
+        /// <summary><para type="description">The tags to remove, by id or name; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int[] TagId { get; set; } = new int[0];
+        public string[] TagId { get; set; } = new string[0];
 
-        protected override void ProcessRecord() => _ids.AddRange(TagId.Where(id => ShouldProcess($"tag {id}", "Remove tag")));
+        protected override void ProcessRecord() => _ids.AddRange(ResolveEach(TagId, tags: true).Where(id => ShouldProcess($"tag {id}", "Remove tag")));
 
         protected override void EndProcessing() =>
             RunChanges(_ids.Count, (connection, ct) => connection.Tags.DeleteAsync(_ids, ct));

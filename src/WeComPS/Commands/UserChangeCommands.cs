@@ -92,6 +92,7 @@ namespace WeComPS.Commands
             CellErrors.Take();
             var columns = InputObject?.Properties.Select(p => p.Name).ToList() ?? new List<string>();
             var message = InputObject is null ? "Give -UserId: the member's userid."
+                : PipedInput.IsRecord(InputObject) ? $"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: it has no UserId."
                 : columns.Contains("UserId", System.StringComparer.OrdinalIgnoreCase) ? "A row's UserId is blank; each row needs the member's userid."
                 : $"A row has no UserId column (its columns: {string.Join(", ", columns.Select(c => "'" + c + "'"))}); each row needs the member's userid in a column named UserId.";
             WriteError(ToErrorRecord(WeComException.InvalidInput("UserIdMissing", message), InputObject));
