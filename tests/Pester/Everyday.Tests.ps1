@@ -375,6 +375,17 @@ Describe 'Names on tag members and job results' -Tag CI {
         ($exported | Where-Object MemberType -EQ Department).Name | Should -BeExactly '基础架构组'
     }
 
+    It 'names the departments in the progress bar of a member read' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-WeCom -Sandbox; Get-WeComUser -DepartmentId 企业微信产品部 -Recurse | Out-Null").Invoke()
+            $activities = $ps.Streams.Progress.Activity | Where-Object { $_ -like 'Reading members*' } | Sort-Object -Unique
+        }
+        finally { $ps.Dispose() }
+        $activities | Should -Contain 'Reading members of /广州研发中心/企业微信产品部/基础架构组 (8)'
+        $activities | Should -Not -Contain 'Reading members of department 8'
+    }
+
     It 'names the rows of a job started here in Get-WeComJob, as Wait-WeComJob does' {
         $job = 'UserId,Name,Mobile,Department', 'hr.new,新同事,13900000099,5', 'WangWu,王五,,' | ConvertFrom-Csv |
             Sync-WeComUser -NoWait -Confirm:$false
