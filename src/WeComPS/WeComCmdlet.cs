@@ -258,7 +258,9 @@ namespace WeComPS.Commands
 
         /// <summary>
         /// Warns once per command about the columns of a piped row (Import-Csv, [pscustomobject]) that match no parameter,
-        /// which PowerShell would otherwise drop without a word: "mobile phone" for Mobile, say.
+        /// which PowerShell would otherwise drop without a word: "mobile phone" for Mobile, say. The columns of the
+        /// module's own members and departments (Status, Avatar, Path, ...) are left out: an exported CSV piped back in
+        /// is no typo.
         /// </summary>
         protected void WarnUnmatchedColumns(PSObject? row)
         {
@@ -269,7 +271,8 @@ namespace WeComPS.Commands
 
             _columnsChecked = true;
             var parameters = MyInvocation.MyCommand.Parameters.Values;
-            var known = new HashSet<string>(parameters.Select(p => p.Name).Concat(parameters.SelectMany(p => p.Aliases)), StringComparer.OrdinalIgnoreCase);
+            var exported = typeof(WeComUser).GetProperties().Concat(typeof(WeComDepartment).GetProperties()).Select(p => p.Name);
+            var known = new HashSet<string>(parameters.Select(p => p.Name).Concat(parameters.SelectMany(p => p.Aliases)).Concat(exported), StringComparer.OrdinalIgnoreCase);
             var unmatched = row.Properties.Select(p => p.Name).Where(name => !known.Contains(name)).ToList();
             if (unmatched.Count > 0)
             {

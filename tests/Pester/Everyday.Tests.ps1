@@ -282,6 +282,22 @@ Describe 'Output that survives the pipeline' -Tag CI {
         Get-WeComUser -DepartmentId $user.Department | Should -Not -BeNullOrEmpty
     }
 
+    It 'exports jobs, job results and journal entries to readable cells' {
+        $job = 'UserId,Name,Mobile,Department', 'csv.job,表格,13900000091,5' | ConvertFrom-Csv | Sync-WeComUser -NoWait -Confirm:$false 6>$null
+        $null = $job | Wait-WeComJob
+        $cells = Get-WeComJob -JobId $job.JobId | ConvertTo-Csv | ConvertFrom-Csv
+        $cells.Results | Should -BeExactly '1 succeeded, 0 failed'
+        $cells.Plan | Should -BeExactly 'SyncUser of 1 rows: create 1, update 0, delete 0'
+        (Get-WeComJob -JobId $job.JobId).Results[0].UserId | Should -Be 'csv.job' -Because 'the object keeps the typed list'
+        $journal = Join-Path $TestDrive 'journal.jsonl'
+        'UserId,Position', 'LiSi,表格总监' | ConvertFrom-Csv | Compare-WeComUser | Invoke-WeComPlan -Confirm:$false -JournalPath $journal | Out-Null
+        $entry = Get-WeComJournal $journal
+        $entry.Changes[0].New | Should -Be '表格总监'
+        $text = $entry | ConvertTo-Csv | Out-String
+        $text | Should -Not -Match 'System\.'
+        ($entry | ConvertTo-Csv | ConvertFrom-Csv).Changes | Should -Match '表格总监'
+    }
+
     It 'gives tag members one set of columns, departments named, and binds each kind only where it belongs' {
         $members = Get-WeComTagMember -TagId 1
         $shapes = $members | ForEach-Object { ($_.PSObject.Properties.Name) -join ',' } | Sort-Object -Unique
@@ -315,7 +331,8 @@ Describe 'Output that survives the pipeline' -Tag CI {
         Get-WeComUser -DepartmentId 6 | Export-Csv $path -NoTypeInformation -Encoding utf8
         Connect-FreshCorp
         Remove-WeComUser WuJiu -Confirm:$false
-        Import-Csv $path | Where-Object UserId -EQ 'WuJiu' | New-WeComUser | Out-Null
+        Import-Csv $path | Where-Object UserId -EQ 'WuJiu' | New-WeComUser -WarningVariable warned | Out-Null
+        $warned | Should -BeNullOrEmpty -Because 'the columns a member exports with are no typos'
         (Get-WeComUser WuJiu).Department | Should -Be 6
     }
 }

@@ -45,6 +45,9 @@ namespace WeComPS
             return string.Join(", ", parts.Select(p => $"{p.Item1} {Count(p.Item2)}"));
         }
 
+        /// <summary>As text, e.g. in a CSV cell: "SyncUser of 3 rows: create 2, update 1, delete 0".</summary>
+        public override string ToString() => $"{Type} of {Rows} rows: {Summary()}";
+
         /// <summary>
         /// Why the plan cannot be started, or null: a replace whose input had invalid items (leaving them out would
         /// delete those members or departments), or nothing valid to import.
