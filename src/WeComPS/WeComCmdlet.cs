@@ -368,6 +368,18 @@ namespace WeComPS.Commands
             return Await(ct => names.DepartmentLabelAsync(id, ct));
         }
 
+        /// <summary>The tag as -WhatIf and -Confirm name it ("3 值班") when they will show it, else its id.</summary>
+        protected string TagLabel(int id, ConfirmImpact impact)
+        {
+            if (!ShowsTargets(impact))
+            {
+                return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var names = Names;
+            return Await(ct => names.TagLabelAsync(id, ct));
+        }
+
         /// <summary>The member as -WhatIf and -Confirm name them ("LiSi (李四)") when they will show it, else the userid.</summary>
         protected string UserLabel(string userId, ConfirmImpact impact)
         {

@@ -41,6 +41,13 @@ Describe 'Clearing fields' -Tag CI {
         (Get-WeComUser ZhaoLiu).Position | Should -Be '后台工程师'
     }
 
+    It 'says under -WhatIf that an empty value changes nothing' {
+        Set-WeComUser LiSi -Position '' -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match "User 'LiSi': nothing to change"
+        Set-WeComDepartment 5 -NameEn '' -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'nothing to change'
+    }
+
     It 'shows under -WhatIf which fields change' {
         $shown = Get-HostText { Set-WeComUser ZhaoLiu -Position 架构师 -Clear Telephone -WhatIf }
         $shown | Should -Match 'ZhaoLiu: position = 架构师, telephone cleared'
@@ -105,9 +112,9 @@ Describe 'Names where ids are asked' -Tag CI {
             Set-WeComTag 技术委员会 -Name 架构委员会 -WhatIf
         }
         $said | Should -Match '"Update department" on target "10 测试部 \(under 4 企业微信产品部\)"'
-        $said | Should -Match '"Remove from tag 1" on target "user ''WangWu''"'
-        $said | Should -Match '"Remove tag" on target "tag 1"'
-        $said | Should -Match '"Rename to ''架构委员会''" on target "tag 1"'
+        $said | Should -Match '"Remove from tag 1 技术委员会" on target "user WangWu \(王五\)"'
+        $said | Should -Match '"Remove tag" on target "tag 1 技术委员会"'
+        $said | Should -Match '"Rename to ''架构委员会''" on target "tag 1 技术委员会"'
     }
 
     It 'reports an unknown name where an id is read, and sends nothing for it' {
@@ -323,7 +330,7 @@ Describe 'Output that survives the pipeline' -Tag CI {
         $err[0].Exception.Message | Should -Match "WeComTagDepartment '8' is not a member"
         $said = Get-HostText { $rows | Remove-WeComTagUser -WhatIf }
         $said | Should -Match 'department 8 基础架构组'
-        $said | Should -Match "user 'SunQi'"
+        $said | Should -Match 'user SunQi \(孙七\)'
     }
 
     It 'creates members from an exported CSV in another corp' {

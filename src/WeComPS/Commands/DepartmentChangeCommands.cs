@@ -142,7 +142,7 @@ namespace WeComPS.Commands
             var parentId = parent?[0] is { } p && p != 0 ? p : (int?)null;
             var change = new WeComDepartmentChange { Id = id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parentId, Order = Given(nameof(Order), Order), ClearNameEn = Clear != null };
             var shown = DepartmentLabel(id, ConfirmImpact.Medium) + (parentId is { } moved ? $" (under {DepartmentLabel(moved, ConfirmImpact.Medium)})" : "");
-            if (Approve(change.Validate(creating: false), id, shown, "Update department"))
+            if (Approve(change.Validate(creating: false) ?? change.CheckChangesSomething(), id, shown, "Update department"))
             {
                 _changes.Add(change);
             }

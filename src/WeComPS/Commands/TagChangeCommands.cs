@@ -69,7 +69,7 @@ namespace WeComPS.Commands
             }
 
             var tag = new WeComTagChange { TagId = id![0], TagName = Name.Trim() };
-            if (Approve(tag.Validate(creating: false), tag.TagId, $"tag {tag.TagId}", $"Rename to '{tag.TagName}'"))
+            if (Approve(tag.Validate(creating: false), tag.TagId, "tag " + TagLabel(id[0], ConfirmImpact.Medium), $"Rename to '{tag.TagName}'"))
             {
                 _tags.Add(tag);
             }
@@ -93,7 +93,7 @@ namespace WeComPS.Commands
         [ArgumentCompleter(typeof(TagIdCompleter))]
         public string[] TagId { get; set; } = new string[0];
 
-        protected override void ProcessRecord() => _ids.AddRange(ResolveEach(TagId, tags: true).Where(id => ShouldProcess($"tag {id}", "Remove tag")));
+        protected override void ProcessRecord() => _ids.AddRange(ResolveEach(TagId, tags: true).Where(id => ShouldProcess("tag " + TagLabel(id, ConfirmImpact.High), "Remove tag")));
 
         protected override void EndProcessing() =>
             RunChanges(_ids.Count, (connection, ct) => connection.Tags.DeleteAsync(_ids, ct));
@@ -123,7 +123,11 @@ namespace WeComPS.Commands
         /// </summary>
         protected abstract bool Adding { get; }
 
-        private string Action(int tagId) => Adding ? $"Add to tag {tagId}" : $"Remove from tag {tagId}";
+        private string Action(int tagId)
+        {
+            var tag = TagLabel(tagId, Adding ? ConfirmImpact.Medium : ConfirmImpact.High);
+            return Adding ? $"Add to tag {tag}" : $"Remove from tag {tag}";
+        }
 
         private IAsyncEnumerable<ItemResult<WeComTagMember>> Change(WeComConnection connection, int tagId, List<string> users, List<int> departments, CancellationToken cancellationToken) =>
             Adding

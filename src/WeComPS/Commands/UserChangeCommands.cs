@@ -321,7 +321,7 @@ namespace WeComPS.Commands
 
             change.NewUserId = NewUserId;
             change.Clear = Clear;
-            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), "Update member"))
+            if (Approve(change.Validate(creating: false) ?? change.CheckChangesSomething(), change.UserId, change.Describe(), "Update member"))
             {
                 _changes.Add(change);
             }

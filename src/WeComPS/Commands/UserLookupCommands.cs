@@ -95,7 +95,7 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            _tags.AddRange(ResolveEach(TagId ?? new string[0], tags: true).Where(id => ShouldProcess($"members with tag {id}", "Invite")));
+            _tags.AddRange(ResolveEach(TagId ?? new string[0], tags: true).Where(id => ShouldProcess("members with tag " + TagLabel(id, ConfirmImpact.Medium), "Invite")));
             RunChanges(_users.Count + _departments.Count + _tags.Count, (connection, ct) => connection.Users.InviteAsync(_users, _departments, _tags, ct));
         }
     }
@@ -133,7 +133,8 @@ namespace WeComPS.Commands
         }
 
         /// <summary>The users of this record that the user agrees to <paramref name="action"/>.</summary>
-        protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess($"user '{id}'", action));
+        protected IEnumerable<string> ApprovedUsers(string action) =>
+            (UserId ?? new string[0]).Where(id => ShouldProcess("user " + (UserOperations.CheckUserId(id) is null ? UserLabel(id, Impact) : id), action)).ToList();
 
         /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
         protected IEnumerable<int> ApprovedDepartments(string action) =>
