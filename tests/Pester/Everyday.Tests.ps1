@@ -364,6 +364,7 @@ Describe 'Connections' -Tag CI {
         $shown = ($connection | Format-List * | Out-String) + ($connection | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue)
         $shown | Should -Match 'CorpId'
         $shown | Should -Not -Match 'Departments|Users|Tags|Jobs|Exports|Operations'
+        $shown | Should -Match 'Retry\s+: MaxAttempts 5, .*MaxBlockWait 00:01:30' -Because 'the retry settings read as settings, not as a type name'
     }
 
     It 'marks the current connection' {
