@@ -395,6 +395,10 @@ Describe 'Names on tag members and job results' -Tag CI {
         $added = Add-WeComTagUser -TagId 3 -UserId LiSi -DepartmentId 5 -PassThru
         $added.TagName | Sort-Object -Unique | Should -BeExactly '值班'
         ($added | Where-Object MemberType -EQ Department).Name | Should -BeExactly '邮箱后台组'
+        ($added | Where-Object UserId -EQ LiSi).Name | Should -BeExactly '李四'
+        $removed = Remove-WeComTagUser -TagId 3 -UserId LiSi -PassThru -Confirm:$false
+        $removed.Name | Should -BeExactly '李四' -Because 'the name is read before the user leaves the tag'
+        $removed.TagName | Should -BeExactly '值班'
         $exported = Export-WeComTagUser -TagId 1
         $exported.TagName | Sort-Object -Unique | Should -BeExactly '技术委员会'
         ($exported | Where-Object MemberType -EQ Department).Name | Should -BeExactly '基础架构组'

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace WeComPS.Commands
 {
@@ -168,10 +169,18 @@ namespace WeComPS.Commands
                 {
                     try
                     {
+                        // tag/get names the users: read before they are removed, or after they are added (-PassThru only).
+                        var named = PassThru && !Adding ? await MembersAsync(connection, tag.Key, cancellationToken).ConfigureAwait(false) : null;
                         var changed = new List<WeComTagMember>();
                         await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? changed.Add : null).ConfigureAwait(false);
+                        if (changed.Count > 0)
+                        {
+                            named ??= await MembersAsync(connection, tag.Key, cancellationToken).ConfigureAwait(false);
+                        }
+
                         foreach (var member in changed)
                         {
+                            member.Name ??= named!.FirstOrDefault(m => m.UserId != null && string.Equals(m.UserId, member.UserId, System.StringComparison.OrdinalIgnoreCase))?.Name;
                             PostObject(await names.NameAsync(member, cancellationToken).ConfigureAwait(false));
                         }
 
@@ -184,6 +193,19 @@ namespace WeComPS.Commands
                     }
                 }
             });
+        }
+
+        /// <summary>The tag's members as tag/get lists them (with the users' names); none where they cannot be read.</summary>
+        private static async Task<IReadOnlyList<WeComTagMember>> MembersAsync(WeComConnection connection, int tagId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await connection.Tags.GetMembersAsync(tagId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (!ex.AffectsAllItems)
+            {
+                return new WeComTagMember[0];
+            }
         }
     }
 
