@@ -133,34 +133,40 @@ namespace WeComPS
         Department,
     }
 
-    /// <summary>A user or a department that carries a tag: a <see cref="WeComTagUser"/> or a <see cref="WeComTagDepartment"/>.</summary>
+    /// <summary>
+    /// A user or a department that carries a tag: a <see cref="WeComTagUser"/> or a <see cref="WeComTagDepartment"/>.
+    /// Both have the same properties, so Export-Csv keeps every column and JSON has one shape: a user's DepartmentId
+    /// and a department's UserId are null.
+    /// </summary>
     public abstract class WeComTagMember
     {
         public int TagId { get; set; }
         public string? TagName { get; set; }
         public abstract WeComTagMemberType MemberType { get; }
+        /// <summary>The tagged user's userid; null for a department. Binds to -UserId of the user cmdlets.</summary>
+        public string? UserId { get; set; }
+        /// <summary>The tagged department's id; null for a user. Binds to -DepartmentId.</summary>
+        public int? DepartmentId { get; set; }
         /// <summary>The user's or the department's name, where WeCom or the department tree gives it.</summary>
         public string? Name { get; set; }
+        /// <summary>A tagged user's departments, from Export-WeComTagUser; null otherwise.</summary>
+        public WeComList<int>? Department { get; set; }
     }
 
-    /// <summary>A user that carries a tag. Binds to -UserId of the user cmdlets by property name.</summary>
+    /// <summary>A user that carries a tag.</summary>
     public sealed class WeComTagUser : WeComTagMember
     {
         public override WeComTagMemberType MemberType => WeComTagMemberType.User;
-        public string UserId { get; set; } = "";
-        /// <summary>The user's departments, from Export-WeComTagUser; null from Get-WeComTagMember.</summary>
-        public WeComList<int>? Department { get; set; }
 
-        public override string ToString() => UserId;
+        public override string ToString() => UserId ?? "";
     }
 
-    /// <summary>A department that carries a tag (so do its members). Binds to -DepartmentId by property name.</summary>
+    /// <summary>A department that carries a tag (so do its members).</summary>
     public sealed class WeComTagDepartment : WeComTagMember
     {
         public override WeComTagMemberType MemberType => WeComTagMemberType.Department;
-        public int DepartmentId { get; set; }
 
-        public override string ToString() => DepartmentId.ToString(CultureInfo.InvariantCulture);
+        public override string ToString() => DepartmentId?.ToString(CultureInfo.InvariantCulture) ?? "";
     }
 
     /// <summary>Which mailbox an email look-up searches.</summary>

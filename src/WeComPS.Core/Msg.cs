@@ -285,6 +285,10 @@ namespace WeComPS
             ["NotYesNo"] = ("'{0}' is not a yes/no value: use 1 or 0, true or false, 是 or 否.", "“{0}”不是“是/否”值：请用 1 或 0、true 或 false、是 或 否。"),
             ["HasNoUserId"] = ("{0} '{1}' has no UserId.", "{0}“{1}”没有 UserId。"),
             ["NotADepartmentId"] = ("'{0}' is not a department id (to select departments by name, use Get-WeComDepartment -Name).", "“{0}”不是部门ID（要按名称选择部门，请用 Get-WeComDepartment -Name）。"),
+            ["DepartmentNoun"] = ("department", "部门"),
+            ["TagNoun"] = ("tag", "标签"),
+            ["HasNoIdOf"] = ("{0} '{1}' is not a {2}: it has no {3}.", "{0}“{1}”不是{2}：它没有 {3}。"),
+            ["UnderDepartment"] = (" (under {0})", "（在 {0} 下）"),
             ["HasNoDepartmentId"] = ("{0} '{1}' is not a department: it has no DepartmentId.", "{0}“{1}”不是部门：它没有 DepartmentId。"),
             ["PlanSummary"] = ("{0} plan item(s): create {1}, update {2}, delete {3}", "{0} 个计划项：创建 {1}，更新 {2}，删除 {3}"),
             ["ApplyPlanQuery"] = ("Apply {0}?", "执行{0}？"),
@@ -303,6 +307,7 @@ namespace WeComPS
 
             // Progress (Core)
             ["ReadingDepartmentMembers"] = ("Reading members of department {0}", "正在读取部门 {0} 的成员"),
+            ["ReadingMembersOf"] = ("Reading members of {0} ({1})", "正在读取 {0}（{1}）的成员"),
             ["RemovingMembers"] = ("Removing members", "正在删除成员"),
         };
     }

@@ -138,6 +138,21 @@ namespace WeComPS
             }
         }
 
+        /// <summary>The tag as an admin recognises it, "3 值班" (tag/list, read once); only its id when it is not listed.</summary>
+        public async Task<string> TagLabelAsync(int id, CancellationToken cancellationToken)
+        {
+            var text = id.ToString(CultureInfo.InvariantCulture);
+            try
+            {
+                var tags = await TagsAsync(cancellationToken).ConfigureAwait(false);
+                return tags.FirstOrDefault(t => t.TagId == id)?.TagName is { } name ? text + " " + name : text;
+            }
+            catch (WeComException ex) when (!ex.AffectsAllItems)
+            {
+                return text;
+            }
+        }
+
         /// <summary>
         /// The departments that are not in the directory among <paramref name="ids"/>, from the light id tree
         /// (department/simplelist with the connection's own secret, read once; it also works where department/list is

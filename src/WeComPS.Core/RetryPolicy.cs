@@ -33,6 +33,10 @@ namespace WeComPS
         /// </summary>
         public TimeSpan MaxBlockWait { get; set; } = TimeSpan.FromSeconds(90);
 
+        /// <summary>As Format-List shows it: "MaxAttempts 5, MaxBusyRetries 3, BaseDelay 00:00:00.25, ...".</summary>
+        public override string ToString() =>
+            $"MaxAttempts {MaxAttempts}, MaxBusyRetries {MaxBusyRetries}, BaseDelay {BaseDelay}, MaxDelay {MaxDelay}, AttemptTimeout {AttemptTimeout}, MaxBlockWait {MaxBlockWait}";
+
         /// <summary>Whether failed attempt <paramref name="attempt"/> (1-based) was the last: the budget is spent, or -1 was retried <see cref="MaxBusyRetries"/> times.</summary>
         public bool IsSpent(int attempt, WeComException error) =>
             attempt >= MaxAttempts || (error.ErrCode == -1 && attempt > MaxBusyRetries);

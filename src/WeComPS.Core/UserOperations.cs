@@ -154,9 +154,11 @@ namespace WeComPS
                 maxConcurrency ?? _connection.MaxConcurrency,
                 cancellationToken);
             var idsOnly = false;
+            var paths = progress is null ? null : await DepartmentPathsAsync(cancellationToken).ConfigureAwait(false);
             await foreach (var (id, result) in calls.ConfigureAwait(false))
             {
-                progress?.Report(new WeComProgress(Msg.Get("ReadingDepartmentMembers", id), ++completed, departments.Count));
+                progress?.Report(new WeComProgress(
+                    paths != null && paths.TryGetValue(id, out var shown) ? Msg.Get("ReadingMembersOf", shown, id) : Msg.Get("ReadingDepartmentMembers", id), ++completed, departments.Count));
                 if (Concurrent.FailureOf(result, path) is { ErrCode: SecretRouting.DetailsForbidden })
                 {
                     // No secret of the connection may read members' details: every member as user/list_id has them.
@@ -201,6 +203,28 @@ namespace WeComPS
         }
 
         /// <summary>The roots and every department below them, each once, in tree order, from one department/simplelist call.</summary>
+        /// <summary>
+        /// The departments' full paths, for a progress bar to name them: one department/list call; none where this
+        /// secret cannot read names (the progress bar then shows ids), and never a warning or an error for it.
+        /// </summary>
+        private async Task<Dictionary<int, string>?> DepartmentPathsAsync(CancellationToken cancellationToken)
+        {
+            if (_connection.Routing.SecretRefusedDetails && !_connection.Routing.HasAppSecret)
+            {
+                return null;
+            }
+
+            try
+            {
+                var (_, root) = await _connection.Routing.ReadDetailsAsync(c => c.GetAsync("department/list", null, cancellationToken)).ConfigureAwait(false);
+                return DepartmentOperations.Arrange(root.Items("department").Select(DepartmentOperations.Parse)).Where(d => d.Path != null).ToDictionary(d => d.Id, d => d.Path!);
+            }
+            catch (WeComException)
+            {
+                return null;
+            }
+        }
+
         private async Task<List<int>> ExpandAsync(List<int> roots, CancellationToken cancellationToken)
         {
             var tree = await _connection.Departments.GetIdTreeAsync(cancellationToken).ConfigureAwait(false);

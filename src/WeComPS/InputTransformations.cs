@@ -85,7 +85,7 @@ namespace WeComPS.Commands
 
     /// <summary>
     /// Takes userids: text, or the UserId of an object (a member, a tag member, a CSV row). An object without one,
-    /// such as a tagged department from Get-WeComTagMember, is refused rather than bound by its ToString.
+    /// such as a tagged department from Get-WeComTagMember (its UserId is null), is refused rather than bound by its ToString.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class UserIdArgumentAttribute : ArgumentTransformationAttribute
@@ -95,53 +95,79 @@ namespace WeComPS.Commands
 
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
-            var value = Unwrap(inputData);
+            var value = PipedInput.Unwrap(inputData);
             return value is string || !(value is System.Collections.IEnumerable list) ? UserIdOf(inputData) : list.Cast<object?>().Select(UserIdOf).ToArray();
         }
 
-        private object? UserIdOf(object? item) => Unwrap(item) switch
+        private object? UserIdOf(object? item) => PipedInput.Unwrap(item) switch
         {
             null => null,
             string text => text,
             var number when number.GetType().IsPrimitive => number,
-            _ => PSObject.AsPSObject(item!).Properties["UserId"]?.Value
-                ?? (LeavesDepartments && PSObject.AsPSObject(item!).Properties["DepartmentId"] != null ? item
-                : throw new ArgumentTransformationMetadataException(Msg.Get("HasNoUserId", Unwrap(item)!.GetType().Name, item))),
+            _ => PipedInput.Property(item, "UserId")
+                ?? (LeavesDepartments && PipedInput.Property(item, "DepartmentId") != null ? item
+                : throw new ArgumentTransformationMetadataException(Msg.Get("HasNoUserId", PipedInput.Unwrap(item)!.GetType().Name, item))),
         };
-
-        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
     }
 
     /// <summary>
-    /// Takes department ids: numbers (or text of one), or the DepartmentId of an object that carries one (a department
-    /// from Get-WeComDepartment, a tagged department, a row with a DepartmentId column). Anything else, such as a
-    /// department's name or an object whose Id is no department (a process), is refused rather than read as an id.
+    /// Takes departments or tags: ids (numbers, or text of one), names and full paths as text (for
+    /// <see cref="NameResolver"/> to look up), or the id of an object that carries one (<see cref="Property"/>: a
+    /// department from Get-WeComDepartment, a tagged department or a row with a DepartmentId column; a tag or a tag
+    /// member). Any other object, such as a tagged user piped as a department or a process whose Id is no department,
+    /// is refused rather than read by its ToString.
     /// </summary>
-    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class DepartmentIdArgumentAttribute : ArgumentTransformationAttribute
+    public abstract class IdOrNameArgumentAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>The property that carries the id on a piped object.</summary>
+        protected abstract string Property { get; }
+
+        /// <summary>What the id is of, for the error: "department".</summary>
+        protected abstract string Noun { get; }
+
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
-            var value = Unwrap(inputData);
+            var value = PipedInput.Unwrap(inputData);
             return value is string || !(value is System.Collections.IEnumerable list) ? IdOf(inputData) : list.Cast<object?>().Select(IdOf).ToArray();
         }
 
-        private static object? IdOf(object? item) => Unwrap(item) switch
+        private object? IdOf(object? item) => PipedInput.Unwrap(item) switch
         {
             null => null,
-            string text => int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id
-                : throw new ArgumentTransformationMetadataException(Msg.Get("NotADepartmentId", text)),
-            var number when number.GetType().IsPrimitive => number,
-            _ => PSObject.AsPSObject(item!).Properties["DepartmentId"]?.Value is { } id && !(Unwrap(id) is string blank && string.IsNullOrWhiteSpace(blank)) ? IdOf(id)
-                : throw new ArgumentTransformationMetadataException(Msg.Get("HasNoDepartmentId", Unwrap(item)!.GetType().Name, item)),
+            string text => text.Trim(),
+            var number when number.GetType().IsPrimitive => System.Convert.ToString(number, System.Globalization.CultureInfo.InvariantCulture),
+            _ => PipedInput.Property(item, Property) is { } id ? IdOf(id)
+                : throw new ArgumentTransformationMetadataException(Msg.Get("HasNoIdOf", PipedInput.Unwrap(item)!.GetType().Name, item, Noun, Property)),
         };
+    }
 
-        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    /// <summary>Takes departments by id, unique name or full path, or objects with a DepartmentId (see <see cref="IdOrNameArgumentAttribute"/>).</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class DepartmentIdArgumentAttribute : IdOrNameArgumentAttribute
+    {
+        protected override string Property => "DepartmentId";
+
+        protected override string Noun => Msg.Get("DepartmentNoun");
+    }
+
+    /// <summary>Takes tags by id or name, or objects with a TagId (see <see cref="IdOrNameArgumentAttribute"/>).</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class TagIdArgumentAttribute : IdOrNameArgumentAttribute
+    {
+        protected override string Property => "TagId";
+
+        protected override string Noun => Msg.Get("TagNoun");
     }
 
     /// <summary>What a piped object is to a Set- command: a record from WeCom, a row of fields, or neither.</summary>
     internal static class PipedInput
     {
+        public static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
+        /// <summary>The value of an object's property, or null when it has none or it is null or blank (a CSV cell).</summary>
+        public static object? Property(object? item, string name) =>
+            item is null ? null : PSObject.AsPSObject(item).Properties[name]?.Value is { } value && !(Unwrap(value) is string text && string.IsNullOrWhiteSpace(text)) ? value : null;
+
         /// <summary>True for the module's own records: piped to Set-, they name what to change, and their fields are not sent back.</summary>
         public static bool IsRecord(object? input) => (input is PSObject wrapped ? wrapped.BaseObject : input)?.GetType().Namespace == typeof(WeComUser).Namespace;
 

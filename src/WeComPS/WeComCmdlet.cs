@@ -322,7 +322,9 @@ namespace WeComPS.Commands
 
         /// <summary>
         /// Warns once per command about the columns of a piped row (Import-Csv, [pscustomobject]) that match no parameter,
-        /// which PowerShell would otherwise drop without a word: "mobile phone" for Mobile, say.
+        /// which PowerShell would otherwise drop without a word: "mobile phone" for Mobile, say. The columns of the
+        /// module's own members and departments (Status, Avatar, Path, ...) are left out: an exported CSV piped back in
+        /// is no typo.
         /// </summary>
         protected void WarnUnmatchedColumns(PSObject? row)
         {
@@ -333,7 +335,8 @@ namespace WeComPS.Commands
 
             _columnsChecked = true;
             var parameters = MyInvocation.MyCommand.Parameters.Values;
-            var known = new HashSet<string>(parameters.Select(p => p.Name).Concat(parameters.SelectMany(p => p.Aliases)), StringComparer.OrdinalIgnoreCase);
+            var exported = typeof(WeComUser).GetProperties().Concat(typeof(WeComDepartment).GetProperties()).Select(p => p.Name);
+            var known = new HashSet<string>(parameters.Select(p => p.Name).Concat(parameters.SelectMany(p => p.Aliases)).Concat(exported), StringComparer.OrdinalIgnoreCase);
             var unmatched = row.Properties.Select(p => p.Name).Where(name => !known.Contains(name)).ToList();
             if (unmatched.Count > 0)
             {
@@ -427,6 +430,18 @@ namespace WeComPS.Commands
             return Await(ct => names.DepartmentLabelAsync(id, ct));
         }
 
+        /// <summary>The tag as -WhatIf and -Confirm name it ("3 值班") when they will show it, else its id.</summary>
+        protected string TagLabel(int id, ConfirmImpact impact)
+        {
+            if (!ShowsTargets(impact))
+            {
+                return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            var names = Names;
+            return Await(ct => names.TagLabelAsync(id, ct));
+        }
+
         /// <summary>The member as -WhatIf and -Confirm name them ("LiSi (李四)") when they will show it, else the userid.</summary>
         protected string UserLabel(string userId, ConfirmImpact impact)
         {
@@ -482,6 +497,24 @@ namespace WeComPS.Commands
 
             ids = resolved;
             return true;
+        }
+
+        /// <summary>
+        /// The id of each department (or, with <paramref name="tags"/>, each tag) that <paramref name="texts"/> give as
+        /// ids, names or full paths; one that is unknown or ambiguous is an error naming it, and the others go on.
+        /// </summary>
+        protected List<int> ResolveEach(IEnumerable<string> texts, bool tags)
+        {
+            var ids = new List<int>();
+            foreach (var text in texts)
+            {
+                if (TryResolveIds(new[] { text }, tags, "", text, out var resolved))
+                {
+                    ids.AddRange(resolved!);
+                }
+            }
+
+            return ids;
         }
 
         /// <summary>

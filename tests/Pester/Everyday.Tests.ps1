@@ -41,6 +41,13 @@ Describe 'Clearing fields' -Tag CI {
         (Get-WeComUser ZhaoLiu).Position | Should -Be '后台工程师'
     }
 
+    It 'says under -WhatIf that an empty value changes nothing' {
+        Set-WeComUser LiSi -Position '' -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match "User 'LiSi': nothing to change"
+        Set-WeComDepartment 5 -NameEn '' -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'nothing to change'
+    }
+
     It 'shows under -WhatIf which fields change' {
         $shown = Get-HostText { Set-WeComUser ZhaoLiu -Position 架构师 -Clear Telephone -WhatIf }
         $shown | Should -Match 'ZhaoLiu: position = 架构师, telephone cleared'
@@ -86,6 +93,43 @@ Describe 'Names where ids are asked' -Tag CI {
         Add-WeComTagUser -TagId 无此标签 -UserId LiSi -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'TagNotFound,WeComPS.Commands.AddWeComTagUserCommand'
         $err[0].Exception.Message | Should -Match '无此标签'
+    }
+
+    It 'takes names and full paths wherever a department or a tag id is read' {
+        (Get-WeComUser -DepartmentId /广州研发中心/测试部).UserId | Should -Contain 'HeSi'
+        (Get-WeComUser -DepartmentId 广州研发中心 -Recurse).UserId | Should -Contain 'HeSi'
+        (Get-WeComDepartment 邮箱后台组, 4).Id | Should -Be @(5, 4)
+        (Get-WeComDepartment -Id 企业微信产品部 -Recurse).Id | Should -Contain 8
+        (Get-WeComTagMember -TagId 技术委员会 -MemberType Department).DepartmentId | Should -Be 8
+        (Get-WeComTag -TagId 技术委员会).TagId | Should -Be 1
+        New-WeComDepartment 临时组 -ParentId 邮箱产品部 | Out-Null
+        Remove-WeComDepartment /广州研发中心/邮箱产品部/临时组 -Confirm:$false
+        Get-WeComDepartment -Name 临时组 | Should -BeNullOrEmpty
+        $said = Get-HostText {
+            Set-WeComDepartment /广州研发中心/测试部 -ParentId 企业微信产品部 -WhatIf
+            Remove-WeComTagUser -TagId 技术委员会 -UserId WangWu -WhatIf
+            Remove-WeComTag 技术委员会 -WhatIf
+            Set-WeComTag 技术委员会 -Name 架构委员会 -WhatIf
+        }
+        $said | Should -Match '"Update department" on target "10 测试部 \(under 4 企业微信产品部\)"'
+        $said | Should -Match '"Remove from tag 1 技术委员会" on target "user WangWu \(王五\)"'
+        $said | Should -Match '"Remove tag" on target "tag 1 技术委员会"'
+        $said | Should -Match '"Rename to ''架构委员会''" on target "tag 1 技术委员会"'
+    }
+
+    It 'reports an unknown name where an id is read, and sends nothing for it' {
+        Get-WeComUser -DepartmentId 无此部门 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'an unknown department is no "every member"'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentNotFound,WeComPS.Commands.GetWeComUserCommand'
+        $err[0].Exception.Message | Should -Match '无此部门'
+        Get-WeComDepartment 无此部门, 5 -ErrorVariable err -ErrorAction SilentlyContinue | ForEach-Object Id | Should -Be 5
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'DepartmentNotFound,WeComPS.Commands.GetWeComDepartmentCommand'
+        Remove-WeComDepartment 无此部门 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match '无此部门'
+        Get-WeComTagMember -TagId 无此标签, 1 -ErrorVariable err -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'TagNotFound,WeComPS.Commands.GetWeComTagMemberCommand'
+        Remove-WeComTag 无此标签 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match '无此标签'
+        (Get-WeComTag).Count | Should -Be 3
     }
 
     It 'reports an ambiguous name with the departments it could mean' {
@@ -139,6 +183,30 @@ Describe 'Columns that match nothing' -Tag CI {
         $warned[0].Message | Should -BeLike "*'Budget' match no parameter of Set-WeComDepartment*"
         Get-WeComUser -UserId LiSi | Set-WeComUser -Position 总监 -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
         $warned | Should -BeNullOrEmpty -Because 'a record read from WeCom is no row of columns'
+    }
+
+    It 'warns in New-WeComUser and Sync-WeComUser too' {
+        $rows = 'UserId,Name,Mobile,Dept', 'col.a,甲,13900000081,5', 'col.b,乙,13900000082,5' | ConvertFrom-Csv
+        $rows | New-WeComUser -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike "*'Dept' match no parameter of New-WeComUser*"
+        $rows | Sync-WeComUser -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike "*'Dept' match no parameter of Sync-WeComUser*"
+    }
+
+    It 'says so for a row without a userid column, and goes on with the others' {
+        $rows = @('User ID,Name,Mobile', 'col.c,丙,13900000083' | ConvertFrom-Csv)
+        $rows += [pscustomobject]@{ UserId = 'col.d'; Name = '丁'; Mobile = '13900000084' }
+        $created = $rows | New-WeComUser -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $created.UserId | Should -Be 'col.d'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UserIdMissing,WeComPS.Commands.NewWeComUserCommand'
+        $err[0].Exception.Message | Should -BeLike "*no UserId column (its columns: 'User ID', 'Name', 'Mobile')*"
+        'Position', '总监' | ConvertFrom-Csv | Set-WeComUser -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'UserIdMissing,WeComPS.Commands.SetWeComUserCommand'
+        'UserId,Name', ',戊', 'WangWu,王五' | ConvertFrom-Csv | Sync-WeComUser -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -BeLike "*UserId is blank*"
     }
 }
 
@@ -221,12 +289,57 @@ Describe 'Output that survives the pipeline' -Tag CI {
         Get-WeComUser -DepartmentId $user.Department | Should -Not -BeNullOrEmpty
     }
 
+    It 'exports jobs, job results and journal entries to readable cells' {
+        $job = 'UserId,Name,Mobile,Department', 'csv.job,表格,13900000091,5' | ConvertFrom-Csv | Sync-WeComUser -NoWait -Confirm:$false 6>$null
+        $null = $job | Wait-WeComJob
+        $cells = Get-WeComJob -JobId $job.JobId | ConvertTo-Csv | ConvertFrom-Csv
+        $cells.Results | Should -BeExactly '1 succeeded, 0 failed'
+        $cells.Plan | Should -BeExactly 'SyncUser of 1 rows: create 1, update 0, delete 0'
+        (Get-WeComJob -JobId $job.JobId).Results[0].UserId | Should -Be 'csv.job' -Because 'the object keeps the typed list'
+        $journal = Join-Path $TestDrive 'journal.jsonl'
+        'UserId,Position', 'LiSi,表格总监' | ConvertFrom-Csv | Compare-WeComUser | Invoke-WeComPlan -Confirm:$false -JournalPath $journal | Out-Null
+        $entry = Get-WeComJournal $journal
+        $entry.Changes[0].New | Should -Be '表格总监'
+        $text = $entry | ConvertTo-Csv | Out-String
+        $text | Should -Not -Match 'System\.'
+        ($entry | ConvertTo-Csv | ConvertFrom-Csv).Changes | Should -Match '表格总监'
+    }
+
+    It 'gives tag members one set of columns, departments named, and binds each kind only where it belongs' {
+        $members = Get-WeComTagMember -TagId 1
+        $shapes = $members | ForEach-Object { ($_.PSObject.Properties.Name) -join ',' } | Sort-Object -Unique
+        @($shapes).Count | Should -Be 1
+        $shapes | Should -Match 'UserId' 
+        $shapes | Should -Match 'DepartmentId'
+        $rows = $members | ConvertTo-Csv | ConvertFrom-Csv
+        ($rows | Where-Object MemberType -EQ Department).DepartmentId | Should -Be '8'
+        ($rows | Where-Object MemberType -EQ Department).Name | Should -Be '基础架构组'
+        ($rows | Where-Object UserId -EQ WangWu).Name | Should -Be '王五'
+        ($members | ConvertTo-Json | ConvertFrom-Json | ForEach-Object { $_.PSObject.Properties.Name -join ',' } | Sort-Object -Unique) | Should -HaveCount 1
+        ($members | Format-Table | Out-String) | Should -Match '8\s+基础架构组'
+
+        $users = ($members | Get-WeComUser).UserId
+        $users | Should -Contain 'WangWu'
+        $users | Should -Contain 'LiangBa' -Because 'the tagged department 8 stands for its members'
+        ($rows | Get-WeComUser).UserId | Sort-Object | Should -Be ($users | Sort-Object) -Because 'an exported CSV binds as the objects do'
+        $departments = $members | Get-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue
+        $departments.Id | Should -Be 8
+        $err.Count | Should -Be 3
+        $err[0].Exception.Message | Should -Match "WeComTagUser 'SunQi' is not a department"
+        $members | Where-Object MemberType -EQ Department | Set-WeComUser -Position x -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match "WeComTagDepartment '8' is not a member"
+        $said = Get-HostText { $rows | Remove-WeComTagUser -WhatIf }
+        $said | Should -Match 'department 8 基础架构组'
+        $said | Should -Match 'user SunQi \(孙七\)'
+    }
+
     It 'creates members from an exported CSV in another corp' {
         $path = Join-Path $TestDrive 'export.csv'
         Get-WeComUser -DepartmentId 6 | Export-Csv $path -NoTypeInformation -Encoding utf8
         Connect-FreshCorp
         Remove-WeComUser WuJiu -Confirm:$false
-        Import-Csv $path | Where-Object UserId -EQ 'WuJiu' | New-WeComUser | Out-Null
+        Import-Csv $path | Where-Object UserId -EQ 'WuJiu' | New-WeComUser -WarningVariable warned | Out-Null
+        $warned | Should -BeNullOrEmpty -Because 'the columns a member exports with are no typos'
         (Get-WeComUser WuJiu).Department | Should -Be 6
     }
 }
@@ -251,6 +364,7 @@ Describe 'Connections' -Tag CI {
         $shown = ($connection | Format-List * | Out-String) + ($connection | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue)
         $shown | Should -Match 'CorpId'
         $shown | Should -Not -Match 'Departments|Users|Tags|Jobs|Exports|Operations'
+        $shown | Should -Match 'Retry\s+: MaxAttempts 5, .*MaxBlockWait 00:01:30' -Because 'the retry settings read as settings, not as a type name'
     }
 
     It 'marks the current connection' {
@@ -281,9 +395,24 @@ Describe 'Names on tag members and job results' -Tag CI {
         $added = Add-WeComTagUser -TagId 3 -UserId LiSi -DepartmentId 5 -PassThru
         $added.TagName | Sort-Object -Unique | Should -BeExactly '值班'
         ($added | Where-Object MemberType -EQ Department).Name | Should -BeExactly '邮箱后台组'
+        ($added | Where-Object UserId -EQ LiSi).Name | Should -BeExactly '李四'
+        $removed = Remove-WeComTagUser -TagId 3 -UserId LiSi -PassThru -Confirm:$false
+        $removed.Name | Should -BeExactly '李四' -Because 'the name is read before the user leaves the tag'
+        $removed.TagName | Should -BeExactly '值班'
         $exported = Export-WeComTagUser -TagId 1
         $exported.TagName | Sort-Object -Unique | Should -BeExactly '技术委员会'
         ($exported | Where-Object MemberType -EQ Department).Name | Should -BeExactly '基础架构组'
+    }
+
+    It 'names the departments in the progress bar of a member read' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-WeCom -Sandbox; Get-WeComUser -DepartmentId 企业微信产品部 -Recurse | Out-Null").Invoke()
+            $activities = $ps.Streams.Progress.Activity | Where-Object { $_ -like 'Reading members*' } | Sort-Object -Unique
+        }
+        finally { $ps.Dispose() }
+        $activities | Should -Contain 'Reading members of /广州研发中心/企业微信产品部/基础架构组 (8)'
+        $activities | Should -Not -Contain 'Reading members of department 8'
     }
 
     It 'names the rows of a job started here in Get-WeComJob, as Wait-WeComJob does' {

@@ -41,8 +41,9 @@ Describe 'Empty input selects nothing' -Tag CI {
     }
 
     It 'reads nothing when what was piped does not bind, and an arbitrary Id is no department' {
-        '邮箱产品部' | Get-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        [pscustomobject]@{ Name = '邮箱产品部' } | Get-WeComDepartment -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError*'
+        ('邮箱产品部' | Get-WeComDepartment).Id | Should -Be 2 -Because 'a name is a department'
         Get-Process -Id $PID | Get-WeComUser -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err2 | Should -Not -BeNullOrEmpty
         Get-Process -Id $PID | Remove-WeComDepartment -Confirm:$false -ErrorAction SilentlyContinue

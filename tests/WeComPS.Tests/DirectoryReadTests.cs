@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -36,6 +38,32 @@ namespace WeComPS.Tests
             // One light tree call, then one call per department.
             Assert.Equal(1, corp.Sandbox.CallCount("department/simplelist"));
             Assert.Equal(10, corp.Sandbox.CallCount("user/list"));
+        }
+
+        [Fact]
+        public async Task The_progress_of_a_member_read_names_each_department_by_path_and_id()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var seen = new List<string>();
+            var users = await corp.Connect().Users.GetByDepartmentAsync(new[] { 4 }, recurse: true, progress: new Reporter(p => seen.Add(p.Activity))).ValuesAsync();
+
+            Assert.NotEmpty(users);
+            Assert.Contains("Reading members of /广州研发中心/企业微信产品部/基础架构组 (8)", seen);
+            Assert.Equal(3, seen.Count);
+
+            // Where names cannot be read (a contacts-sync secret on a new IP), the ids, and no error.
+            seen.Clear();
+            await corp.Connect(WeComSandbox.SampleNewIpContactsSecret).Users.GetByDepartmentAsync(new[] { 8 }, recurse: false, progress: new Reporter(p => seen.Add(p.Activity))).ValuesAsync();
+            Assert.Equal(new[] { "Reading members of department 8" }, seen);
+        }
+
+        private sealed class Reporter : IProgress<WeComProgress>
+        {
+            private readonly Action<WeComProgress> _report;
+
+            public Reporter(Action<WeComProgress> report) => _report = report;
+
+            public void Report(WeComProgress value) => _report(value);
         }
 
         [Fact]

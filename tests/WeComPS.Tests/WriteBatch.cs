@@ -71,7 +71,7 @@ namespace WeComPS.Tests
             Assert.Equal((TagId, "故障标签B"), (tag.TagId, tag.TagName));
             var members = await connection.Tags.GetMembersAsync(TagId, CancellationToken.None);
             Assert.Equal(Range(401, 1200), members.OfType<WeComTagUser>().Select(m => m.UserId).OrderBy(id => id));
-            Assert.Equal(Enumerable.Range(3, 10), members.OfType<WeComTagDepartment>().Select(m => m.DepartmentId).OrderBy(id => id));
+            Assert.Equal(Enumerable.Range(3, 10), members.OfType<WeComTagDepartment>().Select(m => m.DepartmentId!.Value).OrderBy(id => id));
 
             // A create or delete applied twice would have been refused the second time: each ran exactly once.
             Assert.Equal(30, corp.Sandbox.SucceededCount("user/create"));

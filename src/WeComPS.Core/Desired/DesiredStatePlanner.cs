@@ -161,12 +161,12 @@ namespace WeComPS
             foreach (var entry in history?.Where(e => e.ObjectType == WeComPlanObjectType.User) ?? Enumerable.Empty<WeComJournalEntry>())
             {
                 var userId = entry.Target.ToUpperInvariant();
-                foreach (var change in entry.Outcome == WeComPlanResultStatus.Succeeded ? entry.Changes : new List<WeComFieldChange>())
+                foreach (var change in entry.Outcome == WeComPlanResultStatus.Succeeded ? entry.Changes : Enumerable.Empty<WeComFieldChange>())
                 {
                     kept.Remove((userId, change.Field));
                 }
 
-                foreach (var change in entry.Kept ?? new List<WeComFieldChange>())
+                foreach (var change in entry.Kept ?? Enumerable.Empty<WeComFieldChange>())
                 {
                     kept[(userId, change.Field)] = change;
                 }

@@ -19,9 +19,11 @@ namespace WeComPS
         public WeComPlanObjectType ObjectType { get; set; }
         public string Target { get; set; } = "";
         public string? Name { get; set; }
-        public List<WeComFieldChange> Changes { get; set; } = new List<WeComFieldChange>();
+        [JsonConverter(typeof(WeComJournal.FieldChangesConverter))]
+        public WeComFieldChanges Changes { get; set; } = new WeComFieldChanges(new WeComFieldChange[0]);
         /// <summary>Fields not sent because WeCom keeps the member's own value; absent when none.</summary>
-        public List<WeComFieldChange>? Kept { get; set; }
+        [JsonConverter(typeof(WeComJournal.FieldChangesConverter))]
+        public WeComFieldChanges? Kept { get; set; }
         public WeComPlanResultStatus Outcome { get; set; }
         public WeComApplyStrategy Strategy { get; set; }
         public string? JobId { get; set; }
@@ -40,6 +42,16 @@ namespace WeComPS
     /// </summary>
     public static class WeComJournal
     {
+        /// <summary>A journal line's changes as the JSON array of Field, Old, New that older lines hold too.</summary>
+        internal sealed class FieldChangesConverter : JsonConverter<WeComFieldChanges>
+        {
+            public override WeComFieldChanges Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+                new WeComFieldChanges(JsonSerializer.Deserialize<List<WeComFieldChange>>(ref reader, options) ?? new List<WeComFieldChange>());
+
+            public override void Write(Utf8JsonWriter writer, WeComFieldChanges value, JsonSerializerOptions options) =>
+                JsonSerializer.Serialize(writer, value.ToList(), options);
+        }
+
         private static readonly object Writing = new object();
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
@@ -58,8 +70,8 @@ namespace WeComPS
             ObjectType = result.ObjectType,
             Target = result.Target,
             Name = result.Name,
-            Changes = result.Changes.ToList(),
-            Kept = result.Kept.Count == 0 ? null : result.Kept.ToList(),
+            Changes = result.Changes,
+            Kept = result.Kept.Count == 0 ? null : result.Kept,
             Outcome = result.Status,
             Strategy = result.Strategy,
             JobId = result.JobId,

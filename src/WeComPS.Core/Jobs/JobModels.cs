@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace WeComPS
 {
@@ -64,11 +65,26 @@ namespace WeComPS
         /// <summary>The rows the job runs.</summary>
         public int Total { get; set; }
         /// <summary>One result per row once the job has finished; empty before.</summary>
-        public IReadOnlyList<WeComJobResult> Results { get; set; } = Array.Empty<WeComJobResult>();
+        public WeComJobResults Results { get; set; } = new WeComJobResults(Array.Empty<WeComJobResult>());
         /// <summary>The plan the job was started from, when this process started it: lets the results name created, updated and deleted items.</summary>
         public WeComImportPlan? Plan { get; set; }
 
         public override string ToString() => JobId;
+    }
+
+    /// <summary>
+    /// The results of a job's rows: a list, and as text a count ("2 succeeded, 1 failed"), so Export-Csv of a job
+    /// writes a readable cell.
+    /// </summary>
+    public sealed class WeComJobResults : System.Collections.ObjectModel.ReadOnlyCollection<WeComJobResult>
+    {
+        public WeComJobResults(IEnumerable<WeComJobResult> results)
+            : base(results.ToList())
+        {
+        }
+
+        public override string ToString() =>
+            $"{this.Count(r => r.Status == WeComJobResultStatus.Succeeded)} succeeded, {this.Count(r => r.Status != WeComJobResultStatus.Succeeded)} failed";
     }
 
     /// <summary>The outcome of one row of an import: a member (UserId) or a department (DepartmentId).</summary>

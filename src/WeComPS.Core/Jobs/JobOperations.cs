@@ -194,7 +194,7 @@ namespace WeComPS
                 Status = (WeComJobStatus)(root.Int("status") ?? 0),
                 Percentage = root.Int("percentage") ?? 0,
                 Total = root.Int("total") ?? 0,
-                Results = root.Items("result").Select(r => new WeComJobResult
+                Results = new WeComJobResults(root.Items("result").Select(r => new WeComJobResult
                 {
                     JobId = jobId,
                     Type = type,
@@ -204,7 +204,7 @@ namespace WeComPS
                     Status = (r.Int("errcode") ?? 0) == 0 ? WeComJobResultStatus.Succeeded : WeComJobResultStatus.Failed,
                     ErrCode = r.Int("errcode") ?? 0,
                     Message = r.Str("errmsg"),
-                }).ToList(),
+                })),
             };
             if (_plans.TryGetValue(jobId, out var plan))
             {

@@ -69,11 +69,12 @@ namespace WeComPS.Commands
     {
         private readonly List<WeComDepartmentChange> _changes = new List<WeComDepartmentChange>();
 
-        /// <summary><para type="description">The department to change; departments from Get-WeComDepartment bind by their Id.</para></summary>
+        /// <summary><para type="description">The department to change, by id, unique name or full path; departments from Get-WeComDepartment bind by their Id.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DepartmentId")]
+        [BlankAsNull]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int Id { get; set; }
+        public string Id { get; set; } = "";
 
         /// <summary><para type="description">A new name, 1 to 64 characters, none of \ : * ? " &lt; &gt; |.</para></summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -129,16 +130,19 @@ namespace WeComPS.Commands
             var record = PipedInput.IsRecord(InputObject);
             T? Given<T>(string name, T? value) => !record || _givenOnCommandLine.Contains(name) ? value : default;
             var parentGiven = Given(nameof(ParentId), ParentId);
-            if (!TryResolveIds(parentGiven is null ? null : new[] { parentGiven }, tags: false, $"Department {Id}", Id, out var parent))
+            if (!TryResolveIds(new[] { Id }, tags: false, "", Id, out var ids)
+                || !TryResolveIds(parentGiven is null ? null : new[] { parentGiven }, tags: false, $"Department {Id}", Id, out var parent))
             {
                 return;
             }
 
+            var id = ids![0];
+
             // The root, piped from Get-WeComDepartment, carries ParentId 0: it means "no parent", not a move.
             var parentId = parent?[0] is { } p && p != 0 ? p : (int?)null;
-            var change = new WeComDepartmentChange { Id = Id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parentId, Order = Given(nameof(Order), Order), ClearNameEn = Clear != null };
-            var shown = DepartmentLabel(Id, ConfirmImpact.Medium) + (parentId is { } moved ? $" (under {DepartmentLabel(moved, ConfirmImpact.Medium)})" : "");
-            if (Approve(change.Validate(creating: false), Id, shown, Msg.Get("UpdateDepartment")))
+            var change = new WeComDepartmentChange { Id = id, Name = Given(nameof(Name), Name?.Trim()), NameEn = Given(nameof(NameEn), NameEn), ParentId = parentId, Order = Given(nameof(Order), Order), ClearNameEn = Clear != null };
+            var shown = DepartmentLabel(id, ConfirmImpact.Medium) + (parentId is { } moved ? Msg.Get("UnderDepartment", DepartmentLabel(moved, ConfirmImpact.Medium)) : "");
+            if (Approve(change.Validate(creating: false) ?? change.CheckChangesSomething(), id, shown, Msg.Get("UpdateDepartment")))
             {
                 _changes.Add(change);
             }
@@ -165,12 +169,12 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">The departments to remove: ids, or departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column (another object's Id is no department). WeCom refuses one that still has members.</para></summary>
+        /// <summary><para type="description">The departments to remove: ids, unique names or full paths, or departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column (another object's Id is no department). WeCom refuses one that still has members.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("DepartmentId")]
         [DepartmentIdArgument]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int[] Id { get; set; } = new int[0];
+        public string[] Id { get; set; } = new string[0];
 
         /// <summary><para type="description">The most departments it may remove: a count (20) or a share of the departments (25%). Over it, nothing is sent. Default: 10%, at least 5.</para></summary>
         [Parameter]
@@ -180,9 +184,9 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var id in Id)
+            _asked += Id.Length;
+            foreach (var id in ResolveEach(Id, tags: false))
             {
-                _asked++;
                 // What WeCom would refuse (members left) is found now, so -WhatIf tells it and nothing doomed is sent.
                 var label = DepartmentLabel(id, ConfirmImpact.High);
                 var departments = ResolveConnection().Departments;

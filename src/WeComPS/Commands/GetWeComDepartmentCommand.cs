@@ -11,14 +11,14 @@ namespace WeComPS.Commands
     [OutputType(typeof(WeComDepartment))]
     public sealed class GetWeComDepartmentCommand : WeComCmdlet
     {
-        private readonly List<int> _ids = new List<int>();
+        private readonly List<string> _ids = new List<string>();
 
-        /// <summary><para type="description">Department ids, or objects that carry one (departments, tagged departments, rows with a DepartmentId column). Without it, the whole visible tree; an empty or unbound pipeline selects nothing.</para></summary>
+        /// <summary><para type="description">Departments by id, unique name or full path (/广州研发中心/测试部), or objects that carry a DepartmentId (departments, tagged departments, rows with a DepartmentId column). Without it, the whole visible tree; an empty or unbound pipeline selects nothing.</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [Alias("DepartmentId", "Department")]
         [DepartmentIdArgument]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int[]? Id { get; set; }
+        public string[]? Id { get; set; }
 
         /// <summary><para type="description">With -Id, also every department below the given ones.</para></summary>
         [Parameter]
@@ -63,8 +63,19 @@ namespace WeComPS.Commands
         private IEnumerable<WeComDepartment> Select(IReadOnlyList<WeComDepartment> tree)
         {
             var seen = new HashSet<int>();
-            foreach (var id in _ids.Distinct())
+            foreach (var text in _ids.Distinct())
             {
+                int id;
+                try
+                {
+                    id = NameResolver.FindDepartment(tree, text);
+                }
+                catch (WeComException ex)
+                {
+                    PostError(ex, text);
+                    continue;
+                }
+
                 var subtree = DepartmentOperations.Subtree(tree, id, Recurse).ToList();
                 if (subtree.Count == 0)
                 {

@@ -19,16 +19,17 @@ namespace WeComPS.Commands
         private readonly List<int> _departmentIds = new List<int>();
 
         /// <summary><para type="description">User ids (case-insensitive), e.g. from Import-Csv or Get-WeComTagMember.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UserIdSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = UserIdSet)]
         [ValidateNotNullOrEmpty]
         [UserIdArgument(LeavesDepartments = true)]
         [ArgumentCompleter(typeof(UserIdCompleter))]
         public string[] UserId { get; set; } = new string[0];
 
-        /// <summary><para type="description">Departments whose members to get; departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column bind by their DepartmentId (another object's Id is no department).</para></summary>
+        /// <summary><para type="description">Departments whose members to get, by id, unique name or full path; departments from Get-WeComDepartment, tagged departments and rows with a DepartmentId column bind by their DepartmentId (another object's Id is no department).</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DepartmentSet)]
+        [DepartmentIdArgument]
         [ArgumentCompleter(typeof(DepartmentIdCompleter))]
-        public int[] DepartmentId { get; set; } = new int[0];
+        public string[] DepartmentId { get; set; } = new string[0];
 
         /// <summary><para type="description">Only members whose name matches one of these patterns (wildcards allowed), e.g. 李四 or '王*', found in the light list; with -DepartmentId (and -Recurse) only there.</para></summary>
         [Parameter(ParameterSetName = DepartmentSet)]
@@ -62,14 +63,17 @@ namespace WeComPS.Commands
             }
             else if (ParameterSetName == DepartmentSet)
             {
-                _departmentIds.AddRange(DepartmentId);
+                _departmentsAsked = true;
+                _departmentIds.AddRange(ResolveEach(DepartmentId, tags: false));
             }
         }
 
+        private bool _departmentsAsked;
+
         protected override void EndProcessing()
         {
-            // An empty pipeline, or input that all failed to bind, must not turn into "every member".
-            if (PipedNothing(_userIds.Count + _departmentIds.Count))
+            // An empty pipeline, input that all failed to bind, or departments that are all unknown must not turn into "every member".
+            if (PipedNothing(_userIds.Count + _departmentIds.Count) || (_departmentsAsked && _departmentIds.Count == 0 && _userIds.Count == 0))
             {
                 return;
             }

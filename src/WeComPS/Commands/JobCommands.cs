@@ -18,7 +18,7 @@ namespace WeComPS.Commands
         protected override bool ChecksDepartments => false;
 
         /// <summary><para type="description">The member's userid (帐号); rows and members bind by their UserId.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string UserId { get; set; } = "";
 
         /// <summary><para type="description">The member's name (姓名), 1 to 64 characters; needed for new members.</para></summary>
@@ -262,11 +262,13 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">The tag ids; tags from Get-WeComTag bind by their TagId.</para></summary>
+        /// <summary><para type="description">The tags, by id or name; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        public int[] TagId { get; set; } = new int[0];
+        [TagIdArgument]
+        [ArgumentCompleter(typeof(TagIdCompleter))]
+        public string[] TagId { get; set; } = new string[0];
 
-        protected override void ProcessRecord() => _ids.AddRange(TagId);
+        protected override void ProcessRecord() => _ids.AddRange(ResolveEach(TagId, tags: true));
 
         protected override void EndProcessing()
         {

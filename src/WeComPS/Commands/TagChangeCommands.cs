@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace WeComPS.Commands
 {
@@ -46,10 +47,11 @@ namespace WeComPS.Commands
     {
         private readonly List<WeComTagChange> _tags = new List<WeComTagChange>();
 
-        /// <summary><para type="description">The tag to rename; tags from Get-WeComTag bind by their TagId.</para></summary>
+        /// <summary><para type="description">The tag to rename, by id or name; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int TagId { get; set; }
+        public string TagId { get; set; } = "";
 
         /// <summary><para type="description">The new name, 1 to 32 characters, unique in the corp.</para></summary>
         [Parameter(Mandatory = true, Position = 1)]
@@ -62,8 +64,13 @@ namespace WeComPS.Commands
 
         protected override void ProcessRecord()
         {
-            var tag = new WeComTagChange { TagId = TagId, TagName = Name.Trim() };
-            if (Approve(tag.Validate(creating: false), TagId, Msg.Get("TagTarget", TagId), Msg.Get("RenameTag", tag.TagName)))
+            if (!TryResolveIds(new[] { TagId }, tags: true, "", TagId, out var id))
+            {
+                return;
+            }
+
+            var tag = new WeComTagChange { TagId = id![0], TagName = Name.Trim() };
+            if (Approve(tag.Validate(creating: false), tag.TagId, Msg.Get("TagTarget", TagLabel(id[0], ConfirmImpact.Medium)), Msg.Get("RenameTag", tag.TagName)))
             {
                 _tags.Add(tag);
             }
@@ -81,12 +88,13 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">The tags to remove; tags from Get-WeComTag bind by their TagId.</para></summary>
+        /// <summary><para type="description">The tags to remove, by id or name; tags from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int[] TagId { get; set; } = new int[0];
+        public string[] TagId { get; set; } = new string[0];
 
-        protected override void ProcessRecord() => _ids.AddRange(TagId.Where(id => ShouldProcess(Msg.Get("TagTarget", id), Msg.Get("RemoveTag"))));
+        protected override void ProcessRecord() => _ids.AddRange(ResolveEach(TagId, tags: true).Where(id => ShouldProcess(Msg.Get("TagTarget", TagLabel(id, ConfirmImpact.High)), Msg.Get("RemoveTag"))));
 
         protected override void EndProcessing() =>
             RunChanges(_ids.Count, (connection, ct) => connection.Tags.DeleteAsync(_ids, ct));
@@ -116,7 +124,7 @@ namespace WeComPS.Commands
         /// </summary>
         protected abstract bool Adding { get; }
 
-        private string Action(int tagId) => Msg.Get(Adding ? "AddToTag" : "RemoveFromTag", tagId);
+        private string Action(int tagId) => Msg.Get(Adding ? "AddToTag" : "RemoveFromTag", TagLabel(tagId, Adding ? ConfirmImpact.Medium : ConfirmImpact.High));
 
         private IAsyncEnumerable<ItemResult<WeComTagMember>> Change(WeComConnection connection, int tagId, List<string> users, List<int> departments, CancellationToken cancellationToken) =>
             Adding
@@ -157,10 +165,18 @@ namespace WeComPS.Commands
                 {
                     try
                     {
+                        // tag/get names the users: read before they are removed, or after they are added (-PassThru only).
+                        var named = PassThru && !Adding ? await MembersAsync(connection, tag.Key, cancellationToken).ConfigureAwait(false) : null;
                         var changed = new List<WeComTagMember>();
                         await EmitAsync(Change(connection, tag.Key, tag.Value.Users, tag.Value.Departments, cancellationToken), PassThru ? changed.Add : null).ConfigureAwait(false);
+                        if (changed.Count > 0)
+                        {
+                            named ??= await MembersAsync(connection, tag.Key, cancellationToken).ConfigureAwait(false);
+                        }
+
                         foreach (var member in changed)
                         {
+                            member.Name ??= named!.FirstOrDefault(m => m.UserId != null && string.Equals(m.UserId, member.UserId, System.StringComparison.OrdinalIgnoreCase))?.Name;
                             PostObject(await names.NameAsync(member, cancellationToken).ConfigureAwait(false));
                         }
 
@@ -173,6 +189,19 @@ namespace WeComPS.Commands
                     }
                 }
             });
+        }
+
+        /// <summary>The tag's members as tag/get lists them (with the users' names); none where they cannot be read.</summary>
+        private static async Task<IReadOnlyList<WeComTagMember>> MembersAsync(WeComConnection connection, int tagId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await connection.Tags.GetMembersAsync(tagId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeComException ex) when (!ex.AffectsAllItems)
+            {
+                return new WeComTagMember[0];
+            }
         }
     }
 

@@ -13,7 +13,7 @@ namespace WeComPS.Commands
     {
         private const string NameSet = "Name";
         private const string IdSet = "Id";
-        private readonly List<int> _ids = new List<int>();
+        private readonly List<string> _ids = new List<string>();
 
         /// <summary><para type="description">Only tags whose name matches; wildcards are allowed.</para></summary>
         [Parameter(Position = 0, ParameterSetName = NameSet)]
@@ -21,10 +21,11 @@ namespace WeComPS.Commands
         [ArgumentCompleter(typeof(TagNameCompleter))]
         public string Name { get; set; } = "*";
 
-        /// <summary><para type="description">Tag ids.</para></summary>
+        /// <summary><para type="description">Tags by id or name.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int[] TagId { get; set; } = new int[0];
+        public string[] TagId { get; set; } = new string[0];
 
         /// <summary><para type="description">Only the tags given to these members directly (not through a department); members from Get-WeComUser bind by their UserId.</para></summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = UserSet)]
@@ -60,7 +61,7 @@ namespace WeComPS.Commands
                     {
                         PostProgress(new WeComProgress(Msg.Get("ReadingTagMembers", tag.TagId, tag.TagName), done++, tags.Count));
                         var members = await connection.Tags.GetMembersAsync(tag.TagId, cancellationToken).ConfigureAwait(false);
-                        if (members.OfType<WeComTagUser>().Any(m => _userIds.Contains(m.UserId)))
+                        if (members.Any(m => m.UserId != null && _userIds.Contains(m.UserId)))
                         {
                             PostObject(tag);
                         }
@@ -80,15 +81,23 @@ namespace WeComPS.Commands
                     return;
                 }
 
-                foreach (var id in _ids.Distinct())
+                foreach (var text in _ids.Distinct())
                 {
-                    if (tags.FirstOrDefault(t => t.TagId == id) is { } tag)
+                    try
                     {
-                        PostObject(tag);
+                        var id = NameResolver.FindTag(tags, text);
+                        if (tags.FirstOrDefault(t => t.TagId == id) is { } tag)
+                        {
+                            PostObject(tag);
+                        }
+                        else
+                        {
+                            PostError(WeComException.NotFound("TagNotFound", $"Tag {id} does not exist.", "tag/list", "List the tags with Get-WeComTag."), id);
+                        }
                     }
-                    else
+                    catch (WeComException ex)
                     {
-                        PostError(WeComException.NotFound("TagNotFound", Msg.Get("TagDoesNotExist", id), "tag/list", Msg.Get("ListTagsWith")), id);
+                        PostError(ex, text);
                     }
                 }
             });
@@ -104,16 +113,17 @@ namespace WeComPS.Commands
     {
         private readonly List<int> _ids = new List<int>();
 
-        /// <summary><para type="description">The tag ids; tag objects from Get-WeComTag bind by their TagId.</para></summary>
+        /// <summary><para type="description">The tags, by id or name; tag objects from Get-WeComTag bind by their TagId.</para></summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int[] TagId { get; set; } = new int[0];
+        public string[] TagId { get; set; } = new string[0];
 
         /// <summary><para type="description">Only users, or only departments.</para></summary>
         [Parameter]
         public WeComTagMemberType? MemberType { get; set; }
 
-        protected override void ProcessRecord() => _ids.AddRange(TagId);
+        protected override void ProcessRecord() => _ids.AddRange(ResolveEach(TagId, tags: true));
 
         protected override void EndProcessing()
         {

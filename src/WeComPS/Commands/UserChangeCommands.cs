@@ -64,6 +64,12 @@ namespace WeComPS.Commands
         [BlankAsNull(Field = nameof(Address))]
         public string? Address { get; set; }
 
+        /// <summary>
+        /// <para type="description">What was piped: a row (Import-Csv, [pscustomobject]) gives the fields of its columns, and its columns that match no parameter are named in one warning per command.</para>
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
         private HashSet<string> _givenOnCommandLine = new HashSet<string>();
 
         /// <summary>Whether an unknown department id is refused before sending (WeCom refuses it with 40066; an import files it under 其他).</summary>
@@ -73,6 +79,24 @@ namespace WeComPS.Commands
         {
             _givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, System.StringComparer.OrdinalIgnoreCase);
             CheckCells("The command line", null!, commandLine: true);
+        }
+
+        /// <summary>False, with the error written, when no userid came: a row without a UserId column (or with it blank), or none on the command line.</summary>
+        private bool CheckUserIdGiven(string userId)
+        {
+            if (!string.IsNullOrWhiteSpace(userId))
+            {
+                return true;
+            }
+
+            CellErrors.Take();
+            var columns = InputObject?.Properties.Select(p => p.Name).ToList() ?? new List<string>();
+            var message = InputObject is null ? "Give -UserId: the member's userid."
+                : PipedInput.IsRecord(InputObject) ? $"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: it has no UserId."
+                : columns.Contains("UserId", System.StringComparer.OrdinalIgnoreCase) ? "A row's UserId is blank; each row needs the member's userid."
+                : $"A row has no UserId column (its columns: {string.Join(", ", columns.Select(c => "'" + c + "'"))}); each row needs the member's userid in a column named UserId.";
+            WriteError(ToErrorRecord(WeComException.InvalidInput("UserIdMissing", message), InputObject));
+            return false;
         }
 
         /// <summary>
@@ -92,8 +116,10 @@ namespace WeComPS.Commands
         /// </summary>
         private protected WeComUserChange? ToTemplateChange(string userId, string? name)
         {
+            WarnUnmatchedColumns(InputObject);
             var item = Msg.Get("UserLabel", userId);
-            if (!CheckCells(item, userId)
+            if (!CheckUserIdGiven(userId)
+                || !CheckCells(item, userId)
                 || !TryResolveIds(Department, tags: false, item, userId, out var departments)
                 || (ChecksDepartments && !CheckDepartmentsExist(departments, item, userId)))
             {
@@ -199,7 +225,7 @@ namespace WeComPS.Commands
         private readonly List<WeComUserChange> _users = new List<WeComUserChange>();
 
         /// <summary><para type="description">The new member's userid (account): 1 to 64 letters, digits and _ - @ ., unique in the corp.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string UserId { get; set; } = "";
 
         /// <summary><para type="description">The member's name, 1 to 64 characters.</para></summary>
@@ -248,7 +274,7 @@ namespace WeComPS.Commands
         private readonly List<WeComUserChange> _changes = new List<WeComUserChange>();
 
         /// <summary><para type="description">The member to change; members from Get-WeComUser bind by their UserId.</para></summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(UserIdCompleter))]
         public string UserId { get; set; } = "";
 
@@ -275,15 +301,8 @@ namespace WeComPS.Commands
         [ValidateRange(1, 32)]
         public int? MaxConcurrency { get; set; }
 
-        /// <summary>
-        /// <para type="description">What was piped. A member read from WeCom (Get-WeComUser, Get-WeComTagMember) names the member to change and nothing else: only the fields given on the command line are sent, so a change made in between is not overwritten. A row (Import-Csv, [pscustomobject]) also gives the fields of its columns.</para>
-        /// </summary>
-        [Parameter(ValueFromPipeline = true)]
-        public PSObject? InputObject { get; set; }
-
         protected override void ProcessRecord()
         {
-            WarnUnmatchedColumns(InputObject);
             if (InputObject != null && !PipedInput.IsRecord(InputObject) && !PipedInput.IsRow(InputObject))
             {
                 WriteError(new ErrorRecord(new PSArgumentException(Msg.Get("InputNotAMember", InputObject.BaseObject.GetType().Name, InputObject)), "InputNotAMember", ErrorCategory.InvalidArgument, InputObject));
@@ -302,7 +321,7 @@ namespace WeComPS.Commands
 
             change.NewUserId = NewUserId;
             change.Clear = Clear;
-            if (Approve(change.Validate(creating: false), change.UserId, change.Describe(), Msg.Get("UpdateMember")))
+            if (Approve(change.Validate(creating: false) ?? change.CheckChangesSomething(), change.UserId, change.Describe(), Msg.Get("UpdateMember")))
             {
                 _changes.Add(change);
             }

@@ -76,10 +76,11 @@ namespace WeComPS.Commands
         private readonly List<int> _departments = new List<int>();
         private readonly List<int> _tags = new List<int>();
 
-        /// <summary><para type="description">Tags whose members to invite. Not taken from the pipeline, so piped tag members invite only themselves.</para></summary>
+        /// <summary><para type="description">Tags whose members to invite, by id or name. Not taken from the pipeline, so piped tag members invite only themselves.</para></summary>
         [Parameter]
+        [TagIdArgument]
         [ArgumentCompleter(typeof(TagIdCompleter))]
-        public int[]? TagId { get; set; }
+        public string[]? TagId { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -94,7 +95,7 @@ namespace WeComPS.Commands
 
         protected override void EndProcessing()
         {
-            _tags.AddRange((TagId ?? new int[0]).Where(id => ShouldProcess(Msg.Get("MembersWithTag", id), Msg.Get("Invite"))));
+            _tags.AddRange(ResolveEach(TagId ?? new string[0], tags: true).Where(id => ShouldProcess(Msg.Get("MembersWithTag", TagLabel(id, ConfirmImpact.Medium)), Msg.Get("Invite"))));
             RunChanges(_users.Count + _departments.Count + _tags.Count, (connection, ct) => connection.Users.InviteAsync(_users, _departments, _tags, ct));
         }
     }
@@ -132,7 +133,8 @@ namespace WeComPS.Commands
         }
 
         /// <summary>The users of this record that the user agrees to <paramref name="action"/>.</summary>
-        protected IEnumerable<string> ApprovedUsers(string action) => (UserId ?? new string[0]).Where(id => ShouldProcess(Msg.Get("UserTarget", id), action));
+        protected IEnumerable<string> ApprovedUsers(string action) =>
+            (UserId ?? new string[0]).Where(id => ShouldProcess(Msg.Get("UserTarget", UserOperations.CheckUserId(id) is null ? UserLabel(id, Impact) : id), action)).ToList();
 
         /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
         protected IEnumerable<int> ApprovedDepartments(string action) =>
