@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -102,7 +103,7 @@ namespace WeComPS
         /// <see cref="FailurePolicy"/> says it ends the command, or <paramref name="cancellationToken"/> stops it
         /// (Ctrl+C): then no new item starts, the ones in flight get <paramref name="stopGrace"/> to finish (after it,
         /// each still open is outcome unknown), each is reported (done, failed, or outcome unknown), and one error ends
-        /// the run, saying how far it got.
+        /// the run, saying how far it got. Reads pass no grace: they stop at once.
         /// </summary>
         public static async IAsyncEnumerable<ItemResult<TResult>> EachAsync<TItem, TResult>(
             IEnumerable<TItem> items,
@@ -141,19 +142,21 @@ namespace WeComPS
                     endedAt = describe(item).Describe;
                     throw;
                 }
-                catch (OperationCanceledException) when (settle.Token.IsCancellationRequested)
+                catch (OperationCanceledException) when (settle.Token.IsCancellationRequested && stopGrace > TimeSpan.Zero)
                 {
                     throw WeComException.WriteOutcomeUnknown(
                         apiPath,
-                        $"the command was stopped while the request was in flight and it had not settled {stopGrace.TotalSeconds:0.#} s later",
-                        $"Check {describe(item).Describe} in WeCom before changing it again.");
+                        Msg.Get("StoppedInFlight", stopGrace.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)),
+                        Msg.Get("CheckBeforeChanging", describe(item).Describe));
                 }
             }
 
             var (completed, succeeded, notSent) = (0, 0, 0);
             var settledAfterStop = new List<string>();
             bool StopStarting() => policy.Ended != null || cancellationToken.IsCancellationRequested;
-            await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, CancellationToken.None, StopStarting).ConfigureAwait(false))
+            // A read (no grace) stops at once; changes settle, so the loop itself is not cancelled.
+            var loopToken = stopGrace == TimeSpan.Zero ? cancellationToken : CancellationToken.None;
+            await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, loopToken, StopStarting).ConfigureAwait(false))
             {
                 if (IsNotStarted(result))
                 {
@@ -166,7 +169,8 @@ namespace WeComPS
                 var error = FailureOf(result, apiPath);
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    settledAfterStop.Add($"{what} {(error is null ? "done" : error.ErrorId == "WriteOutcomeUnknown" ? "outcome unknown" : "failed")}");
+                    var outcome = error is null ? "SettledDone" : error.ErrorId == "WriteOutcomeUnknown" ? "SettledUnknown" : "SettledFailed";
+                    settledAfterStop.Add(Msg.Get(outcome, what));
                 }
 
                 if (error is null)
@@ -182,7 +186,7 @@ namespace WeComPS
                 }
             }
 
-            var howFar = $"{succeeded} of {valid.Count} done, {notSent} not sent";
+            var howFar = Msg.Get("HowFarChanges", succeeded, valid.Count, notSent);
             if (policy.Ended is { } ended)
             {
                 throw Stopped(endedAt is null ? ended : ended.About(endedAt), howFar);
@@ -190,7 +194,7 @@ namespace WeComPS
 
             if (cancellationToken.IsCancellationRequested)
             {
-                throw Stopped(WeComException.StoppedByUser(apiPath, settledAfterStop), howFar);
+                throw Stopped(WeComException.CommandStopped(apiPath, settledAfterStop), howFar);
             }
         }
 
@@ -217,7 +221,7 @@ namespace WeComPS
         /// <summary>The failure that ended a command, with how far the command got.</summary>
         public static WeComException Stopped(WeComException ended, string howFar)
         {
-            var error = ended.Copy($"Stopped ({howFar}): {ended.Message}");
+            var error = ended.Copy(Msg.Get("StoppedHowFar", howFar, ended.Message));
             error.EndsCommand = true;
             return error;
         }

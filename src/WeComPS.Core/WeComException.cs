@@ -204,14 +204,17 @@ namespace WeComPS
             return error;
         }
 
-        /// <summary>A command stopped (Ctrl+C) while changes were in flight; <paramref name="settled"/> says how each of those ended.</summary>
-        public static WeComException StoppedByUser(string apiPath, IReadOnlyCollection<string> settled) =>
+        /// <summary>
+        /// A run of changes stopped (Ctrl+C, or a write to the pipeline that failed) with changes in flight;
+        /// <paramref name="settled"/> says how each of those ended.
+        /// </summary>
+        public static WeComException CommandStopped(string apiPath, IReadOnlyCollection<string> settled) =>
             WithAdvice(
-                "StoppedByUser",
+                "CommandStopped",
                 WeComErrorKind.Unspecified,
-                settled.Count == 0 ? "Stopped by the user." : $"Stopped by the user; in flight then: {string.Join(", ", settled)}.",
+                settled.Count == 0 ? Msg.Get("NothingInFlight") : Msg.Get("InFlightThen", string.Join(", ", settled)),
                 apiPath,
-                "Items not sent were not changed; run the command again for them. Check any item whose outcome is unknown before changing it again.");
+                Msg.Get("StoppedAdvice"));
 
         /// <summary>A job still running when the wait for it reached its limit.</summary>
         public static WeComException JobWaitTimedOut(string jobId, TimeSpan waited) =>

@@ -98,7 +98,12 @@ namespace WeComPS.Commands
                         }
                     }
 
-                    ShowAfterStop(entry.AfterStop);
+                    // After Ctrl+C the host shows what the items still say; after another failure (-ErrorAction Stop,
+                    // Select-Object -First) the caller has what it asked for, and the closing line says the rest.
+                    if (_stoppedByUser)
+                    {
+                        ShowAfterStop(entry.AfterStop);
+                    }
                 }
             }
             finally
@@ -112,17 +117,12 @@ namespace WeComPS.Commands
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                throw writeFailed ?? new PipelineStoppedException();
             }
             catch (WeComException ex) when (_stopping.IsCancellationRequested)
             {
-                // How far a change stopped by Ctrl+C got.
-                if (_stoppedByUser)
-                {
-                    ShowAfterStop(ex.Message);
-                }
-
-                throw writeFailed ?? new PipelineStoppedException();
+                // How far a stopped run of changes got: after Ctrl+C with the items' own reports; after another stop
+                // (-ErrorAction Stop, Select-Object -First) as a warning, since the pipeline takes no more.
+                ShowAfterStop(ex.Message, warning: !_stoppedByUser);
             }
             catch (WeComException ex)
             {
@@ -133,10 +133,15 @@ namespace WeComPS.Commands
             {
                 ExceptionDispatchInfo.Capture(writeFailed).Throw();
             }
+
+            if (_stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         /// <summary>What the work says about its items after the pipeline stopped: the host is the only place left that shows it.</summary>
-        private void ShowAfterStop(string? text)
+        private void ShowAfterStop(string? text, bool warning = false)
         {
             if (text is null || Host?.UI is not { } ui)
             {
@@ -145,7 +150,14 @@ namespace WeComPS.Commands
 
             try
             {
-                ui.WriteErrorLine(text);
+                if (warning)
+                {
+                    ui.WriteWarningLine(text);
+                }
+                else
+                {
+                    ui.WriteErrorLine(text);
+                }
             }
             catch (Exception)
             {

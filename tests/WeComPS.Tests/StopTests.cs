@@ -61,10 +61,9 @@ namespace WeComPS.Tests
 
             Assert.Equal(3, proxy.Forwarded("user/create"));
             Assert.Equal(new[] { "Hire01", "Hire02", "Hire03" }, results.Select(r => r.Value!.UserId));
-            Assert.Equal("StoppedByUser", stopped.ErrorId);
+            Assert.Equal("CommandStopped", stopped.ErrorId);
             Assert.True(stopped.EndsCommand);
-            Assert.Contains("3 of 20 done, 17 not sent", stopped.Message);
-            Assert.Contains("in flight then: User 'Hire01' done, User 'Hire02' done, User 'Hire03' done", stopped.Message);
+            Assert.StartsWith("Stopped (3 of 20 done, 17 not sent): in flight then: User 'Hire01' done, User 'Hire02' done, User 'Hire03' done.", stopped.Message);
             var held = await connection.Users.GetAsync(new[] { "Hire01", "Hire02", "Hire03", "Hire04" }).ToListAsync();
             Assert.Equal(3, held.Count(r => r.Error is null));
         }

@@ -145,6 +145,8 @@ namespace WeComPS
                 body["to_invite"] = invite;
             }
 
+            // Stopped before the job is sent: nothing started. Once it is sent, it settles.
+            cancellationToken.ThrowIfCancellationRequested();
             JsonElement started;
             using var settle = new Concurrent.Settling(cancellationToken, _connection.Client.Retry.StopGrace);
             try
@@ -153,8 +155,8 @@ namespace WeComPS
             }
             catch (OperationCanceledException) when (settle.Token.IsCancellationRequested)
             {
-                throw LookAt(plan, WeComException.WriteOutcomeUnknown(path, "the command was stopped while the job was being started, and WeCom had not answered after " +
-                    $"{_connection.Client.Retry.StopGrace.TotalSeconds:0.#} s", "A job may be running whose id is unknown: check the directory before importing again."));
+                throw LookAt(plan, WeComException.WriteOutcomeUnknown(
+                    path, Msg.Get("JobStartStopped", _connection.Client.Retry.StopGrace.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)), Msg.Get("JobMayBeRunning")));
             }
             catch (WeComException ex) when (ex.ErrorId == "WriteOutcomeUnknown")
             {
@@ -435,7 +437,7 @@ namespace WeComPS
         {
             var look = plan.Changes.Where(c => c.Action != WeComJobAction.None).Select(c => c.UserId ?? c.DepartmentId?.ToString(CultureInfo.InvariantCulture)).Take(10).ToList();
             var more = plan.Changes.Count(c => c.Action != WeComJobAction.None) - look.Count;
-            return unknown.Copy(unknown.Message + $" Look at: {string.Join(", ", look)}{(more > 0 ? $" and {more} more" : "")}.");
+            return unknown.Copy(unknown.Message + " " + Msg.Get("LookAt", string.Join(", ", look) + (more > 0 ? Msg.Get("AndMore", more) : "")));
         }
     }
 }

@@ -134,7 +134,7 @@ namespace WeComPS.Commands
 
         /// <summary>The users of this record that the user agrees to <paramref name="action"/>.</summary>
         protected IEnumerable<string> ApprovedUsers(string action) =>
-            (UserId ?? new string[0]).Where(id => ShouldProcess(Msg.Get("UserTarget", UserOperations.CheckUserId(id) is null ? UserLabel(id, Impact) : id), action)).ToList();
+            (UserId ?? new string[0]).Where(id => ShouldProcess(Msg.Get("UserLabelTarget", UserOperations.CheckUserId(id) is null ? UserLabel(id, Impact) : id), action)).ToList();
 
         /// <summary>The departments of this record that the user agrees to <paramref name="action"/>.</summary>
         protected IEnumerable<int> ApprovedDepartments(string action) =>
