@@ -16,14 +16,8 @@ namespace WeComPS.Tests
         private static WeComUserChange Hire(int n) =>
             new WeComUserChange { UserId = $"Hire{n:D2}", Name = $"新员工{n:D2}", Email = $"hire{n:D2}@example.com", Department = new[] { 1 } };
 
-        private static async Task<(TestCorp Corp, FaultProxy Proxy, WeComConnection Connection)> StartAsync()
-        {
-            var corp = await TestCorp.StartAsync();
-            var proxy = await FaultProxy.StartAsync(corp.Server.BaseUri);
-            var connection = corp.Connect(attemptTimeout: TimeSpan.FromSeconds(10), baseUri: proxy.BaseUri);
-            await connection.ValidateAsync(CancellationToken.None);
-            return (corp, proxy, connection);
-        }
+        private static Task<(TestCorp Corp, FaultProxy Proxy, WeComConnection Connection)> StartAsync() =>
+            WriteSafetyTests.StartAsync(attemptTimeoutSeconds: 10);
 
         /// <summary>Runs the creates, stopping them as soon as <paramref name="inFlight"/> requests reached the proxy.</summary>
         private static async Task<(List<ItemResult<WeComUser>> Results, WeComException Stopped)> CreateAndStopAsync(

@@ -17,11 +17,13 @@ namespace WeComPS.Tests
     /// </summary>
     public class WriteSafetyTests
     {
-        private static async Task<(TestCorp Corp, FaultProxy Proxy, WeComConnection Connection)> StartAsync(WeComSandbox? sandbox = null, int maxAttempts = 4)
+        /// <summary>The sample corp (or <paramref name="sandbox"/>) behind a fault proxy, and a validated connection through it.</summary>
+        internal static async Task<(TestCorp Corp, FaultProxy Proxy, WeComConnection Connection)> StartAsync(
+            WeComSandbox? sandbox = null, int maxAttempts = 4, int attemptTimeoutSeconds = 5)
         {
             var corp = await TestCorp.StartAsync(sandbox);
             var proxy = await FaultProxy.StartAsync(corp.Server.BaseUri);
-            var connection = corp.Connect(maxAttempts: maxAttempts, attemptTimeout: TimeSpan.FromSeconds(5), baseUri: proxy.BaseUri);
+            var connection = corp.Connect(maxAttempts: maxAttempts, attemptTimeout: TimeSpan.FromSeconds(attemptTimeoutSeconds), baseUri: proxy.BaseUri);
             await connection.ValidateAsync(CancellationToken.None);
             return (corp, proxy, connection);
         }
