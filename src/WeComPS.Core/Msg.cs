@@ -305,6 +305,10 @@ namespace WeComPS
             ["CheckCall"] = ("Check in the admin console, or with a read of the API, whether it was applied before sending it again (Invoke-WeComApi -Idempotent resends a call that is safe to repeat).", "再次发送前请在管理后台或通过 API 读取确认它是否已执行（Invoke-WeComApi -Idempotent 会重发可安全重复的调用）。"),
             ["ImportSummary"] = ("create {0}, update {1}, delete {2}", "创建 {0}，更新 {1}，删除 {2}"),
 
+            // Connections
+            ["ConnectedAs"] = ("Connected to {0} as '{1}'.", "已连接到 {0}，连接名“{1}”。"),
+            ["CurrentConnectionNow"] = ("The current connection is now '{0}' ({1}).", "当前连接现在是“{0}”（{1}）。"),
+            ["NoCurrentConnection"] = ("No WeCom connection is current now: run Connect-WeCom, or pass -Connection.", "现在没有当前的企业微信连接：请运行 Connect-WeCom，或传入 -Connection。"),
             // Stopping a run of changes
             ["StoppedHowFar"] = ("Stopped ({0}): {1}", "已停止（{0}）：{1}"),
             ["HowFarChanges"] = ("{0} of {1} done, {2} not sent", "{1} 项中完成 {0} 项，{2} 项未发送"),

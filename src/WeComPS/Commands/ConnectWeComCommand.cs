@@ -87,7 +87,7 @@ namespace WeComPS.Commands
             }
             else
             {
-                Say($"Connected to {connection.CorpId} as '{connection.Name}'.");
+                Say(Msg.Get("ConnectedAs", connection.CorpId, connection.Name));
             }
         }
 

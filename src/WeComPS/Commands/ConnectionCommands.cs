@@ -86,8 +86,8 @@ namespace WeComPS.Commands
             if (wasCurrent)
             {
                 Say(ConnectionRegistry.Current is { } current
-                    ? $"The current connection is now '{current.Name}' ({current.CorpId})."
-                    : "No WeCom connection is current now: run Connect-WeCom, or pass -Connection.");
+                    ? Msg.Get("CurrentConnectionNow", current.Name, current.CorpId)
+                    : Msg.Get("NoCurrentConnection"));
             }
         }
     }
