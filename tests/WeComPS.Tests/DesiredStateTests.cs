@@ -455,6 +455,15 @@ namespace WeComPS.Tests
             Assert.Equal("CommandStopped", stopped.ErrorId);
             Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(renamed).Status);
 
+            // A department created before the stop is reported though its order was not set after it.
+            proxy.Add("department/create=delay:800");
+            var create = await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/运维部", ("Order", "5")), Dept("/广州研发中心/安全部") }, new WeComPlanOptions(), CancellationToken.None);
+            var (created, _) = await StopAsync(create.Items, "department/create", 1);
+            var unset = Assert.Single(created);
+            Assert.Equal(WeComPlanResultStatus.Failed, unset.Status);
+            Assert.StartsWith("Department '/广州研发中心/运维部' was created, but the run was stopped before its Order was set.", unset.Message);
+            Assert.Contains(await connection.Departments.GetTreeAsync(CancellationToken.None), d => d.Path == "/广州研发中心/运维部");
+
             proxy.Add("user/update=delay:800");
             var emails = await PlanAsync(connection, null, Row("LiSi", ("Email", "li.si@example.com")), Row("WangWu", ("Email", "wang.wu@example.com")));
             var (updated, stoppedAgain) = await StopAsync(emails.Items, "user/update", 2);

@@ -317,7 +317,16 @@ namespace WeComPS
                 if (item.Changes["Order"]?.New != null || item.Changes["NameEn"]?.New is { Length: > 0 })
                 {
                     var details = new WeComPlanItem { Action = WeComPlanAction.Update, ObjectType = item.ObjectType, Target = created.Path, Changes = new WeComFieldChanges(item.Changes.Where(c => c.Field == "Order" || c.Field == "NameEn").Select(c => new WeComFieldChange { Field = c.Field, Old = c.Field == "Order" ? created.Order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "", New = c.New })) };
-                    return await UpdateDepartmentAsync(details, new WeComDepartment[0], tree, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return await UpdateDepartmentAsync(details, new WeComDepartment[0], tree, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (WeComException stopped) when (stopped.ErrorId == "CommandStopped")
+                    {
+                        // Created before the stop, and nothing is sent after it: the create is reported, its details as not set.
+                        return (WeComPlanResultStatus.Failed, WeComException.Rejected(
+                            "DepartmentDetailsNotSet", Msg.Get("DepartmentDetailsNotSet", created.Path, string.Join(", ", details.Changes.Select(c => c.Field))), "department/update", Msg.Get("DepartmentDetailsNotSetAdvice")));
+                    }
                 }
 
                 // Before the next MoveNext, which throws once the run was stopped.
