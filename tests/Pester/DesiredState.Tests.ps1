@@ -125,8 +125,11 @@ Describe 'Invoke-WeComPlan' -Tag CI {
     It 'applies a plan read back from JSON through an import job with -Strategy Import' {
         $path = Join-Path $work 'plan.json'
         $hr | Compare-WeComUser -Property Position, Department -ErrorAction SilentlyContinue | ConvertTo-Json -Depth 4 | Set-Content $path -Encoding utf8
-        $results = Get-Content $path -Raw | ConvertFrom-Json | Invoke-WeComPlan -Strategy Import -Confirm:$false
+        $results = Get-Content $path -Raw | ConvertFrom-Json | Invoke-WeComPlan -Strategy Import -Confirm:$false -InformationVariable said
         $results.Strategy | Sort-Object -Unique | Should -Be Import
+        $accepted = @($said | Where-Object { $_.Tags -contains 'PSHOST' -and "$($_.MessageData)" -like '*Wait-WeComJob -JobId*' })
+        $accepted.Count | Should -Be 1 -Because 'the job id is shown without -Verbose'
+        "$($accepted[0].MessageData)" | Should -BeLike "*$($results[0].JobId)*"
         $results.JobId | Sort-Object -Unique | Should -Not -BeNullOrEmpty
         (Get-WeComUser LiSi).Position | Should -Be '技术总监'
         (Get-WeComUser LiSi).Telephone | Should -Not -BeNullOrEmpty -Because 'Telephone was not owned'

@@ -393,10 +393,84 @@ namespace WeComPS.Tests
 
             // The journal remembers what WeCom kept: the next plan lists it as kept instead of sending it again.
             var again = await PlanAsync(connection, new WeComPlanOptions { History = WeComJournal.Read(journal).ToList() }, rows);
+            // What another corp's members kept says nothing about this corp's.
+            var elsewhere = WeComJournal.Read(journal).Select(e => { e.CorpId = "wwanothercorp"; return e; }).ToList();
             File.Delete(journal);
+            Assert.Equal(2, (await PlanAsync(connection, new WeComPlanOptions { History = elsewhere }, rows)).Count(WeComPlanAction.Update));
             Assert.Equal(0, again.Count(WeComPlanAction.Update));
             Assert.Equal(new[] { "Email", "Email" }, again.Items.SelectMany(i => i.Kept).Select(k => k.Field));
             Assert.Equal(2, (await PlanAsync(connection, null, rows)).Count(WeComPlanAction.Update));
+        }
+
+        [Fact]
+        public async Task An_email_that_cannot_be_read_back_is_reported_as_not_confirmed_naming_the_member()
+        {
+            await using var corp = await TestCorp.StartAsync();
+            var connection = corp.Connect();
+            var plan = await PlanAsync(connection, null, Row("LiSi", ("Email", "li.si@example.com")), Row("WangWu", ("Position", "架构师")));
+            var results = new List<WeComPlanResult>();
+
+            await new DesiredStateApplier(connection).ApplyAsync(plan.Items, new WeComApplyOptions(), (r, e) =>
+            {
+                results.Add(r);
+                if (r.Target == "WangWu")
+                {
+                    // The read-back after the updates finds no member.
+                    corp.Sandbox.Inject("user/get", SandboxFault.Error(60111), times: 5);
+                }
+            }, null, CancellationToken.None);
+
+            var lisi = results.Single(r => r.Target == "LiSi");
+            Assert.Equal(WeComPlanResultStatus.Succeeded, lisi.Status);
+            Assert.StartsWith("done, but Email of user LiSi is not confirmed", lisi.Message);
+        }
+
+        [Fact]
+        public async Task A_stopped_apply_reports_the_departments_and_emails_it_changed()
+        {
+            var corp = await TestCorp.StartAsync();
+            await using var _ = corp;
+            await using var proxy = await FaultProxy.StartAsync(corp.Server.BaseUri);
+            var connection = corp.Connect(attemptTimeout: TimeSpan.FromSeconds(10), baseUri: proxy.BaseUri);
+            var planner = new DesiredStatePlanner(connection);
+
+            async Task<(List<WeComPlanResult> Results, WeComException Stopped)> StopAsync(IReadOnlyList<WeComPlanItem> items, string path, int inFlight)
+            {
+                using var stop = new CancellationTokenSource();
+                var results = new List<WeComPlanResult>();
+                var run = Task.Run(() => new DesiredStateApplier(connection).ApplyAsync(items, new WeComApplyOptions(), (r, e) => results.Add(r), null, stop.Token));
+                for (var waited = 0; proxy.Received(path) < inFlight; waited += 10)
+                {
+                    Assert.True(waited < 30_000 && !run.IsCompleted, $"only {proxy.Received(path)} sent");
+                    await Task.Delay(10);
+                }
+
+                stop.Cancel();
+                return (results, await Assert.ThrowsAsync<WeComException>(() => run));
+            }
+
+            proxy.Add("department/update=delay:800");
+            var rename = await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试中心", ("Id", "10")), Dept("/广州研发中心/微信部", ("Id", "3")) }, new WeComPlanOptions(), CancellationToken.None);
+            var (renamed, stopped) = await StopAsync(rename.Items, "department/update", 1);
+            Assert.Equal("CommandStopped", stopped.ErrorId);
+            Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(renamed).Status);
+
+            // A department created before the stop is reported though its order was not set after it.
+            proxy.Add("department/create=delay:800");
+            var create = await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/运维部", ("Order", "5")), Dept("/广州研发中心/安全部") }, new WeComPlanOptions(), CancellationToken.None);
+            var (created, _) = await StopAsync(create.Items, "department/create", 1);
+            var unset = Assert.Single(created);
+            Assert.Equal(WeComPlanResultStatus.Failed, unset.Status);
+            Assert.StartsWith("Department '/广州研发中心/运维部' was created, but the run was stopped before its Order was set.", unset.Message);
+            Assert.Contains(await connection.Departments.GetTreeAsync(CancellationToken.None), d => d.Path == "/广州研发中心/运维部");
+
+            proxy.Add("user/update=delay:800");
+            var emails = await PlanAsync(connection, null, Row("LiSi", ("Email", "li.si@example.com")), Row("WangWu", ("Email", "wang.wu@example.com")));
+            var (updated, stoppedAgain) = await StopAsync(emails.Items, "user/update", 2);
+            Assert.Equal("CommandStopped", stoppedAgain.ErrorId);
+            Assert.Equal(new[] { "LiSi", "WangWu" }, updated.Select(r => r.Target).OrderBy(t => t, StringComparer.Ordinal));
+            Assert.All(updated, r => Assert.Equal(WeComPlanResultStatus.Succeeded, r.Status));
+            Assert.All(updated, r => Assert.Contains("is not confirmed", r.Message));
         }
 
         [Fact]
@@ -495,6 +569,32 @@ namespace WeComPS.Tests
             var rename = await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试中心", ("Id", "10")) }, new WeComPlanOptions(), CancellationToken.None);
             await connection.Departments.UpdateAsync(new[] { new WeComDepartmentChange { Id = 10, Name = "质量部" } }).ValuesAsync();
             Assert.Equal(WeComPlanResultStatus.Stale, Assert.Single(await ApplyAsync(connection, rename.Items)).Result.Status);
+        }
+
+        [Fact]
+        public async Task A_rename_that_changes_only_the_letter_case_is_planned_and_an_id_given_in_two_rows_is_refused_naming_the_row()
+        {
+            var sandbox = WeComSandbox.CreateSample();
+            sandbox.AddDepartment(new SandboxDepartment { Id = 11, Name = "devops", ParentId = 10, Order = 10 });
+            await using var corp = await TestCorp.StartAsync(sandbox);
+            var connection = corp.Connect();
+            var planner = new DesiredStatePlanner(connection);
+
+            var plan = await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试部/DevOps", ("Id", "11")) }, new WeComPlanOptions(), CancellationToken.None);
+
+            Assert.Empty(plan.Invalid);
+            Assert.Equal("Name: devops -> DevOps", Assert.Single(plan.Items).Summary);
+            Assert.Equal(WeComPlanResultStatus.Succeeded, Assert.Single(await ApplyAsync(connection, plan.Items)).Result.Status);
+            Assert.Equal("/广州研发中心/测试部/DevOps", (await connection.Departments.GetTreeAsync(CancellationToken.None)).Single(d => d.Id == 11).Path);
+            Assert.Empty((await planner.PlanDepartmentsAsync(new[] { Dept("/广州研发中心/测试部/DevOps", ("Id", "11")) }, new WeComPlanOptions(), CancellationToken.None)).Items);
+
+            var twice = await planner.PlanDepartmentsAsync(
+                new[] { Dept("/广州研发中心/测试部/运维", ("Id", "11"), ("Order", "5")), Dept("/广州研发中心/测试部/平台", ("Id", "11")) }, new WeComPlanOptions(), CancellationToken.None);
+
+            var refused = Assert.Single(twice.Invalid);
+            Assert.Equal("DepartmentIdElsewhere", refused.Error!.ErrorId);
+            Assert.StartsWith("Department '/广州研发中心/测试部/运维': the row's Id 11 names the department at /广州研发中心/测试部/平台", refused.Error.Message);
+            Assert.DoesNotContain(twice.Items, i => i.Action == WeComPlanAction.Create);
         }
 
         [Fact]

@@ -79,6 +79,9 @@ namespace WeComPS
                 {
                     return (WeComPlanResultStatus.Failed, result.Error);
                 }
+
+                // The one result, taken before the next MoveNext, which throws once the run was stopped.
+                break;
             }
 
             now.Order = change.Order ?? now.Order;

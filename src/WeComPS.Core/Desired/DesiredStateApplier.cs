@@ -14,6 +14,8 @@ namespace WeComPS
         public string? JournalPath { get; set; }
         /// <summary>The most deletions the plan may make; <see cref="WeComPS.DeleteLimit.Default"/> when null.</summary>
         public DeleteLimit? DeleteLimit { get; set; }
+        /// <summary>Called with the job and its rows once WeCom accepted the import job, so that it can be picked up if the wait is stopped.</summary>
+        public Action<WeComJob, int>? JobStarted { get; set; }
     }
 
     /// <summary>
@@ -48,9 +50,9 @@ namespace WeComPS
             IReadOnlyList<WeComPlanItem> items, WeComApplyOptions options, Action<WeComPlanResult, WeComException?> report, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
         {
             var strategy = Choose(items, options.Strategy);
-            void Report(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null)
+            void Report(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null, string? note = null)
             {
-                var message = error?.Message ?? (item.Kept.Count == 0 ? "done"
+                var message = error?.Message ?? note ?? (item.Kept.Count == 0 ? "done"
                     : $"{(status == WeComPlanResultStatus.Kept ? "nothing changed" : "done")}; WeCom keeps the member's own {string.Join(", ", item.Kept.Select(k => k.Field))}: not applied");
                 var result = new WeComPlanResult
                 {
@@ -190,29 +192,43 @@ namespace WeComPS
 
             var creates = immediate.Where(c => c.Item.Action == WeComPlanAction.Create).ToList();
             var updates = immediate.Where(c => c.Item.Action == WeComPlanAction.Update).ToList();
-            if (creates.Count > 0)
+            Dictionary<string, ItemResult<WeComUser>>? after = null;
+            try
             {
-                await RunAsync(creates.Select(c => c.Item).ToList(), _connection.Users.CreateAsync(creates.Select(c => c.Change), progress, null, cancellationToken), u => u.UserId).ConfigureAwait(false);
-            }
+                if (creates.Count > 0)
+                {
+                    await RunAsync(creates.Select(c => c.Item).ToList(), _connection.Users.CreateAsync(creates.Select(c => c.Change), progress, null, cancellationToken), u => u.UserId).ConfigureAwait(false);
+                }
 
-            if (updates.Count > 0)
-            {
-                await RunAsync(updates.Select(c => c.Item).ToList(), _connection.Users.UpdateAsync(updates.Select(c => c.Change), progress, null, cancellationToken), id => id).ConfigureAwait(false);
-            }
+                if (updates.Count > 0)
+                {
+                    await RunAsync(updates.Select(c => c.Item).ToList(), _connection.Users.UpdateAsync(updates.Select(c => c.Change), progress, null, cancellationToken), id => id).ConfigureAwait(false);
+                }
 
-            if (imported.Count > 0)
-            {
-                await ImportAsync(imported, (item, status, error, jobId) => Finish(item, status, WeComApplyStrategy.Import, error, jobId), progress, cancellationToken).ConfigureAwait(false);
-            }
+                if (imported.Count > 0)
+                {
+                    await ImportAsync(imported, (item, status, error, jobId) => Finish(item, status, WeComApplyStrategy.Import, error, jobId), options.JobStarted, progress, cancellationToken).ConfigureAwait(false);
+                }
 
-            if (unconfirmed.Count > 0)
+                if (unconfirmed.Count > 0)
+                {
+                    after = await ReadAsync(unconfirmed.Select(u => u.Item.Target), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
             {
-                var after = await ReadAsync(unconfirmed.Select(u => u.Item.Target), cancellationToken).ConfigureAwait(false);
+                // Also when a later stage threw (a stop, a failure that ends the command): what was applied is reported.
                 foreach (var (item, how, jobId) in unconfirmed)
                 {
-                    var member = after.TryGetValue(item.Target, out var read) ? read.Value : null;
-                    var kept = member is null ? new List<WeComFieldChange>()
-                        : item.Changes.Where(c => MemberFields.MayBeKept(c.Field) && MemberFields.Current(member, c.Field, paths.Label) is { } now && !MemberFields.Same(c.Field, now, c.New)).ToList();
+                    var read = after != null && after.TryGetValue(item.Target, out var r) ? r : null;
+                    if (read?.Value is not { } member)
+                    {
+                        var fields = string.Join(", ", item.Changes.Where(c => MemberFields.MayBeKept(c.Field)).Select(c => c.Field));
+                        Report(item, WeComPlanResultStatus.Succeeded, how, null, jobId, Msg.Get("KeptUnconfirmed", item.Target, fields, read?.Error?.Message ?? Msg.Get("KeptNotReadBack")));
+                        continue;
+                    }
+
+                    var kept = item.Changes.Where(c => MemberFields.MayBeKept(c.Field) && MemberFields.Current(member, c.Field, paths.Label) is { } now && !MemberFields.Same(c.Field, now, c.New)).ToList();
                     var final = kept.Count == 0 ? item : WithKept(item, kept);
                     Report(final, final.Changes.Count == 0 ? WeComPlanResultStatus.Kept : WeComPlanResultStatus.Succeeded, how, null, jobId);
                 }
@@ -231,7 +247,7 @@ namespace WeComPS
 
         /// <summary>Creates and updates members in one batch/syncuser job and reports each row's result.</summary>
         private async Task ImportAsync(
-            List<(WeComPlanItem Item, WeComUserChange Change)> changes, Action<WeComPlanItem, WeComPlanResultStatus, WeComException?, string?> report, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
+            List<(WeComPlanItem Item, WeComUserChange Change)> changes, Action<WeComPlanItem, WeComPlanResultStatus, WeComException?, string?> report, Action<WeComJob, int>? started, IProgress<WeComProgress>? progress, CancellationToken cancellationToken)
         {
             var byId = changes.ToDictionary(c => c.Change.UserId, c => c.Item, StringComparer.OrdinalIgnoreCase);
             var plan = await _connection.Jobs.PlanUsersAsync(changes.Select(c => c.Change), replace: false, null, cancellationToken).ConfigureAwait(false);
@@ -251,6 +267,7 @@ namespace WeComPS
 
             var job = await _connection.Jobs.StartAsync(plan, null, cancellationToken).ConfigureAwait(false);
             WeComLog.Verbose($"Applying {plan.Rows} member(s) in import job {job.JobId}.");
+            started?.Invoke(job, plan.Rows);
             var results = await _connection.Jobs.WaitForResultsAsync(job.JobId, plan, progress, cancellationToken).ConfigureAwait(false);
             foreach (var row in results)
             {
@@ -300,8 +317,20 @@ namespace WeComPS
                 if (item.Changes["Order"]?.New != null || item.Changes["NameEn"]?.New is { Length: > 0 })
                 {
                     var details = new WeComPlanItem { Action = WeComPlanAction.Update, ObjectType = item.ObjectType, Target = created.Path, Changes = new WeComFieldChanges(item.Changes.Where(c => c.Field == "Order" || c.Field == "NameEn").Select(c => new WeComFieldChange { Field = c.Field, Old = c.Field == "Order" ? created.Order.ToString(System.Globalization.CultureInfo.InvariantCulture) : "", New = c.New })) };
-                    return await UpdateDepartmentAsync(details, new WeComDepartment[0], tree, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return await UpdateDepartmentAsync(details, new WeComDepartment[0], tree, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (WeComException stopped) when (stopped.ErrorId == "CommandStopped")
+                    {
+                        // Created before the stop, and nothing is sent after it: the create is reported, its details as not set.
+                        return (WeComPlanResultStatus.Failed, WeComException.Rejected(
+                            "DepartmentDetailsNotSet", Msg.Get("DepartmentDetailsNotSet", created.Path, string.Join(", ", details.Changes.Select(c => c.Field))), "department/update", Msg.Get("DepartmentDetailsNotSetAdvice")));
+                    }
                 }
+
+                // Before the next MoveNext, which throws once the run was stopped.
+                return (WeComPlanResultStatus.Succeeded, null);
             }
 
             return (WeComPlanResultStatus.Succeeded, null);

@@ -72,7 +72,8 @@ namespace WeComPS
                             "DepartmentNamesUnreadable", $"Department '{path}' (id {id}): department names cannot be read with this secret (48009 on an IP added after 2022-08-15), so a rename or move cannot be planned.");
                     }
 
-                    if (string.Equals(now.Path, path, StringComparison.OrdinalIgnoreCase))
+                    // Ordinal: a rename may change only the letter case.
+                    if (string.Equals(now.Path, path, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -101,6 +102,11 @@ namespace WeComPS
                         changes.Add(new WeComFieldChange { Field = "Parent", Old = original.TryGetValue(original[id].ParentId, out var oldParent) ? oldParent.Path : null, New = byId[parentId].Path });
                     }
 
+                    if (changes.Count == 0)
+                    {
+                        continue;
+                    }
+
                     renames[id] = new WeComPlanItem { Action = WeComPlanAction.Update, ObjectType = WeComPlanObjectType.Department, Target = original[id].Path ?? path, Name = name, Changes = new WeComFieldChanges(changes) };
                     now.Name = name;
                     now.ParentId = parentId;
@@ -121,15 +127,22 @@ namespace WeComPS
                 try
                 {
                     var fields = row.Where(f => f.Key != "Id").ToDictionary(f => f.Key, f => f.Value);
+                    var given = row.TryGetValue("Id", out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : (int?)null;
+                    if (given is { } named && byId.TryGetValue(named, out var elsewhere) && !string.Equals(elsewhere.Path, path, StringComparison.OrdinalIgnoreCase))
+                    {
+                        // Another row with the same Id renamed or moved it: this row's path and fields would be lost.
+                        throw WeComException.InvalidInput("DepartmentIdElsewhere", Msg.Get("DepartmentIdElsewhere", path, named, elsewhere.Path));
+                    }
+
                     var id = paths.Resolve(path);
                     if (!wanted.Add(id))
                     {
                         throw WeComException.InvalidInput("DuplicateRow", Msg.Get("DepartmentRowRepeated", path));
                     }
 
-                    if (row.TryGetValue("Id", out var given) && given != id.ToString(CultureInfo.InvariantCulture))
+                    if (given != null && given != id)
                     {
-                        continue;
+                        throw WeComException.InvalidInput("DepartmentIdElsewhere", Msg.Get("DepartmentIdElsewhere", path, given, paths.Label(given.Value)));
                     }
 
                     if (!byId.TryGetValue(id, out var now))
@@ -159,7 +172,7 @@ namespace WeComPS
                 }
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
-                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" ? ex : ex.About(Msg.Get("DepartmentLabel", path)), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DuplicateRow" || ex.ErrorId == "DepartmentIdElsewhere" ? ex : ex.About(Msg.Get("DepartmentLabel", path)), path));
                 }
             }
 

@@ -62,7 +62,7 @@ namespace WeComPS
         {
             var tree = await DirectoryReads.TreeAsync(_connection, cancellationToken).ConfigureAwait(false);
             var current = await DirectoryReads.MembersAsync(_connection, progress, cancellationToken).ConfigureAwait(false);
-            return Plan(rows, tree, current, options);
+            return Plan(rows, tree, current, options, _connection.CorpId);
         }
 
         /// <summary>
@@ -80,7 +80,7 @@ namespace WeComPS
             }
 
             var current = await DirectoryReads.MembersAsync(_connection, progress, cancellationToken).ConfigureAwait(false);
-            var members = Plan(users, byPath?.Tree ?? tree, current, options);
+            var members = Plan(users, byPath?.Tree ?? tree, current, options, _connection.CorpId);
             if (byPath is null)
             {
                 return members;
@@ -99,14 +99,14 @@ namespace WeComPS
         }
 
         /// <summary>The plan for <paramref name="rows"/> against a tree and members already read.</summary>
-        internal static WeComPlan Plan(IEnumerable<WeComDesiredUser> rows, IReadOnlyList<WeComDepartment> tree, IReadOnlyDictionary<string, WeComUser> current, WeComPlanOptions options)
+        internal static WeComPlan Plan(IEnumerable<WeComDesiredUser> rows, IReadOnlyList<WeComDepartment> tree, IReadOnlyDictionary<string, WeComUser> current, WeComPlanOptions options, string corpId)
         {
             var paths = new DepartmentPaths(tree, options.CreateMissingDepartments);
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var items = new List<WeComPlanItem>();
             var invalid = new List<ItemResult<object>>();
             var notCompared = new SortedSet<string>(StringComparer.Ordinal);
-            var keptBefore = KeptBefore(options.History);
+            var keptBefore = KeptBefore(options.History, corpId);
             foreach (var row in rows)
             {
                 try
@@ -154,11 +154,11 @@ namespace WeComPS
             };
         }
 
-        /// <summary>The fields WeCom kept at their latest apply, by member and field (a later apply that changed the field forgets it).</summary>
-        private static Dictionary<(string UserId, string Field), WeComFieldChange> KeptBefore(IEnumerable<WeComJournalEntry>? history)
+        /// <summary>The fields WeCom kept at their latest apply in corp <paramref name="corpId"/>, by member and field (a later apply that changed the field forgets it).</summary>
+        private static Dictionary<(string UserId, string Field), WeComFieldChange> KeptBefore(IEnumerable<WeComJournalEntry>? history, string corpId)
         {
             var kept = new Dictionary<(string, string), WeComFieldChange>();
-            foreach (var entry in history?.Where(e => e.ObjectType == WeComPlanObjectType.User) ?? Enumerable.Empty<WeComJournalEntry>())
+            foreach (var entry in history?.Where(e => e.ObjectType == WeComPlanObjectType.User && string.Equals(e.CorpId, corpId, StringComparison.Ordinal)) ?? Enumerable.Empty<WeComJournalEntry>())
             {
                 var userId = entry.Target.ToUpperInvariant();
                 foreach (var change in entry.Outcome == WeComPlanResultStatus.Succeeded ? entry.Changes : Enumerable.Empty<WeComFieldChange>())

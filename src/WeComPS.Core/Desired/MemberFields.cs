@@ -48,17 +48,17 @@ namespace WeComPS
         }
 
         /// <summary>
-        /// Whether WeCom keeps the member's own value of <paramref name="field"/> whatever user/update sends: a new mobile
-        /// is ignored once the member has activated WeCom (status Active; Disabled cannot show whether they had, and
-        /// most disabled members had).
-        /// </summary>
-        /// <summary>
         /// Whether WeCom may keep the member's own value of <paramref name="field"/> without saying so, in a way the
         /// record does not show beforehand: a corp bound to Tencent Exmail (腾讯企业邮) changes emails there, and
         /// user/update ignores a new one. Such a change is read back before it is reported as applied.
         /// </summary>
         public static bool MayBeKept(string field) => string.Equals(field, "Email", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>
+        /// Whether WeCom keeps the member's own value of <paramref name="field"/> whatever user/update sends: a new mobile
+        /// is ignored once the member has activated WeCom (status Active; Disabled cannot show whether they had, and
+        /// most disabled members had).
+        /// </summary>
         public static bool KeptByMember(string field, WeComUser now) =>
             string.Equals(field, "Mobile", StringComparison.OrdinalIgnoreCase) && now.Status is { } status && status != WeComUserStatus.NotActivated;
 

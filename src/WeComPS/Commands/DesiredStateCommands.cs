@@ -503,7 +503,17 @@ namespace WeComPS.Commands
             Say(strategy == WeComApplyStrategy.Import
                 ? $"Applying {summary} through an import job (batch/syncuser); deletions and fields the template lacks go one call each."
                 : $"Applying {summary} one call each.");
-            var apply = new WeComApplyOptions { Strategy = strategy, JournalPath = JournalFile(JournalPath), DeleteLimit = _limit };
+            var apply = new WeComApplyOptions
+            {
+                Strategy = strategy,
+                JournalPath = JournalFile(JournalPath),
+                DeleteLimit = _limit,
+                JobStarted = (job, rows) =>
+                {
+                    var accepted = Msg.Get("PlanJobAccepted", job.Type, job.JobId, rows);
+                    Post(() => WriteInformation(new HostInformationMessage { Message = accepted }, new[] { "PSHOST" }), accepted);
+                },
+            };
             RunAsync(ct => new DesiredStateApplier(connection).ApplyAsync(
                 _items,
                 apply,
