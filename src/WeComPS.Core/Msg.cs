@@ -223,7 +223,7 @@ namespace WeComPS
             ["UserRowRepeated"] = ("User '{0}' is in the rows more than once (userids are the same in any letter case).", "成员“{0}”在各行中出现了不止一次（userid 不区分大小写）。"),
             ["KeptUnconfirmed"] = ("done, but {1} of user {0} is not confirmed: WeCom may keep the member's own (Tencent Exmail) and it could not be read back ({2}); check it with Get-WeComUser {0}", "已完成，但成员 {0} 的 {1} 未经确认：企业微信可能保留成员自己的值（腾讯企业邮），且无法回读（{2}）；请用 Get-WeComUser {0} 核对"),
             ["KeptNotReadBack"] = ("the run ended before the read-back, or the member was not found", "运行在回读前结束，或未找到该成员"),
-            ["PlanJobAccepted"] = ("WeCom accepted {0} job {1} ({2} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {1}", "企业微信已受理 {0} 任务 {1}（{2} 行）。若等待被中断，可用以下命令继续：Wait-WeComJob -JobId {1}"),
+            ["JobAccepted"] = ("WeCom accepted {0} job {1} ({2} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {1}", "企业微信已受理 {0} 任务 {1}（{2} 行）。若等待被中断，可用以下命令继续：Wait-WeComJob -JobId {1}"),
             ["DepartmentDetailsNotSet"] = ("Department '{0}' was created, but the run was stopped before its {1} was set.", "部门“{0}”已创建，但运行在设置其 {1} 之前被中断。"),
             ["DepartmentDetailsNotSetAdvice"] = ("Run the plan again to set it.", "请再次运行计划以完成设置。"),
             ["DepartmentIdElsewhere"] = ("Department '{0}': the row's Id {1} names the department at {2} (another row with that Id renamed or moved it); give each department's Id in one row only.", "部门“{0}”：该行的 Id {1} 指向位于 {2} 的部门（另一行用同一 Id 将其改名或移动了）；每个部门的 Id 只能出现在一行中。"),

@@ -133,9 +133,7 @@ namespace WeComPS.Commands
             RunAsync(async cancellationToken =>
             {
                 var job = await connection.Jobs.StartAsync(planned, toInvite, cancellationToken).ConfigureAwait(false);
-                // Where the admin sees it without -Verbose: a wait cut short by Ctrl+C is picked up with Wait-WeComJob.
-                var accepted = $"WeCom accepted {job.Type} job {job.JobId} ({planned.Rows} rows). If the wait is stopped, resume it with: Wait-WeComJob -JobId {job.JobId}";
-                Post(() => WriteInformation(new HostInformationMessage { Message = accepted }, new[] { "PSHOST" }), accepted);
+                PostJobAccepted(job, planned.Rows);
                 if (noWait)
                 {
                     PostObject(job);
@@ -144,6 +142,16 @@ namespace WeComPS.Commands
 
                 await WaitAndWriteAsync(connection, job.JobId, planned, timeoutSec, cancellationToken).ConfigureAwait(false);
             });
+        }
+
+        /// <summary>
+        /// Says that WeCom accepted <paramref name="job"/> where the admin sees it without -Verbose, on the host too after
+        /// Ctrl+C: a wait cut short is picked up with Wait-WeComJob.
+        /// </summary>
+        private protected void PostJobAccepted(WeComJob job, int rows)
+        {
+            var accepted = Msg.Get("JobAccepted", job.Type, job.JobId, rows);
+            Post(() => WriteInformation(new HostInformationMessage { Message = accepted }, new[] { "PSHOST" }), accepted);
         }
 
         /// <summary>

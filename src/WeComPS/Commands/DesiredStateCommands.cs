@@ -508,11 +508,7 @@ namespace WeComPS.Commands
                 Strategy = strategy,
                 JournalPath = JournalFile(JournalPath),
                 DeleteLimit = _limit,
-                JobStarted = (job, rows) =>
-                {
-                    var accepted = Msg.Get("PlanJobAccepted", job.Type, job.JobId, rows);
-                    Post(() => WriteInformation(new HostInformationMessage { Message = accepted }, new[] { "PSHOST" }), accepted);
-                },
+                JobStarted = PostJobAccepted,
             };
             RunAsync(ct => new DesiredStateApplier(connection).ApplyAsync(
                 _items,
