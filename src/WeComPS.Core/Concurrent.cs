@@ -103,7 +103,7 @@ namespace WeComPS
         /// <see cref="FailurePolicy"/> says it ends the command, or <paramref name="cancellationToken"/> stops it
         /// (Ctrl+C): then no new item starts, the ones in flight get <paramref name="stopGrace"/> to finish (after it,
         /// each still open is outcome unknown), each is reported (done, failed, or outcome unknown), and one error ends
-        /// the run, saying how far it got. Reads pass no grace: they stop at once.
+        /// the run, saying how far it got. Reads pass no grace (null): they stop at once.
         /// </summary>
         public static async IAsyncEnumerable<ItemResult<TResult>> EachAsync<TItem, TResult>(
             IEnumerable<TItem> items,
@@ -112,7 +112,7 @@ namespace WeComPS
             Func<TItem, (object Target, string Describe)> describe,
             string apiPath,
             int maxConcurrency,
-            TimeSpan stopGrace,
+            TimeSpan? stopGrace,
             IProgress<WeComProgress>? progress,
             string activity,
             [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -123,7 +123,7 @@ namespace WeComPS
                 yield return failure;
             }
 
-            using var settle = new Settling(cancellationToken, stopGrace);
+            using var settle = new Settling(cancellationToken, stopGrace ?? TimeSpan.Zero);
 
             // The policy hears of each outcome as it happens, so that no new item starts once the command has ended.
             var policy = new FailurePolicy();
@@ -142,11 +142,11 @@ namespace WeComPS
                     endedAt = describe(item).Describe;
                     throw;
                 }
-                catch (OperationCanceledException) when (settle.Token.IsCancellationRequested && stopGrace > TimeSpan.Zero)
+                catch (OperationCanceledException) when (settle.Token.IsCancellationRequested && stopGrace != null)
                 {
                     throw WeComException.WriteOutcomeUnknown(
                         apiPath,
-                        Msg.Get("StoppedInFlight", stopGrace.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)),
+                        Msg.Get("StoppedInFlight", stopGrace.GetValueOrDefault().TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)),
                         Msg.Get("CheckBeforeChanging", describe(item).Describe));
                 }
             }
@@ -155,7 +155,7 @@ namespace WeComPS
             var settledAfterStop = new List<string>();
             bool StopStarting() => policy.Ended != null || cancellationToken.IsCancellationRequested;
             // A read (no grace) stops at once; changes settle, so the loop itself is not cancelled.
-            var loopToken = stopGrace == TimeSpan.Zero ? cancellationToken : CancellationToken.None;
+            var loopToken = stopGrace is null ? cancellationToken : CancellationToken.None;
             await foreach (var (item, result) in OrderedSelectAsync(valid, Call, maxConcurrency, loopToken, StopStarting).ConfigureAwait(false))
             {
                 if (IsNotStarted(result))

@@ -188,7 +188,7 @@ namespace WeComPS
                 l => (l.Key, $"Look-up of '{l.Key}'"),
                 "user/getuserid",
                 maxConcurrency ?? _connection.MaxConcurrency,
-                TimeSpan.Zero,
+                null,
                 null,
                 "Looking up userids",
                 cancellationToken);
@@ -240,7 +240,7 @@ namespace WeComPS
                 id => (id, $"User '{id}'"),
                 "user/convert_to_openid",
                 maxConcurrency ?? _connection.MaxConcurrency,
-                TimeSpan.Zero,
+                null,
                 null,
                 "Converting userids",
                 cancellationToken);

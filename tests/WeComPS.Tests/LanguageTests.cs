@@ -55,6 +55,18 @@ namespace WeComPS.Tests
         }
 
         [Fact]
+        public void Every_message_is_used()
+        {
+            // A key no code names any more is a message that a change dropped (or left behind).
+            var code = string.Concat(System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(BuiltModule.RepoRoot, "src"), "*.cs", System.IO.SearchOption.AllDirectories)
+                .Where(f => !f.Contains(System.IO.Path.DirectorySeparatorChar + "obj" + System.IO.Path.DirectorySeparatorChar) && System.IO.Path.GetFileName(f) != "Msg.cs")
+                .Select(System.IO.File.ReadAllText));
+
+            var unused = Msg.All.Keys.Where(key => !code.Contains("\"" + key + "\"", StringComparison.Ordinal)).ToList();
+            Assert.True(unused.Count == 0, "no code names " + string.Join(", ", unused));
+        }
+
+        [Fact]
         public void Every_errcode_has_its_meaning_and_advice_in_Chinese()
         {
             foreach (var (code, meaning, advice) in WeComErrorCatalog.All())

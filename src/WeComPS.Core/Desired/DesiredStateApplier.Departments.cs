@@ -70,7 +70,7 @@ namespace WeComPS
             }
             catch (WeComException ex) when (!ex.AffectsAllItems)
             {
-                return (WeComPlanResultStatus.Failed, ex.About($"Department '{item.Target}'"));
+                return (WeComPlanResultStatus.Failed, ex.About(Msg.Get("DepartmentLabel", item.Target)));
             }
 
             await foreach (var result in _connection.Departments.UpdateAsync(new[] { change }, null, cancellationToken).ConfigureAwait(false))

@@ -63,13 +63,12 @@ namespace WeComPS
                     var id = int.Parse(fields["Id"], CultureInfo.InvariantCulture);
                     if (!byId.TryGetValue(id, out var now))
                     {
-                        throw WeComException.NotFound("DepartmentNotFound", $"Department '{path}': there is no department {id} to rename or move.", "department/list", "Give the Id of an existing department, or leave the Id out to create it.");
+                        throw WeComException.NotFound("DepartmentNotFound", Msg.Get("NoDepartmentToRename", path, id), "department/list", Msg.Get("NoDepartmentToRenameAdvice"));
                     }
 
                     if (now.Name is null)
                     {
-                        throw WeComException.InvalidInput(
-                            "DepartmentNamesUnreadable", $"Department '{path}' (id {id}): department names cannot be read with this secret (48009 on an IP added after 2022-08-15), so a rename or move cannot be planned.");
+                        throw WeComException.InvalidInput("DepartmentNamesUnreadable", Msg.Get("RenameNamesUnreadable", path, id));
                     }
 
                     // Ordinal: a rename may change only the letter case.
@@ -115,7 +114,7 @@ namespace WeComPS
                 catch (WeComException ex) when (!ex.AffectsAllItems)
                 {
                     refused.Add(path);
-                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DepartmentNotFound" || ex.ErrorId == "DepartmentNamesUnreadable" ? ex : ex.About($"Department '{path}'"), path));
+                    invalid.Add(ItemResult<object>.Failed(ex.NamesItem || ex.ErrorId == "DepartmentNotFound" || ex.ErrorId == "DepartmentNamesUnreadable" ? ex : ex.About(Msg.Get("DepartmentLabel", path)), path));
                 }
             }
 

@@ -43,7 +43,7 @@ namespace WeComPS
             Msg.Get("ImportSummary", Count(WeComJobAction.Create), Count(WeComJobAction.Update | WeComJobAction.Rename | WeComJobAction.Move | WeComJobAction.Reorder), Count(WeComJobAction.Delete));
 
         /// <summary>As text, e.g. in a CSV cell: "SyncUser of 3 rows: create 2, update 1, delete 0".</summary>
-        public override string ToString() => $"{Type} of {Rows} rows: {Summary()}";
+        public override string ToString() => Msg.Get("ImportPlanText", Type, Rows, Summary());
 
         /// <summary>
         /// Why the plan cannot be started, or null: a replace whose input had invalid items (leaving them out would

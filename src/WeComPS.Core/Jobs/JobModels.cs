@@ -84,7 +84,7 @@ namespace WeComPS
         }
 
         public override string ToString() =>
-            $"{this.Count(r => r.Status == WeComJobResultStatus.Succeeded)} succeeded, {this.Count(r => r.Status != WeComJobResultStatus.Succeeded)} failed";
+            Msg.Get("JobResultsText", this.Count(r => r.Status == WeComJobResultStatus.Succeeded), this.Count(r => r.Status != WeComJobResultStatus.Succeeded));
     }
 
     /// <summary>The outcome of one row of an import: a member (UserId) or a department (DepartmentId).</summary>

@@ -33,7 +33,7 @@ namespace WeComPS.Commands
             var value = Text(properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))?.Value);
             if (string.IsNullOrWhiteSpace(value))
             {
-                missing = WeComException.InvalidInput("Missing" + key, $"The row '{row}' has no {key}: every row needs one.");
+                missing = WeComException.InvalidInput("Missing" + key, Msg.Get("RowMissingKey", row, key));
                 return null;
             }
 
@@ -112,12 +112,12 @@ namespace WeComPS.Commands
             var unknown = reader.Unknown.Where(c => !string.Equals(c, "NewUserId", StringComparison.OrdinalIgnoreCase)).ToList();
             if (unknown.Count > 0)
             {
-                WriteWarning($"Not compared: the column(s) {string.Join(", ", unknown)} match no field a plan compares ({string.Join(", ", fields)}).");
+                WriteWarning(Msg.Get("NotCompared", string.Join(", ", unknown), string.Join(", ", fields)));
             }
 
             if (unknown.Count < reader.Unknown.Count)
             {
-                WriteWarning("Not compared: NewUserId. A plan finds members by their userid, and WeCom allows a userid to change only once where WeCom generated it, which the directory does not show: rename a member with Set-WeComUser -NewUserId.");
+                WriteWarning(Msg.Get("NewUserIdNotCompared"));
             }
 
             if (reader.NotOwned.Count > 0)
@@ -136,7 +136,7 @@ namespace WeComPS.Commands
 
             if (plan.NotCompared.Count > 0)
             {
-                WriteWarning($"WeCom did not return {string.Join(", ", plan.NotCompared)} to this secret for some members: those fields were not compared for them.");
+                WriteWarning(Msg.Get("NotReturned", string.Join(", ", plan.NotCompared)));
             }
 
             foreach (var note in plan.Notes)
@@ -526,11 +526,22 @@ namespace WeComPS.Commands
         }
 
         /// <summary>What -WhatIf says an item does: "Update member", "Rename department", "Move department".</summary>
-        private static string Describe(WeComPlanItem item) =>
-            item.ObjectType == WeComPlanObjectType.User ? $"{item.Action} member"
-            : item.Action == WeComPlanAction.Update && item.Changes["Parent"] != null ? "Move department" + (item.Changes["Name"] != null ? " and rename it" : "")
-            : item.Action == WeComPlanAction.Update && item.Changes["Name"] != null ? "Rename department"
-            : $"{item.Action} department";
+        private static string Describe(WeComPlanItem item)
+        {
+            var (moved, renamed) = (item.Changes["Parent"] != null, item.Changes["Name"] != null);
+            return item.ObjectType == WeComPlanObjectType.User ? Msg.Get("PlanActionOn", ActionText(item.Action), Msg.Get("MemberNoun"))
+                : item.Action == WeComPlanAction.Update && moved ? Msg.Get(renamed ? "MoveAndRenameDepartment" : "MoveDepartment")
+                : item.Action == WeComPlanAction.Update && renamed ? Msg.Get("RenameDepartment")
+                : Msg.Get("PlanActionOn", ActionText(item.Action), Msg.Get("DepartmentNoun"));
+        }
+
+        private static string ActionText(WeComPlanAction action) => action switch
+        {
+            WeComPlanAction.Create => Msg.Get("ActionCreate"),
+            WeComPlanAction.Delete => Msg.Get("ActionDelete"),
+            WeComPlanAction.Update => Msg.Get("ActionUpdate"),
+            _ => Msg.Get("ActionUnchanged"),
+        };
     }
 
     /// <summary>

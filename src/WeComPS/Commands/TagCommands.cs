@@ -92,7 +92,7 @@ namespace WeComPS.Commands
                         }
                         else
                         {
-                            PostError(WeComException.NotFound("TagNotFound", $"Tag {id} does not exist.", "tag/list", "List the tags with Get-WeComTag."), id);
+                            PostError(WeComException.NotFound("TagNotFound", Msg.Get("TagDoesNotExist", id), "tag/list", Msg.Get("ListTagsWith")), id);
                         }
                     }
                     catch (WeComException ex)

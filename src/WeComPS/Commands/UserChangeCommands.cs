@@ -91,10 +91,10 @@ namespace WeComPS.Commands
 
             CellErrors.Take();
             var columns = InputObject?.Properties.Select(p => p.Name).ToList() ?? new List<string>();
-            var message = InputObject is null ? "Give -UserId: the member's userid."
-                : PipedInput.IsRecord(InputObject) ? $"{InputObject.BaseObject.GetType().Name} '{InputObject}' is not a member: it has no UserId."
-                : columns.Contains("UserId", System.StringComparer.OrdinalIgnoreCase) ? "A row's UserId is blank; each row needs the member's userid."
-                : $"A row has no UserId column (its columns: {string.Join(", ", columns.Select(c => "'" + c + "'"))}); each row needs the member's userid in a column named UserId.";
+            var message = InputObject is null ? Msg.Get("GiveUserId")
+                : PipedInput.IsRecord(InputObject) ? Msg.Get("RecordNotAMember", InputObject.BaseObject.GetType().Name, InputObject)
+                : columns.Contains("UserId", System.StringComparer.OrdinalIgnoreCase) ? Msg.Get("RowUserIdBlank")
+                : Msg.Get("RowHasNoUserIdColumn", string.Join(", ", columns.Select(c => "'" + c + "'")));
             WriteError(ToErrorRecord(WeComException.InvalidInput("UserIdMissing", message), InputObject));
             return false;
         }
