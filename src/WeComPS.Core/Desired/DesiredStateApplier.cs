@@ -52,8 +52,8 @@ namespace WeComPS
             var strategy = Choose(items, options.Strategy);
             void Report(WeComPlanItem item, WeComPlanResultStatus status, WeComApplyStrategy how, WeComException? error, string? jobId = null, string? note = null)
             {
-                var message = error?.Message ?? note ?? (item.Kept.Count == 0 ? "done"
-                    : $"{(status == WeComPlanResultStatus.Kept ? "nothing changed" : "done")}; WeCom keeps the member's own {string.Join(", ", item.Kept.Select(k => k.Field))}: not applied");
+                var message = error?.Message ?? note ?? (item.Kept.Count == 0 ? Msg.Get("ResultDone")
+                    : Msg.Get(status == WeComPlanResultStatus.Kept ? "ResultKeptOnly" : "ResultDoneKept", string.Join(", ", item.Kept.Select(k => k.Field))));
                 var result = new WeComPlanResult
                 {
                     Action = item.Action,

@@ -122,7 +122,7 @@ namespace WeComPS
                 }
                 catch (JsonException ex)
                 {
-                    throw WeComException.InvalidInput("InvalidJournalLine", $"Line {number} of '{path}' is not a journal entry: {ex.Message}");
+                    throw WeComException.InvalidInput("InvalidJournalLine", Msg.Get("NotAJournalEntry", number, path, ex.Message));
                 }
 
                 if (entry != null)

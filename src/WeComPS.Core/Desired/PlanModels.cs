@@ -86,7 +86,7 @@ namespace WeComPS
             }
             catch (JsonException ex)
             {
-                throw WeComException.InvalidInput("InvalidPlanItem", $"'{text}' is not a plan item's changes (a JSON list of Field, Old, New): {ex.Message}");
+                throw WeComException.InvalidInput("InvalidPlanItem", Msg.Get("NotPlanChanges", text, ex.Message));
             }
         }
     }

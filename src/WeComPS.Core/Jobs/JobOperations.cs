@@ -359,9 +359,9 @@ namespace WeComPS
                 var copy = now.TryGetValue(user.UserId, out var record) ? WeComImportTemplate.Fill(user, record, columns, out missing) : null;
                 if (copy is null)
                 {
-                    var why = unreadable ?? (record is null ? "the member could not be read" : $"this secret is not given its {missing}");
+                    var why = unreadable ?? (record is null ? Msg.Get("MemberUnreadable") : Msg.Get("SecretNotGiven", missing));
                     invalid.Add(ItemResult<object>.Failed(
-                        WeComException.InvalidInput("BlankImportCell", $"User '{user.UserId}': the input gives {string.Join(", ", columns)} for other members but not for this one, and the current value could not be read ({why}). WeCom's docs do not say whether a blank cell keeps or clears a field, so WeComPS sends none for an existing member: give the value in this row, or sync this member on its own."),
+                        WeComException.InvalidInput("BlankImportCell", Msg.Get("BlankImportCell", user.UserId, string.Join(", ", columns), why)),
                         user.UserId));
                 }
 

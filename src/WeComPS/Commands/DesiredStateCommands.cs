@@ -101,7 +101,7 @@ namespace WeComPS.Commands
             }
             catch (WeComException ex)
             {
-                WriteWarning($"The journal is not read for what WeCom kept before: {ex.Message}");
+                WriteWarning(Msg.Get("JournalNotRead", ex.Message));
                 return null;
             }
         }
@@ -147,7 +147,11 @@ namespace WeComPS.Commands
             var kept = plan.Items.Where(i => i.Kept.Count > 0).ToList();
             if (kept.Count > 0)
             {
-                WriteWarning($"WeCom keeps its own {string.Join(", ", kept.SelectMany(i => i.Kept).Select(k => k.Field).Distinct())} for {kept.Count} member(s) ({string.Join(", ", kept.Take(5).Select(i => i.Target))}{(kept.Count > 5 ? ", ..." : "")}): not sent, as WeCom ignores a new mobile once a member has activated (they change it in the app), and an email it kept at the last apply (a corp bound to Tencent Exmail changes it there).");
+                WriteWarning(Msg.Get(
+                    "KeptFieldsNotSent",
+                    string.Join(", ", kept.SelectMany(i => i.Kept).Select(k => k.Field).Distinct()),
+                    kept.Count,
+                    string.Join(", ", kept.Take(5).Select(i => i.Target)) + (kept.Count > 5 ? ", ..." : "")));
             }
         }
     }
@@ -236,8 +240,13 @@ namespace WeComPS.Commands
             }
 
             WriteObject(made.Items, enumerateCollection: true);
-            Say($"Plan: create {made.Count(WeComPlanAction.Create)}, update {made.Count(WeComPlanAction.Update)}, delete {made.Count(WeComPlanAction.Delete)}"
-                + (IncludeUnchanged ? $", unchanged {made.Count(WeComPlanAction.Unchanged)}" : "") + $"; {made.Invalid.Count} row(s) refused.");
+            Say(Msg.Get(
+                "PlanCounts",
+                made.Count(WeComPlanAction.Create),
+                made.Count(WeComPlanAction.Update),
+                made.Count(WeComPlanAction.Delete),
+                IncludeUnchanged ? Msg.Get("PlanUnchangedCount", made.Count(WeComPlanAction.Unchanged)) : "",
+                made.Invalid.Count));
         }
     }
 
@@ -457,7 +466,7 @@ namespace WeComPS.Commands
             }
             catch (Exception ex) when (ex is PSInvalidCastException || ex is ArgumentTransformationMetadataException)
             {
-                WriteError(ToErrorRecord(WeComException.InvalidInput("InvalidPlanItem", $"The row '{row}' is not a plan item: {ex.Message}"), row));
+                WriteError(ToErrorRecord(WeComException.InvalidInput("InvalidPlanItem", Msg.Get("RowNotAPlanItem", row, ex.Message)), row));
             }
         }
 
@@ -500,9 +509,7 @@ namespace WeComPS.Commands
                 return;
             }
 
-            Say(strategy == WeComApplyStrategy.Import
-                ? $"Applying {summary} through an import job (batch/syncuser); deletions and fields the template lacks go one call each."
-                : $"Applying {summary} one call each.");
+            Say(Msg.Get(strategy == WeComApplyStrategy.Import ? "ApplyingThroughImport" : "ApplyingOneCallEach", summary));
             var apply = new WeComApplyOptions
             {
                 Strategy = strategy,
