@@ -11,14 +11,15 @@ namespace WeComPS.Commands
 {
     /// <summary>
     /// What every WeComPS cmdlet shares: async work that runs off the pipeline thread while everything it writes
-    /// is drained back onto it, Ctrl+C that cancels in-flight requests, and WeCom failures turned into ErrorRecords
-    /// with stable ids.
+    /// is drained back onto it, Ctrl+C that stops reads at once and lets changes already sent settle, and WeCom failures
+    /// turned into ErrorRecords with stable ids.
     /// </summary>
     public abstract class WeComAsyncCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly FailurePolicy _failures = new FailurePolicy();
         private BlockingCollection<Pending>? _pending;
+        private volatile bool _stoppedByUser;
 
         /// <summary>A write for the pipeline thread, and what the host shows of it once the pipeline has stopped (an item's error, a job id).</summary>
         private readonly struct Pending
@@ -43,8 +44,6 @@ namespace WeComPS.Commands
             _stopping.Cancel();
         }
 
-        private volatile bool _stoppedByUser;
-
         public void Dispose()
         {
             _stopping.Dispose();
@@ -53,9 +52,9 @@ namespace WeComPS.Commands
 
         /// <summary>
         /// Runs <paramref name="work"/> on the thread pool and, meanwhile, performs on this (the pipeline) thread
-        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord. Once the pipeline
-        /// has stopped (Ctrl+C, Select-Object -First), the work is cancelled, and what it still says about its items
-        /// (their errors, and how far it got) is written to the host instead.
+        /// every write it posts. A WeComException that escapes ends the command with its ErrorRecord. Once a write fails
+        /// (Ctrl+C, -ErrorAction Stop, Select-Object -First), the work is cancelled and its posts are drained until it has
+        /// settled: after Ctrl+C the items' errors and how far it got go to the host, after another stop how far it got.
         /// </summary>
         protected void RunAsync(Func<CancellationToken, Task> work)
         {
