@@ -184,8 +184,8 @@ namespace WeComPS.Sandbox
             return new SandboxResponse(200, content, "application/octet-stream");
         }
 
-        /// <summary>AES-256-CBC, IV the key's first 16 bytes, PKCS#7 padding to a multiple of 32 bytes.</summary>
-        private static byte[] Encrypt(byte[] plain, byte[] key)
+        /// <summary>An export file as WeCom encrypts it: AES-256-CBC, IV the key's first 16 bytes, PKCS#7 padding to a multiple of 32 bytes.</summary>
+        internal static byte[] Encrypt(byte[] plain, byte[] key)
         {
             var pad = 32 - (plain.Length % 32);
             var padded = plain.Concat(Enumerable.Repeat((byte)pad, pad)).ToArray();

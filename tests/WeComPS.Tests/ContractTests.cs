@@ -447,21 +447,9 @@ namespace WeComPS.Tests
                 return result;
             }
 
-            /// <summary>The export file fixture, AES-256-CBC encrypted as WeCom does (IV the key's first 16 bytes, PKCS#7 to 32).</summary>
-            private byte[] ExportCipher()
-            {
-                var plain = Encoding.UTF8.GetBytes(Item(Fixture(ExportFile)).ToJsonString());
-                var key = WeComExportCrypto.KeyOf(_exportKey!);
-                var pad = 32 - (plain.Length % 32);
-                var padded = plain.Concat(Enumerable.Repeat((byte)pad, pad)).ToArray();
-                using var aes = Aes.Create();
-                aes.Mode = CipherMode.CBC;
-                aes.Padding = PaddingMode.None;
-                aes.Key = key;
-                aes.IV = key.Take(16).ToArray();
-                using var encryptor = aes.CreateEncryptor();
-                return encryptor.TransformFinalBlock(padded, 0, padded.Length);
-            }
+            /// <summary>The export file fixture, encrypted as WeCom does.</summary>
+            private byte[] ExportCipher() =>
+                WeComSandbox.Encrypt(Encoding.UTF8.GetBytes(Item(Fixture(ExportFile)).ToJsonString()), WeComExportCrypto.KeyOf(_exportKey!));
         }
     }
 }
