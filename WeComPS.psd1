@@ -1,5 +1,7 @@
 @{
     RootModule             = 'WeComPS.dll'
+    # Imported before the root module: it decides where the module's libraries load from (WeComPS.Loader).
+    NestedModules          = @('WeComPS.Loader.dll')
     # Stamped from Directory.Build.props when the module is built.
     ModuleVersion          = '0.1.0'
     GUID                   = '5f0c8d3e-9a41-4c57-b1d2-7e6a2f4c9b10'

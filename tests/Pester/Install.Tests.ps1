@@ -46,9 +46,10 @@ AfterAll {
 }
 
 Describe 'WeComPS installed from its package' -Tag CI -Skip:$noPSResourceGet {
-    It 'installs as WeComPS <version> with its DLLs, dependencies, format file and help' {
+    It 'installs as WeComPS <version> with its DLLs, dependencies, precompiled code, format file and help' {
         $installed = Join-Path $modules "WeComPS/$version"
-        foreach ($file in 'WeComPS.psd1', 'WeComPS.dll', 'WeComPS.Core.dll', 'WeComPS.Sandbox.dll', 'WeComPS.format.ps1xml', 'LICENSE',
+        foreach ($file in 'WeComPS.psd1', 'WeComPS.dll', 'WeComPS.Loader.dll', 'WeComPS.Core.dll', 'WeComPS.Sandbox.dll', 'WeComPS.format.ps1xml', 'LICENSE',
+            'precompiled/win-x64/WeComPS.Core.dll', 'precompiled/linux-x64/dependencies/Microsoft.Extensions.Caching.Memory.dll',
             'en-US/WeComPS.dll-Help.xml', 'en-US/about_WeComPS.help.txt', 'zh-CN/WeComPS.dll-Help.xml', 'dependencies/System.Text.Json.dll', 'dependencies/Microsoft.Extensions.Caching.Memory.dll') {
             Join-Path $installed $file | Should -Exist
         }

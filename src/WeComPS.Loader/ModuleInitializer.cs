@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace WeComPS.Loader
+{
+    /// <summary>
+    /// Imported first (the manifest's NestedModules), before PowerShell reads the cmdlets in WeComPS.dll, it decides
+    /// where the module's libraries come from:
+    /// <list type="bullet">
+    /// <item>On .NET 10 or later (PowerShell 7.6) on a platform with a precompiled/&lt;rid&gt;/ folder, the module's
+    /// own libraries load from there now, so the cmdlets bind to code compiled ahead of time (ReadyToRun) rather than
+    /// compiled at first use; that is most of a fresh process's start-up cost. Elsewhere (Windows PowerShell 5.1,
+    /// other platforms) the IL copies beside WeComPS.dll serve, unchanged.</item>
+    /// <item>Third-party DLLs load from dependencies/ (or their precompiled copy) when the runtime cannot bind them.
+    /// On PowerShell 7 they go into the module's own AssemblyLoadContext, so another module's (or PowerShell's own)
+    /// versions neither break WeComPS nor are broken by it; on Windows PowerShell 5.1 they load by path, which also
+    /// stands in for the binding redirects .NET Framework would otherwise need. It answers only for a DLL the module
+    /// ships, asked for by one of the module's own assemblies, at the version shipped or an older one: any other
+    /// request is left to PowerShell and the other modules.</item>
+    /// </list>
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    {
+        private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+        private static readonly string DependencyFolder = Path.Combine(ModuleFolder, "dependencies");
+        private static readonly string? PrecompiledFolder = FindPrecompiledFolder();
+
+        private static readonly Lazy<Func<string, Assembly>?> IsolatedLoad = new Lazy<Func<string, Assembly>?>(CreateLoadContext);
+        private static readonly ConcurrentDictionary<string, Assembly> Loaded = new ConcurrentDictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
+
+        public void OnImport()
+        {
+            AppDomain.CurrentDomain.AssemblyResolve += ResolveDependency;
+            LoadPrecompiledOwnAssemblies();
+        }
+
+        public void OnRemove(PSModuleInfo module) => AppDomain.CurrentDomain.AssemblyResolve -= ResolveDependency;
+
+        /// <summary>
+        /// The precompiled copies of the module's own libraries (those beside WeComPS.dll), into PowerShell's context,
+        /// where the cmdlets' references then bind to them by name and type names such as [WeComPS.WeComUser] resolve.
+        /// A library already loaded (the module imported before in this process) stays as it is.
+        /// </summary>
+        private static void LoadPrecompiledOwnAssemblies()
+        {
+            if (PrecompiledFolder is null)
+            {
+                return;
+            }
+
+            var loaded = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).ToList();
+            foreach (var path in Directory.GetFiles(PrecompiledFolder, "*.dll"))
+            {
+                var name = Path.GetFileNameWithoutExtension(path);
+                if (File.Exists(Path.Combine(ModuleFolder, name + ".dll")) && !loaded.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    Assembly.LoadFrom(path);
+                }
+            }
+        }
+
+        private static Assembly? ResolveDependency(object? sender, ResolveEventArgs args)
+        {
+            var wanted = new AssemblyName(args.Name);
+            var path = Path.Combine(DependencyFolder, wanted.Name + ".dll");
+            if (!IsOwn(args.RequestingAssembly) || !File.Exists(path))
+            {
+                return null;
+            }
+
+            if (wanted.Version != null && AssemblyName.GetAssemblyName(path).Version < wanted.Version)
+            {
+                return null;
+            }
+
+            var precompiled = PrecompiledFolder is null ? null : Path.Combine(PrecompiledFolder, "dependencies", wanted.Name + ".dll");
+            var file = precompiled != null && File.Exists(precompiled) ? precompiled : path;
+            return Loaded.GetOrAdd(wanted.Name!, _ => IsolatedLoad.Value is { } load ? load(file) : Assembly.LoadFrom(file));
+        }
+
+        /// <summary>The module's assemblies: those in its folders (precompiled or not), and the dependencies loaded from them.</summary>
+        private static bool IsOwn(Assembly? requesting)
+        {
+            if (requesting is null || requesting.IsDynamic)
+            {
+                return false;
+            }
+
+            var folder = Path.GetDirectoryName(requesting.Location);
+            return new[] { ModuleFolder, DependencyFolder, PrecompiledFolder, PrecompiledFolder is null ? null : Path.Combine(PrecompiledFolder, "dependencies") }
+                .Any(f => string.Equals(folder, f, StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>
+        /// precompiled/&lt;rid&gt;/ for this process's platform, when it exists and the runtime is .NET 10 or later: the
+        /// images are compiled for .NET 10, and .NET Framework (version 4) cannot use them at all.
+        /// </summary>
+        private static string? FindPrecompiledFolder()
+        {
+            if (Environment.Version.Major < 10)
+            {
+                return null;
+            }
+
+            var os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
+                : RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "linux"
+                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"
+                : null;
+            var architecture = RuntimeInformation.ProcessArchitecture switch
+            {
+                Architecture.X64 => "x64",
+                Architecture.Arm64 => "arm64",
+                _ => null,
+            };
+            var folder = Path.Combine(ModuleFolder, "precompiled", os + "-" + architecture);
+            return os != null && architecture != null && Directory.Exists(folder) ? folder : null;
+        }
+
+        /// <summary>On .NET (PowerShell 7) a private AssemblyLoadContext, found by reflection from netstandard2.0; null on .NET Framework.</summary>
+        private static Func<string, Assembly>? CreateLoadContext()
+        {
+            var type = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext");
+            if (type is null)
+            {
+                return null;
+            }
+
+            var context = type.GetConstructor(new[] { typeof(string), typeof(bool) })!.Invoke(new object[] { "WeComPS", false });
+            var loadFromPath = type.GetMethods().Single(m => m.Name == "LoadFromAssemblyPath" && m.GetParameters().Length == 1);
+            return path => (Assembly)loadFromPath.Invoke(context, new object[] { path })!;
+        }
+    }
+}
