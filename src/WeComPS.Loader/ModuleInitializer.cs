@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace WeComPS.Loader
 {
@@ -32,19 +33,32 @@ namespace WeComPS.Loader
 
         private static readonly Lazy<Func<string, Assembly>?> IsolatedLoad = new Lazy<Func<string, Assembly>?>(CreateLoadContext);
         private static readonly ConcurrentDictionary<string, Assembly> Loaded = new ConcurrentDictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
+        private static int _subscribed;
 
         public void OnImport()
         {
-            AppDomain.CurrentDomain.AssemblyResolve += ResolveDependency;
+            // Import-Module -Force imports again without removing first: one subscription a process, all the same.
+            if (Interlocked.Exchange(ref _subscribed, 1) == 0)
+            {
+                AppDomain.CurrentDomain.AssemblyResolve += ResolveDependency;
+            }
+
             LoadPrecompiledOwnAssemblies();
         }
 
-        public void OnRemove(PSModuleInfo module) => AppDomain.CurrentDomain.AssemblyResolve -= ResolveDependency;
+        public void OnRemove(PSModuleInfo module)
+        {
+            if (Interlocked.Exchange(ref _subscribed, 0) == 1)
+            {
+                AppDomain.CurrentDomain.AssemblyResolve -= ResolveDependency;
+            }
+        }
 
         /// <summary>
         /// The precompiled copies of the module's own libraries (those beside WeComPS.dll), into PowerShell's context,
         /// where the cmdlets' references then bind to them by name and type names such as [WeComPS.WeComUser] resolve.
-        /// A library already loaded (the module imported before in this process) stays as it is.
+        /// A library already loaded (the module imported before in this process) stays as it is; an image that does
+        /// not load leaves the IL copy to serve.
         /// </summary>
         private static void LoadPrecompiledOwnAssemblies()
         {
@@ -54,12 +68,11 @@ namespace WeComPS.Loader
             }
 
             var loaded = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).ToList();
-            foreach (var path in Directory.GetFiles(PrecompiledFolder, "*.dll"))
+            foreach (var il in Directory.GetFiles(ModuleFolder, "*.dll"))
             {
-                var name = Path.GetFileNameWithoutExtension(path);
-                if (File.Exists(Path.Combine(ModuleFolder, name + ".dll")) && !loaded.Contains(name, StringComparer.OrdinalIgnoreCase))
+                if (!loaded.Contains(Path.GetFileNameWithoutExtension(il), StringComparer.OrdinalIgnoreCase))
                 {
-                    Assembly.LoadFrom(path);
+                    LoadPrecompiled(il, PrecompiledFolder, Assembly.LoadFrom);
                 }
             }
         }
@@ -78,15 +91,36 @@ namespace WeComPS.Loader
                 return null;
             }
 
-            var precompiled = PrecompiledFolder is null ? null : Path.Combine(PrecompiledFolder, "dependencies", wanted.Name + ".dll");
-            var file = precompiled != null && File.Exists(precompiled) ? precompiled : path;
-            return Loaded.GetOrAdd(wanted.Name!, _ => IsolatedLoad.Value is { } load ? load(file) : Assembly.LoadFrom(file));
+            return Loaded.GetOrAdd(wanted.Name!, _ =>
+            {
+                Func<string, Assembly> load = IsolatedLoad.Value ?? Assembly.LoadFrom;
+                return (PrecompiledFolder is null ? null : LoadPrecompiled(path, Path.Combine(PrecompiledFolder, "dependencies"), load)) ?? load(path);
+            });
+        }
+
+        /// <summary>
+        /// The precompiled copy of the IL library at <paramref name="il"/> in <paramref name="folder"/>, loaded with
+        /// <paramref name="load"/>; null, and the IL copy serves, when there is none of the same version (an image left
+        /// from a build of other packages) or it does not load (damaged, or refused by the runtime).
+        /// </summary>
+        private static Assembly? LoadPrecompiled(string il, string folder, Func<string, Assembly> load)
+        {
+            var image = Path.Combine(folder, Path.GetFileName(il));
+            try
+            {
+                return File.Exists(image) && AssemblyName.GetAssemblyName(image).Version == AssemblyName.GetAssemblyName(il).Version ? load(image) : null;
+            }
+            catch (Exception ex) when (ex is BadImageFormatException || ex is FileLoadException || ex is IOException)
+            {
+                return null;
+            }
         }
 
         /// <summary>The module's assemblies: those in its folders (precompiled or not), and the dependencies loaded from them.</summary>
         private static bool IsOwn(Assembly? requesting)
         {
-            if (requesting is null || requesting.IsDynamic)
+            // An assembly loaded from bytes has no location (and no folder to be the module's).
+            if (requesting is null || requesting.IsDynamic || string.IsNullOrEmpty(requesting.Location))
             {
                 return false;
             }
