@@ -48,9 +48,12 @@ AfterAll {
 Describe 'WeComPS installed from its package' -Tag CI -Skip:$noPSResourceGet {
     It 'installs as WeComPS <version> with its DLLs, dependencies, precompiled code, format file and help' {
         $installed = Join-Path $modules "WeComPS/$version"
-        foreach ($file in 'WeComPS.psd1', 'WeComPS.dll', 'WeComPS.Loader.dll', 'WeComPS.Core.dll', 'WeComPS.Sandbox.dll', 'WeComPS.format.ps1xml', 'LICENSE',
-            'precompiled/win-x64/WeComPS.Core.dll', 'precompiled/linux-x64/dependencies/Microsoft.Extensions.Caching.Memory.dll',
-            'en-US/WeComPS.dll-Help.xml', 'en-US/about_WeComPS.help.txt', 'zh-CN/WeComPS.dll-Help.xml', 'dependencies/System.Text.Json.dll', 'dependencies/Microsoft.Extensions.Caching.Memory.dll') {
+        $files = 'WeComPS.psd1', 'WeComPS.dll', 'WeComPS.Loader.dll', 'WeComPS.Core.dll', 'WeComPS.Sandbox.dll', 'WeComPS.format.ps1xml', 'LICENSE',
+            'en-US/WeComPS.dll-Help.xml', 'en-US/about_WeComPS.help.txt', 'zh-CN/WeComPS.dll-Help.xml', 'dependencies/System.Text.Json.dll', 'dependencies/Microsoft.Extensions.Caching.Memory.dll'
+        # Every precompiled image the build made (a Release build; Debug makes none).
+        $built = (Resolve-Path (Split-Path $ModulePath)).Path
+        $files += Get-ChildItem (Join-Path $built 'precompiled') -Recurse -File -ErrorAction Ignore | ForEach-Object { $_.FullName.Substring($built.Length + 1) }
+        foreach ($file in $files) {
             Join-Path $installed $file | Should -Exist
         }
         # The help's sources stay in the repository.
