@@ -32,6 +32,9 @@ function Start-TestSandboxServer([string[]] $Arguments = @(), [switch] $NoDebugE
 function Stop-TestSandboxServer($Server) {
     $Server.Process.Kill()
     $Server.Process.WaitForExit()
+    # A later server may get the same port, and this one's tokens, still cached for that address, would be refused
+    # there: a test that counts token fetches or faults them would see one more. Forget them with the connections.
+    Get-WeComConnection -ErrorAction Ignore | Where-Object { $_.BaseUri.Authority -eq $Server.BaseUri.Authority } | Disconnect-WeCom
 }
 
 # A new sample corp on its own server (the previous one stopped), connected with the contacts-sync secret: changes never leak between suites.
