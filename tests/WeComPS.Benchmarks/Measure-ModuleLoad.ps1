@@ -55,17 +55,22 @@ function Get-Median([double[]] $Values) {
 }
 
 $version = & $PowerShell -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()'
+# PowerShell's release packages are precompiled; the .NET tool is not, and then its own code is compiled at first use too.
+$probe = '$pe = [System.Reflection.PortableExecutable.PEReader]::new([System.IO.File]::OpenRead([psobject].Assembly.Location)); $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -eq 0'
+if ($PSVersionTable.PSEdition -eq 'Core' -and (& $PowerShell -NoProfile -NonInteractive -Command $probe) -eq 'True') {
+    Write-Warning "This PowerShell is IL only (the .NET tool?): the figures include compiling PowerShell's own module loading. New-PrecompiledPowerShell.ps1 beside this script makes a copy precompiled as PowerShell's release packages are."
+}
 if ($JitCounts) {
     # Each step between two readings of the count; the count includes the runtime's background threads.
     $count = '[System.Runtime.JitInfo]::GetCompiledMethodCount($false)'
     $command = "`$n = @($count); Import-Module '$Module'; `$n += $count; Connect-WeCom -Sandbox | Out-Null; `$n += $count; " +
         "Get-WeComUser -UserId ZhangSan | Out-Null; `$n += $count; (1..3 | ForEach-Object { `$n[`$_] - `$n[`$_ - 1] }) -join ' '"
     $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($command))
-    $samples = for ($i = 0; $i -lt $Runs; $i++) {
+    $samples = @(for ($i = 0; $i -lt $Runs; $i++) {
         $line = & $PowerShell -NoProfile -NonInteractive -EncodedCommand $encoded
         if ($LASTEXITCODE -or $line -notmatch '^\d+ \d+ \d+$') { throw "Counting needs PowerShell 7 (System.Runtime.JitInfo); the process answered: $line" }
         , [int[]]($line -split ' ')
-    }
+    })
     Write-Host "Methods compiled by the JIT in WeComPS's cold path on PowerShell $version, the median of $Runs fresh processes"
     $steps = 'Import-Module', 'Connect-WeCom -Sandbox', 'Get-WeComUser -UserId'
     $medians = for ($s = 0; $s -lt 3; $s++) { Get-Median ($samples | ForEach-Object { $_[$s] }) }
