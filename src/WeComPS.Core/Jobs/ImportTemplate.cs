@@ -48,8 +48,7 @@ namespace WeComPS
         /// <summary>The member CSV for <paramref name="users"/>, in their order.</summary>
         public static string WriteUsers(IReadOnlyCollection<WeComUserChange> users)
         {
-            var fields = UserFields.Where(f => f.Header == "帐号" || users.Any(u => f.Value(u) != null)).ToList();
-            var attributes = users.SelectMany(u => u.ExtAttr?.Keys ?? Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal).ToList();
+            var (fields, attributes) = UserColumnsOf(users);
             var text = new StringBuilder();
             WriteRow(text, fields.Select(f => f.Header).Concat(attributes));
             foreach (var user in users)
@@ -73,14 +72,22 @@ namespace WeComPS
             return text.ToString();
         }
 
-        /// <summary>The columns <paramref name="rows"/> write (帐号 aside) that <paramref name="user"/> gives no value for: its blank cells.</summary>
-        internal static IReadOnlyList<string> BlankCells(IReadOnlyCollection<WeComUserChange> rows, WeComUserChange user)
+        /// <summary>
+        /// For each of <paramref name="rows"/>, the columns their CSV writes (帐号 aside) that the row gives no value for:
+        /// its blank cells. The columns are found once, so asking for every row costs one pass over them each.
+        /// </summary>
+        internal static Func<WeComUserChange, IReadOnlyList<string>> BlankCellsOf(IReadOnlyCollection<WeComUserChange> rows)
         {
-            var fields = UserFields.Where(f => f.Header != "帐号" && f.Value(user) is null && rows.Any(u => f.Value(u) != null)).Select(f => f.Header);
-            var attributes = rows.SelectMany(u => u.ExtAttr?.Keys ?? Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal)
-                .Where(a => user.ExtAttr is null || !user.ExtAttr.ContainsKey(a));
-            return fields.Concat(attributes).ToList();
+            var (fields, attributes) = UserColumnsOf(rows);
+            return user => fields.Where(f => f.Header != "帐号" && f.Value(user) is null).Select(f => f.Header)
+                .Concat(attributes.Where(a => user.ExtAttr is null || !user.ExtAttr.ContainsKey(a)))
+                .ToList();
         }
+
+        /// <summary>The columns the member CSV for <paramref name="users"/> writes: 帐号 and each field some row gives, then each extended attribute some row gives.</summary>
+        private static (List<(string Header, Func<WeComUserChange, string?> Value)> Fields, List<string> Attributes) UserColumnsOf(IReadOnlyCollection<WeComUserChange> users) =>
+            (UserFields.Where(f => f.Header == "帐号" || users.Any(u => f.Value(u) != null)).ToList(),
+             users.SelectMany(u => u.ExtAttr?.Keys ?? Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal).ToList());
 
         /// <summary>
         /// A copy of <paramref name="user"/> with the member's current value (from <paramref name="now"/>, as user/get

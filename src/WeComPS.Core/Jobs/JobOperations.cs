@@ -329,7 +329,8 @@ namespace WeComPS
         /// </summary>
         private async Task<List<WeComUserChange>> WithoutBlankCellsAsync(List<WeComUserChange> rows, Dictionary<string, WeComUser> current, List<ItemResult<object>> invalid, CancellationToken cancellationToken)
         {
-            var blanks = rows.Where(u => current.ContainsKey(u.UserId)).Select(u => (User: u, Columns: WeComImportTemplate.BlankCells(rows, u))).Where(b => b.Columns.Count > 0).ToList();
+            var blankCells = WeComImportTemplate.BlankCellsOf(rows);
+            var blanks = rows.Where(u => current.ContainsKey(u.UserId)).Select(u => (User: u, Columns: blankCells(u))).Where(b => b.Columns.Count > 0).ToList();
             if (blanks.Count == 0)
             {
                 return rows;
