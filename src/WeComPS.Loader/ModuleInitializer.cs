@@ -4,8 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Threading;
 
 namespace WeComPS.Loader
 {
@@ -25,7 +27,7 @@ namespace WeComPS.Loader
     /// request is left to PowerShell and the other modules.</item>
     /// </list>
     /// </summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
         private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
         private static readonly string DependencyFolder = Path.Combine(ModuleFolder, "dependencies");
@@ -33,26 +35,15 @@ namespace WeComPS.Loader
 
         private static readonly Lazy<Func<string, Assembly>?> IsolatedLoad = new Lazy<Func<string, Assembly>?>(CreateLoadContext);
         private static readonly ConcurrentDictionary<string, Assembly> Loaded = new ConcurrentDictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
-        private static int _subscribed;
 
-        public void OnImport()
-        {
-            // Import-Module -Force imports again without removing first: one subscription a process, all the same.
-            if (Interlocked.Exchange(ref _subscribed, 1) == 0)
-            {
-                AppDomain.CurrentDomain.AssemblyResolve += ResolveDependency;
-            }
+        /// <summary>
+        /// One subscription a process, never removed: runspaces import and remove the module independently (and
+        /// Import-Module -Force imports again without removing), while the resolver answers only for the module's own
+        /// assemblies, which cannot unload anyway.
+        /// </summary>
+        static ModuleInitializer() => AppDomain.CurrentDomain.AssemblyResolve += ResolveDependency;
 
-            LoadPrecompiledOwnAssemblies();
-        }
-
-        public void OnRemove(PSModuleInfo module)
-        {
-            if (Interlocked.Exchange(ref _subscribed, 0) == 1)
-            {
-                AppDomain.CurrentDomain.AssemblyResolve -= ResolveDependency;
-            }
-        }
+        public void OnImport() => LoadPrecompiledOwnAssemblies();
 
         /// <summary>
         /// The precompiled copies of the module's own libraries (those beside WeComPS.dll), into PowerShell's context,
@@ -100,20 +91,37 @@ namespace WeComPS.Loader
 
         /// <summary>
         /// The precompiled copy of the IL library at <paramref name="il"/> in <paramref name="folder"/>, loaded with
-        /// <paramref name="load"/>; null, and the IL copy serves, when there is none of the same version (an image left
-        /// from a build of other packages) or it does not load (damaged, or refused by the runtime).
+        /// <paramref name="load"/>; null, and the IL copy serves, when there is none compiled from this very IL (an image
+        /// left from another build or package) or it does not load (damaged, unreadable, or refused by the runtime).
         /// </summary>
         private static Assembly? LoadPrecompiled(string il, string folder, Func<string, Assembly> load)
         {
             var image = Path.Combine(folder, Path.GetFileName(il));
             try
             {
-                return File.Exists(image) && AssemblyName.GetAssemblyName(image).Version == AssemblyName.GetAssemblyName(il).Version ? load(image) : null;
+                return File.Exists(image) && SameModule(image, il) ? load(image) : null;
             }
-            catch (Exception ex) when (ex is BadImageFormatException || ex is FileLoadException || ex is IOException)
+            catch (Exception ex) when (ex is BadImageFormatException || ex is IOException || ex is UnauthorizedAccessException)
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// True when both files are the same module (MVID), which crossgen2 keeps. Reached only on .NET 10, whose runtime
+        /// has System.Reflection.Metadata, and compiled apart so that .NET Framework, which lacks it, never compiles it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static bool SameModule(string image, string il)
+        {
+            static Guid Mvid(string path)
+            {
+                using var pe = new PEReader(File.OpenRead(path));
+                var metadata = pe.GetMetadataReader();
+                return metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
+            }
+
+            return Mvid(image) == Mvid(il);
         }
 
         /// <summary>The module's assemblies: those in its folders (precompiled or not), and the dependencies loaded from them.</summary>
