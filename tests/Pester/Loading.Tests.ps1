@@ -29,7 +29,12 @@ foreach (`$assembly in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object
 [pscustomobject]@{ Name = `$name; Compiled = `$compiled; Libraries = `$libraries; IsWeComUser = (Get-WeComUser -UserId ZhangSan) -is [WeComPS.WeComUser] } | ConvertTo-Json -Compress -Depth 4
 "@
         $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
-        $output = & $powershell -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+        # A cache folder of its own: no start-up profile of an earlier process to compile ahead in the background,
+        # which would move the count of compiled methods.
+        $saved = $env:XDG_CACHE_HOME, $env:LOCALAPPDATA
+        $env:XDG_CACHE_HOME = $env:LOCALAPPDATA = (New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid()))).FullName
+        try { $output = & $powershell -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 }
+        finally { $env:XDG_CACHE_HOME, $env:LOCALAPPDATA = $saved }
         if ($LASTEXITCODE) { throw "The process failed ($LASTEXITCODE): $output" }
         ($output | Out-String) | ConvertFrom-Json
     }

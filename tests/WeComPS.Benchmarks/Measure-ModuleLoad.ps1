@@ -57,7 +57,7 @@ function Get-Median([double[]] $Values) {
 $version = & $PowerShell -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()'
 # PowerShell's release packages are precompiled; the .NET tool is not, and then its own code is compiled at first use too.
 $probe = '$pe = [System.Reflection.PortableExecutable.PEReader]::new([System.IO.File]::OpenRead([psobject].Assembly.Location)); $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -eq 0'
-if ($PSVersionTable.PSEdition -eq 'Core' -and (& $PowerShell -NoProfile -NonInteractive -Command $probe) -eq 'True') {
+if ((& $PowerShell -NoProfile -NonInteractive -Command $probe 2>$null) -eq 'True') {
     Write-Warning "This PowerShell is IL only (the .NET tool?): the figures include compiling PowerShell's own module loading. New-PrecompiledPowerShell.ps1 beside this script makes a copy precompiled as PowerShell's release packages are."
 }
 if ($JitCounts) {
