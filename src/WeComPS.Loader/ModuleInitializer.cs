@@ -32,6 +32,8 @@ namespace WeComPS.Loader
         private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
         private static readonly string DependencyFolder = Path.Combine(ModuleFolder, "dependencies");
         private static readonly string? PrecompiledFolder = FindPrecompiledFolder();
+        private static readonly string? PrecompiledDependencyFolder = PrecompiledFolder is null ? null : Path.Combine(PrecompiledFolder, "dependencies");
+        private static readonly string?[] OwnFolders = { ModuleFolder, DependencyFolder, PrecompiledFolder, PrecompiledDependencyFolder };
 
         private static readonly Lazy<Func<string, Assembly>?> IsolatedLoad = new Lazy<Func<string, Assembly>?>(CreateLoadContext);
         private static readonly ConcurrentDictionary<string, Assembly> Loaded = new ConcurrentDictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
@@ -85,7 +87,7 @@ namespace WeComPS.Loader
             return Loaded.GetOrAdd(wanted.Name!, _ =>
             {
                 Func<string, Assembly> load = IsolatedLoad.Value ?? Assembly.LoadFrom;
-                return (PrecompiledFolder is null ? null : LoadPrecompiled(path, Path.Combine(PrecompiledFolder, "dependencies"), load)) ?? load(path);
+                return (PrecompiledDependencyFolder is null ? null : LoadPrecompiled(path, PrecompiledDependencyFolder, load)) ?? load(path);
             });
         }
 
@@ -134,8 +136,7 @@ namespace WeComPS.Loader
             }
 
             var folder = Path.GetDirectoryName(requesting.Location);
-            return new[] { ModuleFolder, DependencyFolder, PrecompiledFolder, PrecompiledFolder is null ? null : Path.Combine(PrecompiledFolder, "dependencies") }
-                .Any(f => string.Equals(folder, f, StringComparison.OrdinalIgnoreCase));
+            return OwnFolders.Any(f => string.Equals(folder, f, StringComparison.OrdinalIgnoreCase));
         }
 
         /// <summary>
